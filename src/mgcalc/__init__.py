@@ -1,0 +1,17 @@
+"""mgcalc: elemental magnesium from supplement compound weights.
+
+The library API; the command line lives in ``mgcalc.cli``.
+
+>>> from mgcalc import dose
+>>> round(dose("500mg", "citrate").elemental_mg, 1)
+80.8
+"""
+
+from mgcalc.dose import Component, DoseResult, dose
+from mgcalc.errors import MgcalcError
+from mgcalc.forms import Form, load_forms
+from mgcalc.references import Profile
+
+__version__ = "0.1.0"
+
+__all__ = ["Component", "DoseResult", "Form", "MgcalcError", "Profile", "__version__", "dose", "load_forms"]

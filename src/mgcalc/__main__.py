@@ -1,0 +1,3 @@
+from mgcalc.cli import main
+
+main()

@@ -1,0 +1,305 @@
+"""The ``mgcalc`` command line: parses options, calls the library, renders its results.
+
+This is the only module that imports typer. rich is imported inside the functions that
+draw, so a ``--json`` or ``-q`` call never loads it.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from mgcalc import __version__
+from mgcalc.dose import MAX_PER_DAY, DoseResult, dose as compute_dose
+from mgcalc.errors import MgcalcError
+from mgcalc.forms import Form, load_forms
+from mgcalc.references import Profile, Row
+from mgcalc.units import join_amounts
+
+if TYPE_CHECKING:
+    import click
+    from rich.console import Console
+
+#: Exit status when a check fails (``dose --fail-over-ul``).
+EXIT_CHECK_FAILED = 3
+DISCLAIMER = (
+    "mgcalc is a calculator, not medical advice. With impaired kidney function, "
+    "ask a clinician before taking any magnesium supplement."
+)
+
+
+class _Group(TyperGroup):
+    """The one place a user error becomes ``mgcalc: error: ...`` on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MgcalcError as exc:
+            message = " ".join(str(exc).split())  # always one line
+            typer.echo(f"mgcalc: error: {message}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="mgcalc",
+    help="Elemental magnesium from supplement labels: compound weight in, magnesium out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Sex(str, enum.Enum):
+    female = "female"
+    male = "male"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mgcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Elemental magnesium from supplement labels: compound weight in, magnesium out.
+
+    Example: mgcalc dose 500mg citrate
+    """
+
+
+@app.command("dose")
+def dose_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="AMOUNT FORM [AMOUNT FORM ...]",
+            help="Compound weight and form, e.g. 500mg citrate; several pairs make a blend.",
+            show_default=False,
+        ),
+    ],
+    per_day: Annotated[
+        int, typer.Option("--per-day", min=1, max=MAX_PER_DAY, help="Times a day the amounts are taken.")
+    ] = 1,
+    age: Annotated[
+        float | None, typer.Option("--age", min=0, max=125, help="Age in years (decimals allowed, e.g. 0.5).")
+    ] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA.")] = None,
+    pregnant: Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")] = False,
+    lactating: Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")] = False,
+    food: Annotated[
+        str | None,
+        typer.Option("--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."),
+    ] = None,
+    fail_over_ul: Annotated[
+        bool,
+        typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+) -> None:
+    """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
+
+    Example: mgcalc dose 500mg citrate --age 40 --sex female
+    """
+    items = join_amounts(items)
+    if len(items) % 2:
+        raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
+    if as_json and quiet:
+        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    profile = Profile(age=age, sex=sex.value if sex else None, pregnant=pregnant, lactating=lactating)
+    result = compute_dose(*items, per_day=per_day, profile=profile, food=food)
+    if as_json:
+        _print_json(result.as_dict())
+    elif quiet:
+        typer.echo(_bare(result.elemental_mg))
+        for warning in result.warnings:
+            typer.echo(f"mgcalc: warning: {warning}", err=True)
+    else:
+        _draw_dose(result)
+    if fail_over_ul and result.exceeds_limit:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command("forms")
+def forms_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only forms whose name, alias or formula contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The forms table: every compound mgcalc knows, with its elemental magnesium percentage.
+
+    Example: mgcalc forms citrate
+    """
+    table = load_forms()
+    rows = table.search(query) if query else tuple(table)
+    if not rows:
+        raise MgcalcError(f"no form matches {query!r}; run 'mgcalc forms' to list them all")
+    if as_json:
+        _print_json([form.as_dict() for form in rows])
+    else:
+        _draw_forms(rows)
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _bare(mg: float) -> str:
+    """A number for ``$(...)``: two decimals at most, no trailing zeros."""
+    return f"{mg:.2f}".rstrip("0").rstrip(".")
+
+
+def _num(mg: float) -> str:
+    """An amount for people: one decimal (none when it is .0), three digits below 1 mg."""
+    return f"{mg:,.1f}".removesuffix(".0") if mg >= 1 else f"{mg:.3g}"
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
+    """(who, lowest mg, highest mg, percent of the lowest) per RDA/AI that may apply.
+
+    Without a settled value (no sex, or no age), the candidate rows are grouped by sex,
+    e.g. "RDA female 19+ y" with 310-320 mg.
+    """
+    rda = result.intake
+    total = result.elemental_mg + result.food_mg
+    groups: dict[str, list[Row]] = {}
+    for row in rda.options:
+        if row.mg:
+            groups.setdefault(row.sex, []).append(row)
+    rows = []
+    for members in groups.values():
+        span = replace(members[0], age_from=min(r.age_from for r in members),
+                       age_to=max(r.age_to for r in members))
+        lo, hi = min(r.mg or 0 for r in members), max(r.mg or 0 for r in members)
+        who = f"{rda.measure} {span.group}"
+        rows.append((who or "RDA", lo, hi, 100 * total / lo))
+    return rows
+
+
+def _mg_range(lo: float, hi: float) -> str:
+    return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
+
+
+def _ul_text(result: DoseResult) -> str:
+    upper = result.upper
+    if upper.mg is None:
+        return "Upper level for supplements: not established under 1 year"
+    return f"Upper level for supplements ({upper.row.group}): {upper.mg:g} mg/day"
+
+
+def _component_text(c: Any) -> str:
+    return (
+        f"{_num(c.compound_mg)} mg {c.form.name} ({c.form.formula}, "
+        f"{c.form.percent_elemental:.2f} % Mg) -> {_num(c.elemental_mg)} mg magnesium"
+    )
+
+
+def _draw_dose(result: DoseResult) -> None:
+    console = _console()
+    if not console.is_terminal:
+        _plain_dose(result)
+        return
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    per = "per day" if result.per_day == 1 else f"per day ({result.per_day} times a day)"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column, justify in [("compound", "right"), ("form understood", "left"), ("formula", "left"),
+                            ("% Mg", "right"), (f"Mg {per}", "right")]:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in result.components:
+        table.add_row(f"{_num(c.compound_mg)} mg", c.form.name, c.form.formula,
+                      f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
+
+    total = Text.assemble(
+        ("Elemental magnesium: ", "bold"),
+        (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
+        f"  ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
+    )
+    gauge = Table.grid(padding=(0, 1))
+    for _ in range(3):
+        gauge.add_column()
+    food = f" incl. {_num(result.food_mg)} mg food" if result.food_mg else ""
+    for who, lo, hi, pct in _rda_rows(result):
+        gauge.add_row(f"{who} {_mg_range(lo, hi)}{food}",
+                      ProgressBar(total=100, completed=min(pct, 100), width=30,
+                                  complete_style="cyan", finished_style="cyan"),
+                      f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %")
+    if result.upper.mg is not None and result.percent_ul is not None:
+        style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
+        gauge.add_row(f"UL {result.upper.mg:g} mg (supplements)",
+                      ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
+                                  complete_style=style, finished_style=style),
+                      Text(f"{result.percent_ul:.0f} %", style=style))
+    else:
+        gauge.add_row("UL", Text("not established under 1 year", style="yellow"), "")
+    parts: list[Any] = [table, total, gauge]
+    for warning in result.warnings:
+        over = warning.startswith("OVER")
+        parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
+
+
+def _plain_dose(result: DoseResult) -> None:
+    lines = [_component_text(c) for c in result.components]
+    if result.per_day > 1:
+        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
+    lines.append(
+        f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
+        f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    )
+    food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
+    for who, lo, hi, pct in _rda_rows(result):
+        share = f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %"
+        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {share} of it{food}")
+    lines.append(_ul_text(result) + (f"; this dose is {result.percent_ul:.0f} % of it"
+                                     if result.percent_ul is not None else ""))
+    lines += [f"warning: {w}" for w in result.warnings]
+    lines.append(DISCLAIMER)
+    typer.echo("\n".join(lines))
+
+
+def _draw_forms(rows: tuple[Form, ...]) -> None:
+    console = _console()
+    if not console.is_terminal:
+        typer.echo("id\tname\tformula\tpercent_elemental\tkind")
+        for f in rows:
+            typer.echo(f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}")
+        return
+    from rich.table import Table
+
+    table = Table("id", "name", "formula", "% Mg", "kind", "note", title="magnesium forms")
+    for f in rows:
+        table.add_row(f.id, f.name, f.formula, f"{f.percent_elemental:.2f}", f.kind, f.note)
+    console.print(table)
+
+
+def main() -> NoReturn:
+    """Console-script entry point."""
+    app(prog_name="mgcalc")
+    sys.exit(0)  # pragma: no cover - app() always exits

@@ -1,0 +1,276 @@
+"""The forms table: which magnesium compounds exist and how much magnesium each carries.
+
+The table is data (``data/forms.csv``, shipped inside the package as ``mgcalc/data/forms.csv``).
+This module loads and validates it and finds a row from what a person typed: an id, a name,
+an alias or a chemical formula (matched by composition, so any correct way of writing a
+formula finds its row).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Literal
+
+from mgcalc.errors import FormsTableError, MgcalcError, shown
+
+Kind = Literal["stoichiometric", "declared", "excipient"]
+KINDS: tuple[str, ...] = ("stoichiometric", "declared", "excipient")
+COLUMNS: tuple[str, ...] = (
+    "id", "name", "aliases", "formula", "percent_elemental", "kind", "family", "source", "note",
+)
+#: Longest form name or formula accepted from a user.
+FORM_MAX_CHARS = 100
+_HYDRATION_WORDS = ("anhydrous", "hydrate", "h2o")
+_FORMULA_TEXT = re.compile(r"[A-Za-z0-9()\[\].·•* ]+")
+_FORMULA_COUNT_MAX = 999
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One row of the forms table."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    formula: str
+    percent_elemental: float
+    kind: Kind
+    family: str
+    source: str
+    note: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The row with the CSV's columns, aliases as a list (the ``forms --json`` contract)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "formula": self.formula,
+            "percent_elemental": self.percent_elemental,
+            "kind": self.kind,
+            "family": self.family,
+            "source": self.source,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A form found from a query, and the other rows a reader may have meant."""
+
+    query: str
+    form: Form
+    by: Literal["id", "name", "alias", "formula"]
+    #: Other rows of the same family, when the query did not say which hydration state.
+    alternatives: tuple[Form, ...] = ()
+
+    def note(self) -> str | None:
+        """A sentence naming the form chosen and the others, or None when the query was exact."""
+        if not self.alternatives:
+            return None
+        others = "; ".join(f"{f.name} ({f.percent_elemental:.2f} %)" for f in self.alternatives)
+        return (
+            f"{shown(self.query)} was read as {self.form.name} "
+            f"({self.form.percent_elemental:.2f} % Mg); other forms of {self.form.family}: {others}"
+        )
+
+
+def normalize(text: str) -> str:
+    """The lookup key of a name: case, spaces, punctuation and a leading 'magnesium' ignored."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    key = "".join(ch for ch in folded if ch.isalnum() or ch == ":")
+    return key.removeprefix("magnesium")
+
+
+@dataclass
+class FormsTable:
+    """The validated rows, indexed by every name each can be called."""
+
+    forms: tuple[Form, ...]
+    origin: str
+    _by_key: dict[str, tuple[Form, str, str]] = field(default_factory=dict, repr=False)
+
+    def __iter__(self) -> Iterator[Form]:
+        return iter(self.forms)
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def by_id(self, form_id: str) -> Form:
+        """The row with this exact id (for code and tests)."""
+        for form in self.forms:
+            if form.id == form_id:
+                return form
+        raise MgcalcError(f"no form with id {shown(form_id)}")
+
+    def family(self, form: Form) -> tuple[Form, ...]:
+        """The other rows of a form's family (other hydration states and salts)."""
+        return tuple(f for f in self.forms if f.family == form.family and f is not form)
+
+    def resolve(self, query: str) -> Resolution:
+        """Find the row a person means by ``query``; raise MgcalcError saying what would work."""
+        if len(query) > FORM_MAX_CHARS:
+            raise MgcalcError(f"form name is too long ({len(query)} characters; at most {FORM_MAX_CHARS})")
+        key = normalize(query)
+        if not key:
+            raise MgcalcError(f"form {shown(query)} names no compound; try e.g. citrate or oxide")
+        hit = self._by_key.get(key)
+        if hit is not None:
+            form, by, _ = hit
+            explicit = by == "id" or any(word in key for word in _HYDRATION_WORDS)
+            alternatives = () if explicit else self.family(form)
+            return Resolution(query, form, by, alternatives)  # type: ignore[arg-type]
+        if _FORMULA_TEXT.fullmatch(query.strip()) and any(ch.isupper() for ch in query):
+            form = self._by_formula(query)
+            if form is not None:
+                return Resolution(query, form, "formula")
+        raise MgcalcError(self._unknown(query, key))
+
+    def search(self, word: str) -> tuple[Form, ...]:
+        """Rows whose id, name, aliases, family or formula contain ``word`` (case ignored)."""
+        needle = normalize(word) or word.casefold()
+        return tuple(
+            f for f in self.forms
+            if any(needle in normalize(t) for t in (f.id, f.name, f.family, *f.aliases))
+            or needle in f.formula.casefold()
+        )
+
+    def _unknown(self, query: str, key: str) -> str:
+        matches = difflib.get_close_matches(key, self._by_key, n=8, cutoff=0.6)
+        first_per_form: dict[str, str] = {}
+        for m in matches:
+            form, _, spelling = self._by_key[m]
+            first_per_form.setdefault(form.id, spelling)
+        spelled = list(first_per_form.values())[:3]
+        hint = (
+            "did you mean " + " or ".join(repr(s) for s in spelled) + "?"
+            if spelled
+            else "run 'mgcalc forms' to list the forms"
+        )
+        return f"unknown form {shown(query)}; {hint}"
+
+    def _by_formula(self, query: str) -> Form | None:
+        composition = formula_composition(query)
+        if composition is None:
+            return None
+        if "Mg" not in dict(composition):
+            raise MgcalcError(f"formula {shown(query)} contains no magnesium")
+        form = self._compositions.get(composition)
+        if form is None:
+            raise MgcalcError(
+                f"formula {shown(query)} is not in the forms table; run 'mgcalc forms' to list them"
+            )
+        return form
+
+    @cached_property
+    def _compositions(self) -> dict[frozenset[tuple[str, int]], Form]:
+        index: dict[frozenset[tuple[str, int]], Form] = {}
+        for form in self.forms:
+            composition = formula_composition(form.formula)
+            if composition is not None:
+                index.setdefault(composition, form)
+        return index
+
+
+def formula_composition(text: str) -> frozenset[tuple[str, int]] | None:
+    """Element counts of a formula (hydrates written with '.', '·' or '*'), or None if unparsable."""
+    if len(text) > FORM_MAX_CHARS:
+        return None
+    cleaned = re.sub(r"[·•*]", ".", text.strip())
+    cleaned = re.sub(r"\s+(?=[0-9]*H2O\b)", ".", cleaned)  # "MgCl2 6H2O"
+    if " " in cleaned or any(int(n) > _FORMULA_COUNT_MAX for n in re.findall(r"[0-9]+", cleaned)):
+        return None
+    from molmass import Formula, FormulaError  # formulas are rare: import on first use
+
+    try:
+        composition = Formula(cleaned).composition()
+    except (FormulaError, ValueError, KeyError, IndexError, ArithmeticError, RecursionError):
+        return None
+    return frozenset((symbol, int(item.count)) for symbol, item in composition.items())
+
+
+def _rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
+    for row in reader:
+        if None in row or any(v is None for v in row.values()):
+            raise FormsTableError(f"{origin}:{reader.line_num}: wrong number of fields")
+        yield reader.line_num, row
+
+
+def parse_table(text: str, origin: str) -> FormsTable:
+    """Validate CSV text as a forms table; every problem names the file, line and what is wrong."""
+    forms: list[Form] = []
+    by_key: dict[str, tuple[Form, str, str]] = {}
+    for line, row in _rows(text, origin):
+        where = f"{origin}:{line}"
+        form = _form(row, where)
+        forms.append(form)
+        for by, spelled in [("id", form.id), ("name", form.name)] + [("alias", a) for a in form.aliases]:
+            key = normalize(spelled)
+            if not key:
+                raise FormsTableError(f"{where}: {by} {spelled!r} is empty after normalizing")
+            earlier = by_key.get(key)
+            if earlier is not None and earlier[0] is not form:
+                raise FormsTableError(
+                    f"{where}: duplicate {by} {spelled!r}: already names row {earlier[0].id!r}"
+                )
+            if earlier is None:
+                by_key[key] = (form, by, spelled)
+    if not forms:
+        raise FormsTableError(f"{origin}: the table has no rows")
+    return FormsTable(tuple(forms), origin, by_key)
+
+
+def _form(row: dict[str, str], where: str) -> Form:
+    values = {k: (row[k] or "").strip() for k in COLUMNS}
+    for required in ("id", "name", "percent_elemental", "kind", "family", "source"):
+        if not values[required]:
+            raise FormsTableError(f"{where}: empty {required}")
+    try:
+        percent = float(values["percent_elemental"])
+    except ValueError:
+        raise FormsTableError(
+            f"{where}: percent_elemental {values['percent_elemental']!r} is not a number"
+        ) from None
+    if not (math.isfinite(percent) and 0 < percent <= 100):
+        raise FormsTableError(f"{where}: percent_elemental {percent} is outside (0, 100]")
+    if values["kind"] not in KINDS:
+        raise FormsTableError(f"{where}: kind {values['kind']!r} is not one of {', '.join(KINDS)}")
+    if values["kind"] == "stoichiometric" and not values["formula"]:
+        raise FormsTableError(f"{where}: a stoichiometric row needs a formula")
+    aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
+    return Form(
+        id=values["id"],
+        name=values["name"],
+        aliases=aliases,
+        formula=values["formula"],
+        percent_elemental=percent,
+        kind=values["kind"],  # type: ignore[arg-type]
+        family=values["family"],
+        source=values["source"],
+        note=values["note"],
+    )
+
+
+@lru_cache(maxsize=1)
+def load_forms() -> FormsTable:
+    """The forms table shipped with the package (read once per process)."""
+    resource = resources.files("mgcalc") / "data" / "forms.csv"
+    try:
+        text = resource.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormsTableError(f"cannot read the forms table {resource}: {exc}") from exc
+    return parse_table(text, str(resource))

@@ -1,0 +1,194 @@
+"""Reference intakes: the RDA (or AI) and the supplemental upper level for a person.
+
+The values are data (``data/intakes.csv``, shipped as ``mgcalc/data/intakes.csv``), each row
+with its source. Ages are in years; a row covers ``age_from <= age < age_to`` (an empty
+``age_to`` means no upper bound). An empty ``mg`` means "not established".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from mgcalc.errors import FormsTableError, MgcalcError
+
+Sex = Literal["female", "male"]
+INTAKE_MEASURES = ("RDA", "AI")
+#: Age a profile without --age stands for: an adult (the 19+ rows).
+ADULT_AGE = 19.0
+MAX_AGE = 125.0
+_COLUMNS = ("authority", "measure", "age_from", "age_to", "sex", "state", "mg", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Who takes the dose. ``age`` None means an adult of unstated age; ``sex`` None, either."""
+
+    age: float | None = None
+    sex: Sex | None = None
+    pregnant: bool = False
+    lactating: bool = False
+
+    def __post_init__(self) -> None:
+        if self.age is not None and not (math.isfinite(self.age) and 0 <= self.age <= MAX_AGE):
+            raise MgcalcError(f"age {self.age} is outside 0 to {MAX_AGE:g} years")
+        if self.sex not in (None, "female", "male"):
+            raise MgcalcError(f"sex {self.sex!r} is not female or male")
+        if self.pregnant and self.lactating:
+            raise MgcalcError("choose --pregnant or --lactating, not both")
+        if (self.pregnant or self.lactating) and self.sex == "male":
+            raise MgcalcError("--pregnant and --lactating apply to --sex female")
+
+    @property
+    def state(self) -> str:
+        return "pregnant" if self.pregnant else "lactating" if self.lactating else "none"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"age": self.age, "sex": self.sex, "pregnant": self.pregnant, "lactating": self.lactating}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the intakes table."""
+
+    authority: str
+    measure: str
+    age_from: float
+    age_to: float
+    sex: str
+    state: str
+    mg: float | None
+    source: str
+
+    @property
+    def group(self) -> str:
+        """A short label for who the row is for, e.g. 'female 19-30 y, pregnant'."""
+        upper = "+" if math.isinf(self.age_to) else f"-{self.age_to - 1:g}"
+        ages = f"{self.age_from:g}{upper} y" if self.age_from >= 1 else (
+            f"{self.age_from * 12:g}-{self.age_to * 12 - 1:g} months"
+        )
+        who = "" if self.sex == "any" else f"{self.sex} "
+        state = "" if self.state in ("none", "any") else f", {self.state}"
+        return f"{who}{ages}{state}"
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """The intake reference (RDA or AI) for a profile.
+
+    ``mg`` is set when the profile settles one value; otherwise ``options`` lists the
+    candidate rows (e.g. female and male when no sex is given) and ``mg`` is None.
+    """
+
+    mg: float | None
+    measure: str | None
+    options: tuple[Row, ...]
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpperLevel:
+    """The supplemental upper level for a profile; ``mg`` None where none is established."""
+
+    mg: float | None
+    row: Row
+
+
+def _number(text: str, where: str, column: str, *, empty: float | None) -> float | None:
+    if not text.strip():
+        if empty is None and column != "mg":
+            raise FormsTableError(f"{where}: empty {column}")
+        return empty
+    try:
+        value = float(text)
+    except ValueError:
+        raise FormsTableError(f"{where}: {column} {text!r} is not a number") from None
+    if math.isnan(value) or value < 0:
+        raise FormsTableError(f"{where}: {column} {text!r} must be a number >= 0")
+    return value
+
+
+def parse_intakes(text: str, origin: str) -> tuple[Row, ...]:
+    """Validate CSV text as an intakes table."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
+    rows = []
+    for record in reader:
+        where = f"{origin}:{reader.line_num}"
+        if None in record or any(v is None for v in record.values()):
+            raise FormsTableError(f"{where}: wrong number of fields")
+        age_from = _number(record["age_from"], where, "age_from", empty=None)
+        age_to = _number(record["age_to"], where, "age_to", empty=math.inf)
+        assert age_from is not None and age_to is not None
+        if age_to <= age_from:
+            raise FormsTableError(f"{where}: age_to must be above age_from")
+        rows.append(
+            Row(
+                authority=record["authority"].strip(),
+                measure=record["measure"].strip(),
+                age_from=age_from,
+                age_to=age_to,
+                sex=record["sex"].strip(),
+                state=record["state"].strip(),
+                mg=_number(record["mg"], where, "mg", empty=None),
+                source=record["source"].strip(),
+            )
+        )
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def load_intakes() -> tuple[Row, ...]:
+    """The intakes table shipped with the package (read once per process)."""
+    resource = resources.files("mgcalc") / "data" / "intakes.csv"
+    try:
+        text = resource.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormsTableError(f"cannot read the intakes table {resource}: {exc}") from exc
+    return parse_intakes(text, str(resource))
+
+
+def _matching(profile: Profile, measures: tuple[str, ...], authority: str) -> list[Row]:
+    """Rows for the profile; an unknown age means the adult rows, an unknown sex both sexes."""
+    state_ok = {"any", profile.state}
+    result = []
+    for row in load_intakes():
+        if row.authority != authority or row.measure not in measures or row.state not in state_ok:
+            continue
+        if profile.age is None:
+            if row.age_from < ADULT_AGE and not row.age_from <= ADULT_AGE < row.age_to:
+                continue
+        elif not row.age_from <= profile.age < row.age_to:
+            continue
+        if profile.sex is not None and row.sex not in ("any", profile.sex):
+            continue
+        result.append(row)
+    return result
+
+
+def intake(profile: Profile, authority: str = "us") -> Intake:
+    """The RDA or AI that applies to ``profile``; several options when it does not settle one."""
+    rows = _matching(profile, INTAKE_MEASURES, authority)
+    if not rows:
+        return Intake(None, None, (), None)
+    values = {row.mg for row in rows}
+    first = rows[0]
+    if len(values) == 1:
+        return Intake(first.mg, first.measure, tuple(rows), first.source)
+    return Intake(None, first.measure, tuple(rows), first.source)
+
+
+def upper_level(profile: Profile, authority: str = "us") -> UpperLevel:
+    """The supplemental upper level for ``profile`` (the adult one when age is not given)."""
+    rows = _matching(profile, ("UL",), authority)
+    if not rows:
+        raise MgcalcError(f"no upper level for authority {authority!r} and this profile")
+    # Where an unknown age spans several rows, the adult rows share one value (350 mg).
+    return UpperLevel(rows[-1].mg, rows[-1])
