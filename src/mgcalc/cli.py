@@ -49,7 +49,6 @@ class _Group(TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="mgcalc",
-    help="Elemental magnesium from supplement labels: compound weight in, magnesium out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -1,0 +1,8 @@
+"""The documented ``dose --json`` key sets (README, 'JSON output'), pinned by the tests."""
+
+JSON_KEYS = {
+    "schema_version", "elemental_mg", "mmol", "meq", "components", "profile", "rda_mg", "ul_mg",
+    "percent_rda", "percent_ul", "over_ul", "warnings",
+}
+COMPONENT_KEYS = {"form_id", "form_name", "formula", "compound_mg", "percent_elemental", "elemental_mg"}
+PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}

@@ -1,0 +1,43 @@
+"""The README stays true: every mgcalc command it shows runs, and its JSON table matches."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from contract import COMPONENT_KEYS, JSON_KEYS
+
+from mgcalc import cli
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```\n(.*?)```", README, flags=re.DOTALL)
+COMMANDS = sorted({
+    line.split("#")[0].strip()
+    for block in BLOCKS
+    for line in block.splitlines()
+    if line.startswith("mgcalc ")
+})
+
+
+def test_the_readme_shows_commands():
+    assert "mgcalc dose 500mg citrate" in COMMANDS and len(COMMANDS) >= 8
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_readme_command_runs(runner, command):
+    result = runner.invoke(cli.app, shlex.split(command)[1:])
+    assert result.exit_code == 0, (command, result.stderr)
+    assert result.stdout
+
+
+def test_readme_documents_every_json_key():
+    for key in JSON_KEYS | COMPONENT_KEYS:
+        assert f"`{key}`" in README or key in README, key
+
+
+def test_readme_install_and_test_commands_are_what_ci_runs():
+    assert "pip install . && mgcalc dose 500mg citrate" in README
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install '.[test]' && pytest" in README and "pip install '.[test]' && pytest" in ci

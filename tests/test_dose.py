@@ -1,0 +1,127 @@
+"""The calculation, through the Python API (no CLI)."""
+
+from __future__ import annotations
+
+import pytest
+from molmass import ELEMENTS, Formula
+
+from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS
+
+from mgcalc import MgcalcError, Profile, dose
+from mgcalc.dose import SCHEMA_VERSION
+
+
+
+def mg_from_formula(compound_mg: float, formula: str) -> float:
+    """Elemental Mg straight from the chemistry, for comparison (molmass, not our table)."""
+    return compound_mg * Formula(formula).composition()["Mg"].fraction
+
+
+def test_500_mg_citrate_gives_about_80_8_mg():
+    result = dose("500mg", "citrate")
+    assert result.elemental_mg == pytest.approx(80.8, abs=0.05)
+    assert result.elemental_mg == pytest.approx(mg_from_formula(500, "Mg3(C6H5O7)2"), rel=1e-3)
+    [component] = result.components
+    assert component.form.id == "trimagnesium-dicitrate-anhydrous" and component.compound_mg == 500
+
+
+def test_hydration_state_changes_the_answer_by_a_third_or_more():
+    anhydrous = dose("1 g", "chloride anhydrous").elemental_mg
+    hexahydrate = dose("1 g", "chloride hexahydrate").elemental_mg
+    assert anhydrous == pytest.approx(mg_from_formula(1000, "MgCl2"), rel=1e-3)
+    assert hexahydrate == pytest.approx(mg_from_formula(1000, "MgCl2.6H2O"), rel=1e-3)
+    assert hexahydrate / anhydrous < 0.5
+
+
+def test_mmol_and_meq_follow_from_the_atomic_weight():
+    result = dose("400mg", "oxide")
+    assert result.mmol == pytest.approx(result.elemental_mg / ELEMENTS["Mg"].mass, rel=1e-5)
+    assert result.meq == pytest.approx(2 * result.mmol)
+
+
+def test_a_blend_is_the_sum_of_its_parts():
+    blend = dose("250mg", "oxide", "500mg", "citrate")
+    assert blend.elemental_mg == pytest.approx(dose("250mg", "oxide").elemental_mg + dose("500mg", "citrate").elemental_mg)
+    assert [c.form.id for c in blend.components] == ["oxide", "trimagnesium-dicitrate-anhydrous"]
+
+
+def test_per_day_multiplies_every_amount():
+    once, thrice = dose("250mg", "oxide", per_day=1), dose("250mg", "oxide", per_day=3)
+    assert thrice.elemental_mg == pytest.approx(3 * once.elemental_mg)
+    assert thrice.components[0].compound_mg == 750
+
+
+def test_food_counts_toward_the_rda_but_never_the_upper_level():
+    profile = Profile(age=40, sex="female")
+    without, with_food = dose("500mg", "citrate", profile=profile), dose("500mg", "citrate", profile=profile, food="200 mg")
+    assert with_food.percent_rda == pytest.approx(100 * (without.elemental_mg + 200) / 320)
+    assert with_food.percent_ul == without.percent_ul
+    assert with_food.over_ul is without.over_ul is False
+    assert with_food.elemental_mg == without.elemental_mg
+
+
+def test_over_the_adult_upper_level_is_flagged_first():
+    result = dose("700mg", "oxide")
+    assert result.over_ul is True and result.exceeds_limit
+    assert result.percent_ul == pytest.approx(100 * result.elemental_mg / 350)
+    assert result.warnings[0].startswith("OVER THE UPPER LEVEL")
+
+
+def test_under_the_upper_level_is_not_flagged():
+    result = dose("500mg", "oxide")  # about 301.5 mg
+    assert result.over_ul is False and not result.exceeds_limit
+    assert not any("UPPER LEVEL" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("age", "ul"), [(2, 65), (6, 110), (12, 350)])
+def test_children_have_lower_upper_levels(age, ul):
+    result = dose("250mg", "citrate", profile=Profile(age=age))  # about 40 mg
+    assert result.upper.mg == ul
+    small_child_over = dose("250mg", "oxide", profile=Profile(age=age)).over_ul  # about 151 mg
+    assert small_child_over is (151 > ul)
+
+
+def test_infants_have_no_upper_level_and_a_supervision_warning():
+    result = dose("100mg", "citrate", profile=Profile(age=0.5))
+    assert result.upper.mg is None and result.percent_ul is None and result.over_ul is None
+    assert result.exceeds_limit
+    assert any("medical supervision" in w for w in result.warnings)
+    assert result.intake.mg == 75 and result.intake.measure == "AI"
+
+
+def test_json_contract_has_exactly_the_documented_keys():
+    data = dose("500mg", "citrate", profile=Profile(age=30, sex="male")).as_dict()
+    assert set(data) == JSON_KEYS
+    assert set(data["components"][0]) == COMPONENT_KEYS
+    assert set(data["profile"]) == PROFILE_KEYS
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["rda_mg"] == 400 and data["ul_mg"] == 350
+
+
+def test_bare_name_warning_names_the_other_hydration_states():
+    [note] = dose("1g", "sulfate").warnings
+    assert "magnesium sulfate heptahydrate" in note and "monohydrate" in note and "anhydrous" in note
+
+
+def test_stearate_is_refused_as_a_magnesium_source():
+    with pytest.raises(MgcalcError, match="not a magnesium source.*lubricant"):
+        dose("500mg", "magnesium stearate")
+
+
+def test_numbers_are_milligrams_in_the_python_api():
+    assert dose(500, "citrate").elemental_mg == dose("500 mg", "citrate").elemental_mg
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("500mg", "citrate", "250mg"), {}, "pairs"),
+        (("500mg", "citrate"), {"per_day": 0}, "per day"),
+        (("500mg", "citrate"), {"per_day": 2.5}, "per day"),
+        (("500mg", "citrate"), {"food": "lots"}, "food"),
+        ((-5, "citrate"), {}, "negative"),
+    ],
+)
+def test_bad_calls_raise_mgcalc_error(args, kwargs, message):
+    with pytest.raises(MgcalcError, match=message):
+        dose(*args, **kwargs)

@@ -1,0 +1,190 @@
+"""The forms table: chemistry cross-checked with molmass, naming, validation, packaging."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from molmass import Formula
+
+from mgcalc.errors import FormsTableError, MgcalcError
+from mgcalc.forms import COLUMNS, FormsTable, formula_composition, load_forms, parse_table
+
+REPO = Path(__file__).resolve().parents[1]
+ROWS = list(load_forms())
+
+
+@pytest.mark.parametrize("form", [f for f in ROWS if f.formula], ids=lambda f: f.id)
+def test_percentage_matches_molmass(form):
+    """Every formula row's percentage is 100 * n(Mg) * M(Mg) / M(formula as sold), to 0.01 points."""
+    if form.kind == "declared":
+        pytest.skip("declared by the maker, not by the formula")
+    expected = Formula(form.formula).composition()["Mg"].fraction * 100
+    assert form.percent_elemental == pytest.approx(expected, abs=0.01)
+
+
+def test_table_is_big_enough_and_has_a_source_per_row(table):
+    assert len(table) >= 30
+    assert all(form.source for form in table)
+
+
+REQUIRED = {
+    "oxide": "MgO", "hydroxide": "Mg(OH)2", "carbonate": "MgCO3",
+    "chloride anhydrous": "MgCl2", "chloride hexahydrate": "MgCl2.6H2O",
+    "sulfate anhydrous": "MgSO4", "sulfate monohydrate": "MgSO4.H2O", "sulfate heptahydrate": "MgSO4.7H2O",
+    "trimagnesium dicitrate": "Mg3(C6H5O7)2", "trimagnesium dicitrate nonahydrate": "Mg3(C6H5O7)2.9H2O",
+    "1:1 citrate": "MgC6H6O7", "bisglycinate": "Mg(C2H4NO2)2", "bisglycinate monohydrate": "Mg(C2H4NO2)2.H2O",
+    "malate": "MgC4H4O5", "lactate anhydrous": "Mg(C3H5O3)2", "lactate dihydrate": "Mg(C3H5O3)2.2H2O",
+    "gluconate anhydrous": "Mg(C6H11O7)2", "gluconate dihydrate": "Mg(C6H11O7)2.2H2O",
+    "aspartate": "Mg(C4H6NO4)2.2H2O", "orotate": "Mg(C5H3N2O4)2.2H2O", "taurate": "Mg(C2H6NO3S)2",
+    "threonate": "Mg(C4H7O5)2", "pidolate": "Mg(C5H6NO3)2", "glycerophosphate": "MgC3H7O6P",
+    "acetate anhydrous": "Mg(C2H3O2)2",
+}
+
+
+@pytest.mark.parametrize(("name", "formula"), REQUIRED.items())
+def test_required_form_has_its_own_row(table, name, formula):
+    """Each required form is found by name, and its row has exactly that composition."""
+    form = table.resolve(name).form
+    assert formula_composition(form.formula) == formula_composition(formula)
+
+
+def test_every_row_has_a_distinct_composition(table):
+    """Hydration states are separate rows: no two rows share a formula's composition."""
+    compositions = [formula_composition(f.formula) for f in table if f.formula]
+    assert None not in compositions
+    assert len(set(compositions)) == len(compositions)
+
+
+def test_bare_citrate_means_anhydrous_trimagnesium_dicitrate_and_names_the_others(table):
+    found = table.resolve("citrate")
+    assert found.form.id == "trimagnesium-dicitrate-anhydrous"
+    assert found.form.percent_elemental == 16.16
+    others = {f.id for f in found.alternatives}
+    assert {"trimagnesium-dicitrate-nonahydrate", "hydrogen-citrate"} <= others
+    note = found.note()
+    assert note is not None and "nonahydrate" in note and "16.16" in note
+
+
+@pytest.mark.parametrize("name", ["glycinate", "bisglycinate", "Magnesium Bisglycinate"])
+def test_bare_glycinate_means_anhydrous_bisglycinate(table, name):
+    found = table.resolve(name)
+    assert found.form.id == "bisglycinate-anhydrous"
+    assert [f.id for f in found.alternatives] == ["bisglycinate-monohydrate"]
+
+
+def test_a_name_that_states_the_hydration_state_gets_no_note(table):
+    assert table.resolve("chloride hexahydrate").note() is None
+    assert table.resolve("citrate nonahydrate").note() is None
+
+
+@pytest.mark.parametrize(
+    "spelling", ["citrate", "Citrate", "Magnesium Citrate", "magnesium-citrate", "  MAGNESIUM   citrate ",
+                 "trimagnesium-dicitrate-anhydrous"],
+)
+def test_names_ignore_case_spaces_hyphens_and_leading_magnesium(table, spelling):
+    assert table.resolve(spelling).form.id == "trimagnesium-dicitrate-anhydrous"
+
+
+@pytest.mark.parametrize(
+    ("formula", "form_id"),
+    [
+        ("MgSO4.7H2O", "sulfate-heptahydrate"),
+        ("MgSO4·7H2O", "sulfate-heptahydrate"),
+        ("MgSO4*7H2O", "sulfate-heptahydrate"),
+        ("MgCl2 6H2O", "chloride-hexahydrate"),
+        ("Mg(C3H5O3)2.2H2O", "lactate-dihydrate"),
+        ("C6H10MgO6.2H2O", "lactate-dihydrate"),
+        ("C6H14MgO8", "lactate-dihydrate"),
+        ("C12H10Mg3O14", "trimagnesium-dicitrate-anhydrous"),
+        ("MgO", "oxide"),
+    ],
+)
+def test_formulas_are_matched_by_composition(table, formula, form_id):
+    found = table.resolve(formula)
+    assert (found.form.id, found.by) == (form_id, "formula")
+
+
+def test_unknown_name_suggests_the_closest(table):
+    with pytest.raises(MgcalcError, match=r"unknown form 'citrat'; did you mean 'citrate'"):
+        table.resolve("citrat")
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("NaCl", "contains no magnesium"),
+        ("MgHPO4.3H2O", "not in the forms table"),
+        ("", "names no compound"),
+        ("magnesium", "names no compound"),
+        ("x" * 200, "too long"),
+    ],
+)
+def test_bad_form_queries_are_refused_with_a_reason(table, query, message):
+    with pytest.raises(MgcalcError, match=message):
+        table.resolve(query)
+
+
+def test_search_filters_by_word(table):
+    ids = {f.id for f in table.search("citrate")}
+    assert ids == {"trimagnesium-dicitrate-anhydrous", "trimagnesium-dicitrate-nonahydrate", "hydrogen-citrate"}
+    assert {f.id for f in table.search("H2O")} >= {"sulfate-heptahydrate", "lactate-dihydrate"}
+
+
+# --- validation of a malformed table -------------------------------------------------------
+
+HEADER = ",".join(COLUMNS)
+GOOD = "oxide,magnesium oxide,oxide,MgO,60.30,stoichiometric,oxide,stoichiometry,"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("id,name\n" + GOOD, 1, "missing column"),
+        (f"{HEADER}\n{GOOD}\n{GOOD}", 3, "duplicate id 'oxide'"),
+        (f"{HEADER}\n{GOOD}\nother,other name,oxide,MgO2,1,stoichiometric,x,s,", 3, "duplicate alias 'oxide'"),
+        (f"{HEADER}\n{GOOD.replace('60.30', '0')}", 2, "outside (0, 100]"),
+        (f"{HEADER}\n{GOOD.replace('60.30', '100.5')}", 2, "outside (0, 100]"),
+        (f"{HEADER}\n{GOOD.replace('60.30', 'sixty')}", 2, "is not a number"),
+        (f"{HEADER}\n{GOOD.replace('60.30', 'nan')}", 2, "outside (0, 100]"),
+        (f"{HEADER}\n{GOOD},extra", 2, "wrong number of fields"),
+        (f"{HEADER}\n{GOOD.replace('stoichiometric', 'guessed')}", 2, "kind 'guessed'"),
+        (f"{HEADER}\n", None, "no rows"),
+    ],
+)
+def test_malformed_table_fails_at_load_naming_file_line_and_problem(text, line, problem):
+    with pytest.raises(FormsTableError) as caught:
+        parse_table(text, "forms.csv")
+    message = str(caught.value)
+    assert message.startswith(f"forms.csv:{line}:" if line else "forms.csv:")
+    assert problem in message
+
+
+def test_shipped_table_is_the_repository_table(table):
+    with open(REPO / "data" / "forms.csv", encoding="utf-8") as handle:
+        repo_ids = [row["id"] for row in csv.DictReader(handle)]
+    assert [f.id for f in table] == repo_ids
+
+
+def test_installed_package_finds_its_tables(tmp_path):
+    """Run from an empty directory: the tables come from inside the installed package."""
+    code = (
+        "import mgcalc; from mgcalc.forms import load_forms; from mgcalc.references import load_intakes;"
+        "t = load_forms(); print(len(t)); print(t.origin); print(mgcalc.__file__); print(len(load_intakes()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    count, origin, module, intakes = out.stdout.splitlines()
+    assert int(count) == len(ROWS) and int(intakes) > 0
+    assert Path(origin).as_posix().endswith("mgcalc/data/forms.csv")
+    assert Path(origin).is_file()
+    assert Path(origin).parent.parent == Path(module).parent
+    assert not Path(origin).is_relative_to(REPO / "data")
+
+
+def test_table_object_round_trips_to_the_csv_columns(table: FormsTable):
+    row = table.by_id("oxide").as_dict()
+    assert list(row) == list(COLUMNS)
+    assert isinstance(row["aliases"], list) and isinstance(row["percent_elemental"], float)

@@ -1,0 +1,101 @@
+"""Amount parsing and pint conversions."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pint
+import pytest
+from molmass import ELEMENTS
+
+from mgcalc import units
+from mgcalc.errors import MgcalcError
+from mgcalc.units import parse_magnesium, parse_mass
+
+GRAIN_MG = 64.79891  # exact, by the 1959 international yard and pound agreement
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"),
+    [
+        ("500mg", 500), ("500 mg", 500), (" 500 mg ", 500), ("0.5g", 500), ("1 g", 1000), (".5 g", 500),
+        ("1,250 mg", 1250), ("1,250.5 mg", 1250.5), ("12,345,678 mcg", 12345.678),
+        ("500mcg", 0.5), ("500 µg", 0.5), ("500 μg", 0.5), ("500ug", 0.5), ("500 micrograms", 0.5),
+        ("5gr", 5 * GRAIN_MG), ("1 grain", GRAIN_MG), ("2 grams", 2000), ("500 MG", 500), ("1e3 mg", 1000),
+    ],
+)
+def test_accepted_amounts(text, mg):
+    assert parse_mass(text) == pytest.approx(mg, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("500", "no unit; add one, e.g. 500mg"),
+        ("0 mg", "is zero"),
+        ("0.0 g", "is zero"),
+        ("-500 mg", "negative"),
+        ("1e309 mg", "not a finite number"),
+        ("5000 kg", "outside 1 µg to 1 kg"),
+        ("0.0000001 mg", "outside 1 µg to 1 kg"),
+        ("500 ml", "not a mass"),
+        ("500 kg/m", "not a mass"),
+        ("500 Mg", "'Mg' is ambiguous"),
+        ("500 mgg", "unknown unit 'mgg'"),
+        ("1,5 g", "decimal comma; write 1.5"),
+        ("1.000,5 mg", "not a number mgcalc can read"),
+        ("1 000 mg", "space inside the number"),
+        ("mg", "does not start with a number"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("٥٠٠ mg", "does not start with a number"),  # Arabic-Indic digits: not read as 500
+        ("4 mmol", "counts magnesium, not the weight of a compound"),
+        ("1" * 100 + " mg", "too long"),
+    ],
+)
+def test_refused_amounts_say_what_is_wrong(text, message):
+    with pytest.raises(MgcalcError, match=message):
+        parse_mass(text)
+
+
+def test_error_messages_are_one_line_even_for_control_characters():
+    with pytest.raises(MgcalcError) as caught:
+        parse_mass("500 m\ng\x00")
+    assert "\n" not in str(caught.value) and "\x00" not in str(caught.value)
+
+
+def test_magnesium_amounts_in_mmol_and_meq():
+    mg_per_mmol = ELEMENTS["Mg"].mass  # molmass's atomic weight, an independent source
+    assert parse_magnesium("4 mmol") == pytest.approx(4 * mg_per_mmol, rel=1e-5)
+    assert parse_magnesium("8 mEq") == pytest.approx(4 * mg_per_mmol, rel=1e-5)
+    assert parse_magnesium("200 mg") == 200
+
+
+def test_mmol_and_meq_of_a_mass():
+    assert units.to_mmol(24.305) == pytest.approx(1.0)
+    assert units.to_meq(24.305) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("unit", sorted(set(units.MASS_UNITS.values())))
+def test_our_small_registry_agrees_with_pints_default_registry(unit):
+    default = pint.UnitRegistry()
+    expected = default.Quantity(1.0, unit).to("milligram").magnitude
+    assert units.factor(unit, "milligram") == pytest.approx(expected, rel=1e-15)
+
+
+def test_user_text_never_reaches_pints_expression_parser():
+    ureg = units.registry()
+    units.factor.cache_clear()
+    with mock.patch.object(type(ureg), "parse_expression", side_effect=AssertionError("parsed user text")):
+        for text in ["500 mg", "1 g", "5 gr", "500 mcg", "10**10**10 mg", "2 mg*mg"]:
+            try:
+                parse_mass(text)
+            except MgcalcError:
+                pass
+
+
+def test_a_bare_number_joins_the_unit_word_after_it():
+    assert units.join_amounts(["500", "mg", "citrate"]) == ["500 mg", "citrate"]
+    assert units.join_amounts(["1,250", "mg", "oxide", "5", "gr", "citrate"]) == ["1,250 mg", "oxide", "5 gr", "citrate"]
+    assert units.join_amounts(["500mg", "citrate"]) == ["500mg", "citrate"]
+    assert units.join_amounts(["500", "citrate"]) == ["500", "citrate"]
