@@ -14,10 +14,10 @@ from mgcalc import cli
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```\n(.*?)```", README, flags=re.DOTALL)
 COMMANDS = sorted({
-    line.split("#")[0].strip()
+    line.split("#")[0].split("|")[0].strip()  # the mgcalc part of a pipeline
     for block in BLOCKS
     for line in block.splitlines()
-    if line.startswith("mgcalc ")
+    if re.match(r"mgcalc (dose|forms|--)", line)
 })
 
 
