@@ -8,7 +8,6 @@ import re
 import pytest
 
 from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS
-
 from mgcalc import cli
 from mgcalc.forms import COLUMNS
 

@@ -7,8 +7,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from contract import COMPONENT_KEYS, JSON_KEYS
 
+from contract import COMPONENT_KEYS, JSON_KEYS
 from mgcalc import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

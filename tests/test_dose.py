@@ -6,10 +6,8 @@ import pytest
 from molmass import ELEMENTS, Formula
 
 from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS
-
 from mgcalc import MgcalcError, Profile, dose
 from mgcalc.dose import SCHEMA_VERSION
-
 
 
 def mg_from_formula(compound_mg: float, formula: str) -> float:
@@ -41,7 +39,8 @@ def test_mmol_and_meq_follow_from_the_atomic_weight():
 
 def test_a_blend_is_the_sum_of_its_parts():
     blend = dose("250mg", "oxide", "500mg", "citrate")
-    assert blend.elemental_mg == pytest.approx(dose("250mg", "oxide").elemental_mg + dose("500mg", "citrate").elemental_mg)
+    parts = dose("250mg", "oxide").elemental_mg + dose("500mg", "citrate").elemental_mg
+    assert blend.elemental_mg == pytest.approx(parts)
     assert [c.form.id for c in blend.components] == ["oxide", "trimagnesium-dicitrate-anhydrous"]
 
 
@@ -53,7 +52,8 @@ def test_per_day_multiplies_every_amount():
 
 def test_food_counts_toward_the_rda_but_never_the_upper_level():
     profile = Profile(age=40, sex="female")
-    without, with_food = dose("500mg", "citrate", profile=profile), dose("500mg", "citrate", profile=profile, food="200 mg")
+    without = dose("500mg", "citrate", profile=profile)
+    with_food = dose("500mg", "citrate", profile=profile, food="200 mg")
     assert with_food.percent_rda == pytest.approx(100 * (without.elemental_mg + 200) / 320)
     assert with_food.percent_ul == without.percent_ul
     assert with_food.over_ul is without.over_ul is False
@@ -104,7 +104,7 @@ def test_bare_name_warning_names_the_other_hydration_states():
 
 
 def test_stearate_is_refused_as_a_magnesium_source():
-    with pytest.raises(MgcalcError, match="not a magnesium source.*lubricant"):
+    with pytest.raises(MgcalcError, match=r"not a magnesium source.*lubricant"):
         dose("500mg", "magnesium stearate")
 
 

@@ -32,7 +32,8 @@ def test_rda_or_ai_by_age_sex_and_state(age, sex, state, mg):
 
 
 @pytest.mark.parametrize(
-    ("age", "ul"), [(0.3, None), (0.99, None), (1, 65), (3.5, 65), (4, 110), (8.9, 110), (9, 350), (40, 350), (None, 350)]
+    ("age", "ul"),
+    [(0.3, None), (0.99, None), (1, 65), (3.5, 65), (4, 110), (8.9, 110), (9, 350), (40, 350), (None, 350)],
 )
 def test_supplemental_upper_level_by_age(age, ul):
     assert upper_level(Profile(age=age)).mg == ul

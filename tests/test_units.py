@@ -96,6 +96,7 @@ def test_user_text_never_reaches_pints_expression_parser():
 
 def test_a_bare_number_joins_the_unit_word_after_it():
     assert units.join_amounts(["500", "mg", "citrate"]) == ["500 mg", "citrate"]
-    assert units.join_amounts(["1,250", "mg", "oxide", "5", "gr", "citrate"]) == ["1,250 mg", "oxide", "5 gr", "citrate"]
+    tokens = ["1,250", "mg", "oxide", "5", "gr", "citrate"]
+    assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 gr", "citrate"]
     assert units.join_amounts(["500mg", "citrate"]) == ["500mg", "citrate"]
     assert units.join_amounts(["500", "citrate"]) == ["500", "citrate"]

@@ -16,14 +16,14 @@ import typer
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.dose import MAX_PER_DAY, DoseResult, dose as compute_dose
+from mgcalc.dose import MAX_PER_DAY, DoseResult
+from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.references import Profile, Row
 from mgcalc.units import join_amounts
 
 if TYPE_CHECKING:
-    import click
     from rich.console import Console
 
 #: Exit status when a check fails (``dose --fail-over-ul``).
@@ -37,7 +37,7 @@ DISCLAIMER = (
 class _Group(TyperGroup):
     """The one place a user error becomes ``mgcalc: error: ...`` on stderr and exit status 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click's Context (vendored by newer typer)
         try:
             return super().invoke(ctx)
         except MgcalcError as exc:
@@ -55,7 +55,7 @@ app = typer.Typer(
 )
 
 
-class Sex(str, enum.Enum):
+class Sex(enum.StrEnum):
     female = "female"
     male = "male"
 
@@ -100,7 +100,9 @@ def dose_command(
     lactating: Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")] = False,
     food: Annotated[
         str | None,
-        typer.Option("--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."),
+        typer.Option(
+            "--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."
+        ),
     ] = None,
     fail_over_ul: Annotated[
         bool,

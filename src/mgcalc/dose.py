@@ -109,7 +109,7 @@ def dose(
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
     if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
         raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
-    pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2])]
+    pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day) for a, f in pairs)  # type: ignore[arg-type]
     return evaluate(components, per_day, profile or Profile(), food)
 

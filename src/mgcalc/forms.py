@@ -130,9 +130,9 @@ class FormsTable:
             alternatives = () if explicit else self.family(form)
             return Resolution(query, form, by, alternatives)  # type: ignore[arg-type]
         if _FORMULA_TEXT.fullmatch(query.strip()) and any(ch.isupper() for ch in query):
-            form = self._by_formula(query)
-            if form is not None:
-                return Resolution(query, form, "formula")
+            by_formula = self._by_formula(query)
+            if by_formula is not None:
+                return Resolution(query, by_formula, "formula")
         raise MgcalcError(self._unknown(query, key))
 
     def search(self, word: str) -> tuple[Form, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,7 @@ _DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+", re.ASCII)
 
 
 @lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[float]:
     """The one shared pint registry, built from units.txt (imported on first use)."""
     import pint
 
@@ -64,7 +64,7 @@ def registry() -> pint.UnitRegistry:
         return pint.UnitRegistry(str(path), cache_folder=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def factor(unit: str, target: str) -> float:
     """How many ``target`` one ``unit`` is, as pint computes it (cached per pair)."""
     ureg = registry()
