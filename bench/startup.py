@@ -39,15 +39,22 @@ def command_lines() -> dict[str, list[str]]:
     return lines
 
 
-def with_hyperfine(lines: dict[str, list[str]], runs: int) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            ["hyperfine", "--warmup", "3", "--runs", str(runs), "-N", "--export-json", out.name,
-             *[" ".join(cmd) for cmd in lines.values()]],
-            check=True, stdout=subprocess.DEVNULL,
-        )
-        results = json.load(open(out.name))["results"]
-    return {name: r["median"] for name, r in zip(lines, results, strict=True)}
+def with_hyperfine(lines: dict[str, list[str]], runs: int, rounds: int = 5) -> dict[str, float]:
+    """hyperfine in alternating rounds (every command in each), raw times pooled per command."""
+    times: dict[str, list[float]] = {name: [] for name in lines}
+    per_round = max(2, -(-runs // rounds))
+    for _ in range(rounds):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run(
+                ["hyperfine", "--warmup", "2", "--runs", str(per_round), "-N", "--export-json", out.name,
+                 *[" ".join(cmd) for cmd in lines.values()]],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            with open(out.name) as handle:
+                results = json.load(handle)["results"]
+        for name, result in zip(lines, results, strict=True):
+            times[name].extend(result["times"])
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def with_loop(lines: dict[str, list[str]], runs: int) -> dict[str, float]:

@@ -4,12 +4,9 @@ This is the only module that imports typer. rich is imported inside the function
 draw, so a ``--json`` or ``-q`` call never loads it.
 """
 
-from __future__ import annotations
-
 import enum
-import json
+import os
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -46,11 +43,32 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
+def _might_be_terminal() -> bool:
+    """False when rich would surely find stdout no terminal, decided without importing rich.
+
+    Mirrors rich's ``Console.is_terminal`` (TTY_COMPATIBLE, FORCE_COLOR, then isatty), so that
+    piped output, what scripts read, never pays for importing rich.
+    """
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 app = typer.Typer(
     cls=_Group,
     name="mgcalc",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help and usage errors go through rich on a terminal, as results do; piped, they are plain
+    # text, and the call does not pay for importing rich (bench/startup.py).
+    rich_markup_mode="rich" if _might_be_terminal() else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -156,6 +174,8 @@ def forms_command(
 
 
 def _print_json(data: object) -> None:
+    import json
+
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -169,10 +189,14 @@ def _num(mg: float) -> str:
     return f"{mg:,.1f}".removesuffix(".0") if mg >= 1 else f"{mg:.3g}"
 
 
-def _console() -> Console:
+def _terminal_console() -> "Console | None":
+    """A rich console when stdout is a terminal; None for plain text."""
+    if not _might_be_terminal():
+        return None
     from rich.console import Console
 
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    return console if console.is_terminal else None
 
 
 def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
@@ -189,8 +213,8 @@ def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
             groups.setdefault(row.sex, []).append(row)
     rows = []
     for members in groups.values():
-        span = replace(members[0], age_from=min(r.age_from for r in members),
-                       age_to=max(r.age_to for r in members))
+        span = members[0]._replace(age_from=min(r.age_from for r in members),
+                                   age_to=max(r.age_to for r in members))
         lo, hi = min(r.mg or 0 for r in members), max(r.mg or 0 for r in members)
         who = f"{rda.measure} {span.group}"
         rows.append((who or "RDA", lo, hi, 100 * total / lo))
@@ -216,8 +240,8 @@ def _component_text(c: Any) -> str:
 
 
 def _draw_dose(result: DoseResult) -> None:
-    console = _console()
-    if not console.is_terminal:
+    console = _terminal_console()
+    if console is None:
         _plain_dose(result)
         return
     from rich import box
@@ -286,11 +310,11 @@ def _plain_dose(result: DoseResult) -> None:
 
 
 def _draw_forms(rows: tuple[Form, ...]) -> None:
-    console = _console()
-    if not console.is_terminal:
-        typer.echo("id\tname\tformula\tpercent_elemental\tkind")
-        for f in rows:
-            typer.echo(f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}")
+    console = _terminal_console()
+    if console is None:  # one write: click flushes after every echo
+        lines = ["id\tname\tformula\tpercent_elemental\tkind"]
+        lines += [f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}" for f in rows]
+        typer.echo("\n".join(lines))
         return
     from rich.table import Table
 

@@ -1,9 +1,7 @@
 """The calculation: compound weights to elemental magnesium, compared with the references."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
@@ -15,8 +13,7 @@ SCHEMA_VERSION = 1
 MAX_PER_DAY = 24
 
 
-@dataclass(frozen=True, slots=True)
-class Component:
+class Component(NamedTuple):
     """One compound of a dose, with amounts per day."""
 
     resolution: Resolution
@@ -38,8 +35,7 @@ class Component:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class DoseResult:
+class DoseResult(NamedTuple):
     """A dose per day, its elemental magnesium and how it compares with the references."""
 
     components: tuple[Component, ...]

@@ -1,7 +1,5 @@
 """The one exception family for everything a user can get wrong."""
 
-from __future__ import annotations
-
 #: Longest piece of user text quoted back in an error message.
 _SHOWN_MAX = 40
 

@@ -1,24 +1,21 @@
 """The forms table: which magnesium compounds exist and how much magnesium each carries.
 
+(No ``from __future__ import annotations`` here, in references.py, dose.py or cli.py: string
+annotations make every NamedTuple field and every typer parameter cost a compile() at start-up.)
+
 The table is data (``data/forms.csv``, shipped inside the package as ``mgcalc/data/forms.csv``).
 This module loads and validates it and finds a row from what a person typed: an id, a name,
 an alias or a chemical formula (matched by composition, so any correct way of writing a
 formula finds its row).
 """
 
-from __future__ import annotations
-
 import csv
-import difflib
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 
@@ -30,12 +27,15 @@ COLUMNS: tuple[str, ...] = (
 #: Longest form name or formula accepted from a user.
 FORM_MAX_CHARS = 100
 _HYDRATION_WORDS = ("anhydrous", "hydrate", "h2o")
-_FORMULA_TEXT = re.compile(r"[A-Za-z0-9()\[\].·•* ]+")
+_FORMULA_TEXT = r"[A-Za-z0-9()\[\].·•* ]+"  # compiled on first use
 _FORMULA_COUNT_MAX = 999
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+# Records are NamedTuples: immutable like frozen dataclasses, and about six times cheaper to
+# define at import, which every call pays for (see bench/startup.py).
+
+
+class Form(NamedTuple):
     """One row of the forms table."""
 
     id: str
@@ -63,8 +63,7 @@ class Form:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """A form found from a query, and the other rows a reader may have meant."""
 
     query: str
@@ -86,18 +85,22 @@ class Resolution:
 
 def normalize(text: str) -> str:
     """The lookup key of a name: case, spaces, punctuation and a leading 'magnesium' ignored."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        import unicodedata  # only non-ASCII text needs it
+
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
     key = "".join(ch for ch in folded if ch.isalnum() or ch == ":")
     return key.removeprefix("magnesium")
 
 
-@dataclass
 class FormsTable:
     """The validated rows, indexed by every name each can be called."""
 
-    forms: tuple[Form, ...]
-    origin: str
-    _by_key: dict[str, tuple[Form, str, str]] = field(default_factory=dict, repr=False)
+    def __init__(self, forms: tuple[Form, ...], origin: str, by_key: dict[str, tuple[Form, str, str]]) -> None:
+        self.forms = forms
+        self.origin = origin
+        self._by_key = by_key
 
     def __iter__(self) -> Iterator[Form]:
         return iter(self.forms)
@@ -129,7 +132,7 @@ class FormsTable:
             explicit = by == "id" or any(word in key for word in _HYDRATION_WORDS)
             alternatives = () if explicit else self.family(form)
             return Resolution(query, form, by, alternatives)  # type: ignore[arg-type]
-        if _FORMULA_TEXT.fullmatch(query.strip()) and any(ch.isupper() for ch in query):
+        if re.fullmatch(_FORMULA_TEXT, query.strip()) and any(ch.isupper() for ch in query):
             by_formula = self._by_formula(query)
             if by_formula is not None:
                 return Resolution(query, by_formula, "formula")
@@ -145,6 +148,8 @@ class FormsTable:
         )
 
     def _unknown(self, query: str, key: str) -> str:
+        import difflib  # only an unknown name needs it
+
         matches = difflib.get_close_matches(key, self._by_key, n=8, cutoff=0.6)
         first_per_form: dict[str, str] = {}
         for m in matches:
@@ -268,9 +273,11 @@ def _form(row: dict[str, str], where: str) -> Form:
 @lru_cache(maxsize=1)
 def load_forms() -> FormsTable:
     """The forms table shipped with the package (read once per process)."""
+    from importlib import resources
+
     resource = resources.files("mgcalc") / "data" / "forms.csv"
     try:
-        text = resource.read_text(encoding="utf-8-sig")
+        text = resource.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is tolerated
     except (OSError, UnicodeDecodeError) as exc:
         raise FormsTableError(f"cannot read the forms table {resource}: {exc}") from exc
     return parse_table(text, str(resource))

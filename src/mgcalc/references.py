@@ -5,15 +5,11 @@ with its source. Ages are in years; a row covers ``age_from <= age < age_to`` (a
 ``age_to`` means no upper bound). An empty ``mg`` means "not established".
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import math
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError
 
@@ -25,24 +21,33 @@ MAX_AGE = 125.0
 _COLUMNS = ("authority", "measure", "age_from", "age_to", "sex", "state", "mg", "source")
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """Who takes the dose. ``age`` None means an adult of unstated age; ``sex`` None, either."""
+class _ProfileFields(NamedTuple):
+    age: float | None
+    sex: Sex | None
+    pregnant: bool
+    lactating: bool
 
-    age: float | None = None
-    sex: Sex | None = None
-    pregnant: bool = False
-    lactating: bool = False
 
-    def __post_init__(self) -> None:
-        if self.age is not None and not (math.isfinite(self.age) and 0 <= self.age <= MAX_AGE):
-            raise MgcalcError(f"age {self.age} is outside 0 to {MAX_AGE:g} years")
-        if self.sex not in (None, "female", "male"):
-            raise MgcalcError(f"sex {self.sex!r} is not female or male")
-        if self.pregnant and self.lactating:
+class Profile(_ProfileFields):
+    """Who takes the dose. ``age`` None means an adult of unstated age; ``sex`` None, either.
+
+    Validated when made: an impossible profile raises MgcalcError.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, age: float | None = None, sex: Sex | None = None, pregnant: bool = False, lactating: bool = False
+    ) -> "Profile":
+        if age is not None and not (math.isfinite(age) and 0 <= age <= MAX_AGE):
+            raise MgcalcError(f"age {age} is outside 0 to {MAX_AGE:g} years")
+        if sex not in (None, "female", "male"):
+            raise MgcalcError(f"sex {sex!r} is not female or male")
+        if pregnant and lactating:
             raise MgcalcError("choose --pregnant or --lactating, not both")
-        if (self.pregnant or self.lactating) and self.sex == "male":
+        if (pregnant or lactating) and sex == "male":
             raise MgcalcError("--pregnant and --lactating apply to --sex female")
+        return super().__new__(cls, age, sex, pregnant, lactating)
 
     @property
     def state(self) -> str:
@@ -52,8 +57,7 @@ class Profile:
         return {"age": self.age, "sex": self.sex, "pregnant": self.pregnant, "lactating": self.lactating}
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One row of the intakes table."""
 
     authority: str
@@ -77,8 +81,7 @@ class Row:
         return f"{who}{ages}{state}"
 
 
-@dataclass(frozen=True, slots=True)
-class Intake:
+class Intake(NamedTuple):
     """The intake reference (RDA or AI) for a profile.
 
     ``mg`` is set when the profile settles one value; otherwise ``options`` lists the
@@ -91,8 +94,7 @@ class Intake:
     source: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class UpperLevel:
+class UpperLevel(NamedTuple):
     """The supplemental upper level for a profile; ``mg`` None where none is established."""
 
     mg: float | None
@@ -147,9 +149,11 @@ def parse_intakes(text: str, origin: str) -> tuple[Row, ...]:
 @lru_cache(maxsize=1)
 def load_intakes() -> tuple[Row, ...]:
     """The intakes table shipped with the package (read once per process)."""
+    from importlib import resources
+
     resource = resources.files("mgcalc") / "data" / "intakes.csv"
     try:
-        text = resource.read_text(encoding="utf-8-sig")
+        text = resource.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is tolerated
     except (OSError, UnicodeDecodeError) as exc:
         raise FormsTableError(f"cannot read the intakes table {resource}: {exc}") from exc
     return parse_intakes(text, str(resource))

@@ -6,12 +6,9 @@ validated unit name, from the small definitions file ``units.txt`` shipped besid
 module.
 """
 
-from __future__ import annotations
-
 import math
 import re
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from mgcalc.errors import MgcalcError, shown
@@ -44,20 +41,34 @@ _NOT_MASS = frozenset(
 
 #: Words that are (or look like) a unit: a bare number followed by one is one amount.
 UNIT_WORDS = frozenset(MASS_UNITS) | frozenset(MAGNESIUM_UNITS) | _NOT_MASS | {"Mg"}
-_BARE_NUMBER = re.compile(r"[-+−]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?|[-+−]?\.[0-9]+", re.ASCII)
+_BARE_NUMBER = r"[-+−]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?|[-+−]?\.[0-9]+"
 
 _AMOUNT = re.compile(
     r"(?P<sign>[-+−]?)\s*(?P<num>[0-9][0-9.,]*|\.[0-9][0-9.,]*)(?P<exp>[eE][-+]?[0-9]+)?\s*(?P<unit>.*)",
     re.ASCII | re.DOTALL,
 )
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", re.ASCII)
-_THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", re.ASCII)
-_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]+", re.ASCII)
+# Patterns needed only for unusual input are compiled on first use (re caches them).
+_THOUSANDS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+_DECIMAL_COMMA = r"[0-9]+,[0-9]+"
+
+
+#: (unit, target) pairs whose factors are pre-computed by pint into ``_factors.py``, so that
+#: the common path never imports pint (about 100 ms). Regenerate with
+#: ``python -c "from mgcalc.units import generate_factors as g; print(g(), end='')" > src/mgcalc/_factors.py``;
+#: tests/test_units.py proves the file equal to pint.
+PRECOMPUTED: tuple[tuple[str, str], ...] = (
+    *((unit, "milligram") for unit in sorted(set(MASS_UNITS.values()) | set(MAGNESIUM_UNITS.values()))),
+    ("milligram", "millimole_magnesium"),
+    ("milligram", "milliequivalent_magnesium"),
+)
 
 
 @lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry[float]:
+def registry() -> "pint.UnitRegistry[float]":
     """The one shared pint registry, built from units.txt (imported on first use)."""
+    from importlib import resources
+
     import pint
 
     with resources.as_file(resources.files("mgcalc") / "units.txt") as path:
@@ -66,9 +77,28 @@ def registry() -> pint.UnitRegistry[float]:
 
 @cache
 def factor(unit: str, target: str) -> float:
-    """How many ``target`` one ``unit`` is, as pint computes it (cached per pair)."""
-    ureg = registry()
-    return float(ureg.Quantity(1.0, unit).to(target).magnitude)
+    """How many ``target`` one ``unit`` is, as pint computes it (pre-computed, or cached per pair)."""
+    from mgcalc._factors import FACTORS
+
+    found = FACTORS.get((unit, target))
+    return found if found is not None else pint_factor(unit, target)
+
+
+def pint_factor(unit: str, target: str) -> float:
+    """How many ``target`` one ``unit`` is, computed by pint now."""
+    return float(registry().Quantity(1.0, unit).to(target).magnitude)
+
+
+def generate_factors() -> str:
+    """The source of ``_factors.py``: every PRECOMPUTED pair, computed by pint."""
+    lines = [
+        '"""Unit factors computed by pint from units.txt by mgcalc.units.generate_factors(); do not edit."""',
+        "",
+        "FACTORS: dict[tuple[str, str], float] = {",
+        *(f"    ({unit!r}, {target!r}): {pint_factor(unit, target)!r}," for unit, target in PRECOMPUTED),
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def to_mmol(mg: float) -> float:
@@ -106,7 +136,7 @@ def join_amounts(tokens: list[str]) -> list[str]:
     """
     joined: list[str] = []
     for token in tokens:
-        if joined and token.strip() in UNIT_WORDS and _BARE_NUMBER.fullmatch(joined[-1].strip()):
+        if joined and token.strip() in UNIT_WORDS and re.fullmatch(_BARE_NUMBER, joined[-1].strip(), re.ASCII):
             joined[-1] = f"{joined[-1]} {token}"
         else:
             joined.append(token)
@@ -127,9 +157,9 @@ def _split(text: str, what: str) -> tuple[float, str]:
     if match["sign"] in ("-", "−"):
         raise MgcalcError(f"{what} {shown(text)} is negative; give an amount above zero")
     if _PLAIN.fullmatch(num) is None:
-        if _THOUSANDS.fullmatch(num):
+        if re.fullmatch(_THOUSANDS, num, re.ASCII):
             num = num.replace(",", "")
-        elif _DECIMAL_COMMA.fullmatch(num):
+        elif re.fullmatch(_DECIMAL_COMMA, num, re.ASCII):
             raise MgcalcError(
                 f"{what} {shown(text)} has a decimal comma; write {num.replace(',', '.')} with a point"
             )

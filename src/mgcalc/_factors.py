@@ -1,0 +1,13 @@
+"""Unit factors computed by pint from units.txt by mgcalc.units.generate_factors(); do not edit."""
+
+FACTORS: dict[tuple[str, str], float] = {
+    ('grain', 'milligram'): 64.79891,
+    ('gram', 'milligram'): 1000.0,
+    ('kilogram', 'milligram'): 1000000.0,
+    ('microgram', 'milligram'): 0.001,
+    ('milliequivalent_magnesium', 'milligram'): 12.1525,
+    ('milligram', 'milligram'): 1.0,
+    ('millimole_magnesium', 'milligram'): 24.305,
+    ('milligram', 'millimole_magnesium'): 0.04114379757251595,
+    ('milligram', 'milliequivalent_magnesium'): 0.0822875951450319,
+}
