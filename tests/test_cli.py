@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS
+from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS, REFERENCE_KEYS
 from mgcalc import cli
 from mgcalc.forms import COLUMNS
 
@@ -51,6 +51,7 @@ def test_dose_json_is_one_object_with_the_contracted_keys(runner):
     data = json.loads(result.stdout)
     assert set(data) == JSON_KEYS
     assert set(data["components"][0]) == COMPONENT_KEYS and set(data["profile"]) == PROFILE_KEYS
+    assert set(data["reference"]) == REFERENCE_KEYS
     assert data["elemental_mg"] == pytest.approx(80.8)
     assert data["rda_mg"] is None and data["ul_mg"] == 350 and data["over_ul"] is False
     assert result.stderr == ""
@@ -98,7 +99,7 @@ def test_fail_over_ul_sets_exit_status_3_for_scripts(runner, args, code):
 
 def test_infant_output_says_no_upper_level_and_medical_supervision(runner):
     out = run(runner, "dose", "100mg", "citrate", "--age", "0.5").stdout
-    assert "not established under 1 year" in out and "medical supervision" in out
+    assert "(US UL, 0-11 months): not established" in out and "medical supervision" in out
     assert "AI female 6-11 months" not in out and "AI 6-11 months: 75 mg/day" in out
 
 
@@ -191,7 +192,7 @@ def test_version(runner):
     assert (result.exit_code, result.stdout) == (0, f"mgcalc {mgcalc.__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["dose"], ["forms"]])
+@pytest.mark.parametrize("command", [[], ["dose"], ["forms"], ["reference"]])
 def test_every_command_has_help_with_an_example(runner, command):
     result = run(runner, *command, "--help", env={"COLUMNS": "120"})
     assert result.exit_code == 0
@@ -200,3 +201,20 @@ def test_every_command_has_help_with_an_example(runner, command):
 
 def test_completion_is_offered(runner):
     assert "--install-completion" in run(runner, "--help", env={"COLUMNS": "120"}).stdout
+
+
+def test_authority_option_and_reference_command(runner):
+    data = json.loads(run(runner, "dose", "500mg", "citrate", "--authority", "eu", "--json").stdout)
+    assert data["ul_mg"] == 250 and data["reference"]["authority"] == "eu"
+    out = run(runner, "reference", "--authority", "eu").stdout.splitlines()
+    assert out[0].split("\t") == ["authority", "measure", "who", "mg_per_day", "source"]
+    assert all(line.startswith("eu\t") for line in out[1:])
+    assert any("\tUL\t4+ y\t250\t" in line for line in out)
+
+
+def test_reference_json_lists_every_row_with_its_source(runner):
+    rows = json.loads(run(runner, "reference", "--json").stdout)
+    assert {r["authority"] for r in rows} == {"us", "eu", "uk", "au", "ca"}
+    assert all(r["source"] for r in rows)
+    adult_us_ul = [r for r in rows if r["authority"] == "us" and r["measure"] == "UL" and r["age_to"] is None]
+    assert [r["mg"] for r in adult_us_ul] == [350]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from molmass import ELEMENTS, Formula
 
-from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS
+from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS, REFERENCE_KEYS
 from mgcalc import MgcalcError, Profile, dose
 from mgcalc.dose import SCHEMA_VERSION
 
@@ -94,6 +94,7 @@ def test_json_contract_has_exactly_the_documented_keys():
     assert set(data) == JSON_KEYS
     assert set(data["components"][0]) == COMPONENT_KEYS
     assert set(data["profile"]) == PROFILE_KEYS
+    assert set(data["reference"]) == REFERENCE_KEYS
     assert data["schema_version"] == SCHEMA_VERSION
     assert data["rda_mg"] == 400 and data["ul_mg"] == 350
 
@@ -125,3 +126,66 @@ def test_numbers_are_milligrams_in_the_python_api():
 def test_bad_calls_raise_mgcalc_error(args, kwargs, message):
     with pytest.raises(MgcalcError, match=message):
         dose(*args, **kwargs)
+
+
+# --- authorities (references.md) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("authority", "profile", "intake_mg", "upper_mg", "upper_kind"),
+    [
+        ("us", Profile(age=40, sex="female"), 320, 350, "UL"),
+        ("eu", Profile(age=40, sex="female"), 300, 250, "UL"),
+        ("eu", Profile(age=40, sex="male"), 350, 250, "UL"),
+        ("eu", Profile(age=30, sex="female", pregnant=True), 300, 250, "UL"),
+        ("eu", Profile(age=2), 170, None, "UL"),
+        ("eu", Profile(age=5), 230, 250, "UL"),
+        ("eu", Profile(age=12, sex="female"), 250, 250, "UL"),
+        ("uk", Profile(age=40, sex="male"), 300, 400, "GL"),
+        ("uk", Profile(age=40, sex="female"), 270, 400, "GL"),
+        ("au", Profile(age=25, sex="male"), 400, 350, "UL"),
+        ("au", Profile(age=60, sex="female"), 320, 350, "UL"),
+        ("ca", Profile(age=40, sex="male"), 420, 500, "MAX"),
+        ("ca", Profile(age=16, sex="female"), 360, 350, "UL"),
+    ],
+)
+def test_each_authority_gives_its_own_values(authority, profile, intake_mg, upper_mg, upper_kind):
+    result = dose("100mg", "citrate", profile=profile, authority=authority)
+    assert result.intake.mg == intake_mg
+    assert result.upper.mg == upper_mg
+    reference = result.as_dict()["reference"]
+    assert reference["authority"] == authority and reference["upper_kind"] == upper_kind
+    assert reference["intake_source"] and reference["upper_source"]
+
+
+def test_eu_adult_upper_level_is_250_mg():
+    result = dose("450mg", "oxide", authority="eu")  # about 271 mg
+    assert result.upper.mg == 250 and result.over_ul is True
+    assert "250 mg/day tolerable upper intake level (EU" in result.warnings[0]
+
+
+def test_uk_guidance_level_is_400_mg():
+    assert dose("600mg", "oxide", authority="uk").over_ul is False  # about 362 mg
+    assert dose("700mg", "oxide", authority="uk").over_ul is True  # about 422 mg
+
+
+def test_canada_flags_adult_products_above_350_mg():
+    result = dose("650mg", "oxide", authority="ca")  # about 392 mg
+    assert result.over_ul is False
+    assert any("specific claim" in w for w in result.warnings)
+
+
+def test_uk_values_are_held_for_adults_only():
+    result = dose("100mg", "citrate", profile=Profile(age=10), authority="uk")
+    assert result.upper.mg is None and result.intake.mg is None and result.over_ul is None
+    assert any("holds no UK upper level" in w for w in result.warnings)
+
+
+def test_percent_dv_uses_the_us_daily_value_of_420_mg():
+    assert dose("500mg", "oxide").percent_dv == pytest.approx(100 * 301.5 / 420, rel=1e-3)
+    assert dose("500mg", "oxide", profile=Profile(age=2)).percent_dv is None
+
+
+def test_unknown_authority_is_refused():
+    with pytest.raises(MgcalcError, match="unknown authority 'xx'"):
+        dose("500mg", "citrate", authority="xx")

@@ -5,6 +5,7 @@ draw, so a ``--json`` or ``-q`` call never loads it.
 """
 
 import enum
+import math
 import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -17,7 +18,7 @@ from mgcalc.dose import MAX_PER_DAY, DoseResult
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
-from mgcalc.references import Profile, Row
+from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
 from mgcalc.units import join_amounts
 
 if TYPE_CHECKING:
@@ -78,6 +79,9 @@ class Sex(enum.StrEnum):
     male = "male"
 
 
+Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # type: ignore[misc]
+
+
 def _show_version(value: bool) -> None:
     if value:
         typer.echo(f"mgcalc {__version__}")
@@ -122,6 +126,10 @@ def dose_command(
             "--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."
         ),
     ] = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
+    ] = Authority.us,  # type: ignore[attr-defined]
     fail_over_ul: Annotated[
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
@@ -139,7 +147,7 @@ def dose_command(
     if as_json and quiet:
         raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
     profile = Profile(age=age, sex=sex.value if sex else None, pregnant=pregnant, lactating=lactating)
-    result = compute_dose(*items, per_day=per_day, profile=profile, food=food)
+    result = compute_dose(*items, per_day=per_day, profile=profile, food=food, authority=authority.value)
     if as_json:
         _print_json(result.as_dict())
     elif quiet:
@@ -171,6 +179,40 @@ def forms_command(
         _print_json([form.as_dict() for form in rows])
     else:
         _draw_forms(rows)
+
+
+@app.command("reference")
+def reference_command(
+    authority: Annotated[
+        Authority | None, typer.Option("--authority", help="Only this authority's rows (default: all).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the rows.")] = False,
+) -> None:
+    """The reference values mgcalc uses: intakes and upper levels by age, sex and state, with sources.
+
+    Example: mgcalc reference --authority eu
+    """
+    rows = [r for r in load_intakes() if authority is None or r.authority == authority.value]
+    if as_json:
+        _print_json([
+            {**r._asdict(), "age_to": None if math.isinf(r.age_to) else r.age_to} for r in rows
+        ])
+        return
+    lines = ["authority\tmeasure\twho\tmg_per_day\tsource"]
+    lines += [
+        f"{r.authority}\t{r.measure}\t{r.group}\t{'not established' if r.mg is None else f'{r.mg:g}'}\t{r.source}"
+        for r in rows
+    ]
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+
+    table = Table("authority", "measure", "who", "mg/day", "source", title="reference values")
+    for line in lines[1:]:
+        table.add_row(*line.split("\t"))
+    console.print(table)
 
 
 def _print_json(data: object) -> None:
@@ -225,11 +267,24 @@ def _mg_range(lo: float, hi: float) -> str:
     return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
 
 
-def _ul_text(result: DoseResult) -> str:
+def _upper_label(result: DoseResult) -> str:
+    """E.g. 'Upper level for supplements (US UL, 9+ y)'."""
+    row = result.upper.row
+    who = f"{result.authority.upper()} {row.measure}, {row.group}" if row else result.authority.upper()
+    return f"Upper level for supplements ({who})"
+
+
+def _upper_value(result: DoseResult) -> str:
     upper = result.upper
-    if upper.mg is None:
-        return "Upper level for supplements: not established under 1 year"
-    return f"Upper level for supplements ({upper.row.group}): {upper.mg:g} mg/day"
+    if upper.mg is not None:
+        return f"{upper.mg:g} mg/day"
+    return "not established" if upper.row else "none held by mgcalc for this age"
+
+
+def _dv_text(result: DoseResult) -> str | None:
+    if result.percent_dv is None:
+        return None
+    return f"US label %DV (Daily Value 420 mg): {result.percent_dv:.0f} %"
 
 
 def _component_text(c: Any) -> str:
@@ -274,15 +329,21 @@ def _draw_dose(result: DoseResult) -> None:
                       ProgressBar(total=100, completed=min(pct, 100), width=30,
                                   complete_style="cyan", finished_style="cyan"),
                       f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %")
-    if result.upper.mg is not None and result.percent_ul is not None:
+    upper = result.upper
+    kind = upper.row.measure if upper.row else "upper level"
+    if upper.mg is not None and result.percent_ul is not None:
         style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
-        gauge.add_row(f"UL {result.upper.mg:g} mg (supplements)",
+        gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
                       ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
                                   complete_style=style, finished_style=style),
                       Text(f"{result.percent_ul:.0f} %", style=style))
     else:
-        gauge.add_row("UL", Text("not established under 1 year", style="yellow"), "")
+        gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
     parts: list[Any] = [table, total, gauge]
+    dv = _dv_text(result)
+    if dv:
+        parts.append(Text(dv))
+    parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
     for warning in result.warnings:
         over = warning.startswith("OVER")
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
@@ -302,8 +363,12 @@ def _plain_dose(result: DoseResult) -> None:
     for who, lo, hi, pct in _rda_rows(result):
         share = f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %"
         lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {share} of it{food}")
-    lines.append(_ul_text(result) + (f"; this dose is {result.percent_ul:.0f} % of it"
-                                     if result.percent_ul is not None else ""))
+    lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
+                 + (f"; this dose is {result.percent_ul:.0f} % of it" if result.percent_ul is not None else ""))
+    dv = _dv_text(result)
+    if dv:
+        lines.append(dv)
+    lines.append(f"References: {AUTHORITIES[result.authority]}")
     lines += [f"warning: {w}" for w in result.warnings]
     lines.append(DISCLAIMER)
     typer.echo("\n".join(lines))

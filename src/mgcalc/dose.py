@@ -5,12 +5,14 @@ from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
-from mgcalc.references import Intake, Profile, UpperLevel, intake, upper_level
+from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
 from mgcalc.units import parse_mass, to_meq, to_mmol
 
-#: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away.
+#: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
+#: (keys may be added within a version; the README lists them).
 SCHEMA_VERSION = 1
 MAX_PER_DAY = 24
+_UPPER_NAMES = {"UL": "tolerable upper intake level", "GL": "guidance level", "MAX": "monograph maximum"}
 
 
 class Component(NamedTuple):
@@ -41,6 +43,7 @@ class DoseResult(NamedTuple):
     components: tuple[Component, ...]
     per_day: int
     profile: Profile
+    authority: str
     food_mg: float
     elemental_mg: float
     mmol: float
@@ -50,12 +53,26 @@ class DoseResult(NamedTuple):
     percent_rda: float | None
     percent_ul: float | None
     over_ul: bool | None
+    percent_dv: float | None
     warnings: tuple[str, ...]
 
     @property
     def exceeds_limit(self) -> bool:
-        """Over the UL, or a supplement where no UL is established (infants)."""
-        return self.over_ul is True or self.upper.mg is None
+        """Over the upper level, or any supplement for an infant (none is established under 1 year)."""
+        infant = self.profile.age is not None and self.profile.age < 1
+        return self.over_ul is True or infant
+
+    def reference(self) -> dict[str, object]:
+        """Which authority's values were used, what kind they are, and their sources."""
+        row = self.upper.row
+        return {
+            "authority": self.authority,
+            "name": AUTHORITIES[self.authority],
+            "intake_kind": self.intake.measure,
+            "intake_source": self.intake.source,
+            "upper_kind": row.measure if row else None,
+            "upper_source": row.source if row else None,
+        }
 
     def as_dict(self) -> dict[str, object]:
         """The ``--json`` contract (README, 'JSON output'); tests pin its exact keys."""
@@ -71,6 +88,8 @@ class DoseResult(NamedTuple):
             "percent_rda": self.percent_rda,
             "percent_ul": self.percent_ul,
             "over_ul": self.over_ul,
+            "percent_dv": self.percent_dv,
+            "reference": self.reference(),
             "warnings": list(self.warnings),
         }
 
@@ -95,11 +114,13 @@ def dose(
     per_day: int = 1,
     profile: Profile | None = None,
     food: str | float | None = None,
+    authority: str = "us",
 ) -> DoseResult:
     """Elemental magnesium of one compound, or a blend: ``dose("250mg", "oxide", "500mg", "citrate")``.
 
     Amounts are text with a unit or numbers in mg; ``per_day`` multiplies the listed
-    amounts; ``food`` is magnesium from food (counts toward the RDA, never the UL).
+    amounts; ``food`` is magnesium from food (counts toward the RDA, never the UL);
+    ``authority`` picks the reference values: us, eu, uk, au or ca.
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
@@ -107,7 +128,7 @@ def dose(
         raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day) for a, f in pairs)  # type: ignore[arg-type]
-    return evaluate(components, per_day, profile or Profile(), food)
+    return evaluate(components, per_day, profile or Profile(), food, authority)
 
 
 def evaluate(
@@ -115,12 +136,14 @@ def evaluate(
     per_day: int,
     profile: Profile,
     food: str | float | None = None,
+    authority: str = "us",
 ) -> DoseResult:
-    """Compare daily components with the profile's RDA and supplemental UL."""
+    """Compare daily components with the profile's intake reference and supplemental upper level."""
     food_mg = 0.0 if food is None else parse_mass(food, what="food") if isinstance(food, str) else _mg(food)
     elemental = sum(c.elemental_mg for c in components)
-    rda = intake(profile)
-    upper = upper_level(profile)
+    rda = intake(profile, authority)
+    upper = upper_level(profile, authority)
+    dv = daily_value(profile)
     percent_rda = None if rda.mg is None else 100 * (elemental + food_mg) / rda.mg
     percent_ul = None if upper.mg is None else 100 * elemental / upper.mg
     over_ul = None if upper.mg is None else elemental > upper.mg
@@ -128,6 +151,7 @@ def evaluate(
         components=components,
         per_day=per_day,
         profile=profile,
+        authority=authority,
         food_mg=food_mg,
         elemental_mg=elemental,
         mmol=to_mmol(elemental),
@@ -137,7 +161,8 @@ def evaluate(
         percent_rda=percent_rda,
         percent_ul=percent_ul,
         over_ul=over_ul,
-        warnings=_warnings(components, elemental, profile, rda, upper),
+        percent_dv=None if dv is None else 100 * elemental / dv,
+        warnings=_warnings(components, elemental, profile, rda, upper, authority),
     )
 
 
@@ -147,24 +172,32 @@ def _warnings(
     profile: Profile,
     rda: Intake,
     upper: UpperLevel,
+    authority: str,
 ) -> tuple[str, ...]:
     warnings = []
-    if upper.mg is None:
+    age = "an adult" if profile.age is None else f"age {profile.age:g}"
+    if profile.age is not None and profile.age < 1:
         warnings.append(
             "no upper level is established under 1 year of age: give magnesium supplements "
             "to infants only under medical supervision"
         )
-    elif elemental > upper.mg:
+    elif upper.mg is not None and upper.row is not None and elemental > upper.mg:
         warnings.append(
             f"OVER THE UPPER LEVEL: {elemental:.0f} mg/day of supplemental magnesium is above "
-            f"the {upper.mg:g} mg/day tolerable upper intake level ({upper.row.group}); "
-            "diarrhoea and other digestive effects become likely"
+            f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
+            f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
-    if rda.mg is None and not rda.options and (profile.pregnant or profile.lactating):
-        warnings.append(
-            f"no {profile.state} RDA is tabulated for age {profile.age:g}; "
-            "ask a clinician for the intake to aim at"
-        )
+    elif upper.mg is None and upper.row is not None:
+        warnings.append(f"no {authority.upper()} upper level is established for {age} ({upper.row.source})")
+    elif upper.row is None:
+        warnings.append(f"mgcalc holds no {authority.upper()} upper level for {age}; try --authority us")
+    if not rda.options:
+        if profile.pregnant or profile.lactating:
+            warnings.append(f"no {profile.state} intake reference is tabulated for {age}; ask a clinician")
+        else:
+            warnings.append(f"mgcalc holds no {authority.upper()} intake reference for {age}; try --authority us")
+    if authority == "ca" and upper.row is not None and upper.row.measure == "MAX" and elemental > 350:
+        warnings.append("in Canada an adult product above 350 mg/day needs a specific claim (NHP monograph)")
     for c in components:
         note = c.resolution.note()
         if note:

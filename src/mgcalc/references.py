@@ -1,8 +1,11 @@
-"""Reference intakes: the RDA (or AI) and the supplemental upper level for a person.
+"""Reference intakes: the intake reference and the supplemental upper level for a person.
 
 The values are data (``data/intakes.csv``, shipped as ``mgcalc/data/intakes.csv``), each row
 with its source. Ages are in years; a row covers ``age_from <= age < age_to`` (an empty
 ``age_to`` means no upper bound). An empty ``mg`` means "not established".
+
+Measures: intake references RDA, AI (US, CA, EU), RNI (UK), RDI (AU/NZ); supplemental
+upper levels UL, GL (UK guidance level), MAX (Canadian monograph maximum); DV (US label).
 """
 
 import csv
@@ -14,7 +17,16 @@ from typing import Literal, NamedTuple
 from mgcalc.errors import FormsTableError, MgcalcError
 
 Sex = Literal["female", "male"]
-INTAKE_MEASURES = ("RDA", "AI")
+INTAKE_MEASURES = ("RDA", "AI", "RNI", "RDI")
+UPPER_MEASURES = ("UL", "GL", "MAX")
+#: Authorities and what mgcalc calls them; their values are rows of intakes.csv.
+AUTHORITIES: dict[str, str] = {
+    "us": "US (IOM 1997, NIH ODS)",
+    "eu": "EU (EFSA 2015; SCF 2001)",
+    "uk": "UK (COMA 1991; EVM 2003)",
+    "au": "Australia and New Zealand (NHMRC 2006)",
+    "ca": "Canada (IOM DRIs; Health Canada NHP monograph)",
+}
 #: Age a profile without --age stands for: an adult (the 19+ rows).
 ADULT_AGE = 19.0
 MAX_AGE = 125.0
@@ -95,10 +107,14 @@ class Intake(NamedTuple):
 
 
 class UpperLevel(NamedTuple):
-    """The supplemental upper level for a profile; ``mg`` None where none is established."""
+    """The supplemental upper level for a profile.
+
+    ``mg`` is None where the authority establishes none (``row`` says so, with its source) or
+    where mgcalc holds no value of that authority for the age (``row`` is None).
+    """
 
     mg: float | None
-    row: Row
+    row: Row | None
 
 
 def _number(text: str, where: str, column: str, *, empty: float | None) -> float | None:
@@ -159,6 +175,13 @@ def load_intakes() -> tuple[Row, ...]:
     return parse_intakes(text, str(resource))
 
 
+def check_authority(authority: str) -> str:
+    """The authority code, or MgcalcError naming the known ones."""
+    if authority not in AUTHORITIES:
+        raise MgcalcError(f"unknown authority {authority!r}; use one of {', '.join(AUTHORITIES)}")
+    return authority
+
+
 def _matching(profile: Profile, measures: tuple[str, ...], authority: str) -> list[Row]:
     """Rows for the profile; an unknown age means the adult rows, an unknown sex both sexes."""
     state_ok = {"any", profile.state}
@@ -178,8 +201,8 @@ def _matching(profile: Profile, measures: tuple[str, ...], authority: str) -> li
 
 
 def intake(profile: Profile, authority: str = "us") -> Intake:
-    """The RDA or AI that applies to ``profile``; several options when it does not settle one."""
-    rows = _matching(profile, INTAKE_MEASURES, authority)
+    """The intake reference that applies to ``profile``; several options when it does not settle one."""
+    rows = _matching(profile, INTAKE_MEASURES, check_authority(authority))
     if not rows:
         return Intake(None, None, (), None)
     values = {row.mg for row in rows}
@@ -191,8 +214,14 @@ def intake(profile: Profile, authority: str = "us") -> Intake:
 
 def upper_level(profile: Profile, authority: str = "us") -> UpperLevel:
     """The supplemental upper level for ``profile`` (the adult one when age is not given)."""
-    rows = _matching(profile, ("UL",), authority)
+    rows = _matching(profile, UPPER_MEASURES, check_authority(authority))
     if not rows:
-        raise MgcalcError(f"no upper level for authority {authority!r} and this profile")
-    # Where an unknown age spans several rows, the adult rows share one value (350 mg).
+        return UpperLevel(None, None)
+    # Where an unknown age spans several rows, the adult rows share one value.
     return UpperLevel(rows[-1].mg, rows[-1])
+
+
+def daily_value(profile: Profile) -> float | None:
+    """The US Supplement Facts Daily Value for the profile (adults and children 4+), else None."""
+    rows = _matching(profile, ("DV",), "us")
+    return rows[-1].mg if rows else None
