@@ -108,6 +108,15 @@ def test_formulas_are_matched_by_composition(table, formula, form_id):
     assert (found.form.id, found.by) == (form_id, "formula")
 
 
+@pytest.mark.parametrize("formula", ["Mg(C3H5O3)2.3H2O", "MgHPO4.3H2O", "MgHPO4·3H2O", "Mg(C6H11O7)2.3H2O"])
+def test_a_formula_outside_the_table_is_computed_and_says_so(table, formula):
+    found = table.resolve(formula)
+    assert found.by == "computed" and found.form.family == "computed"
+    expected = Formula(formula.replace("·", ".")).composition()["Mg"].fraction * 100
+    assert found.form.percent_elemental == pytest.approx(expected, rel=1e-9)
+    assert "computed from the formula" in (found.note() or "")
+
+
 def test_unknown_name_suggests_the_closest(table):
     with pytest.raises(MgcalcError, match=r"unknown form 'citrat'; did you mean 'citrate'"):
         table.resolve("citrat")
@@ -117,7 +126,8 @@ def test_unknown_name_suggests_the_closest(table):
     ("query", "message"),
     [
         ("NaCl", "contains no magnesium"),
-        ("MgHPO4.3H2O", "not in the forms table"),
+        ("Mg99999", "count above 999"),
+        ("Mg(C3H5O3)1000", "count above 999"),
         ("", "names no compound"),
         ("magnesium", "names no compound"),
         ("x" * 200, "too long"),

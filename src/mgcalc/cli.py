@@ -263,6 +263,12 @@ def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
     return rows
 
 
+def _share(pct_of_lo: float, lo: float, hi: float) -> str:
+    """'26 %', or '25-26 %' for a range of references."""
+    low, high = f"{pct_of_lo * lo / hi:.0f}", f"{pct_of_lo:.0f}"
+    return f"{high} %" if low == high else f"{low}-{high} %"
+
+
 def _mg_range(lo: float, hi: float) -> str:
     return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
 
@@ -328,7 +334,7 @@ def _draw_dose(result: DoseResult) -> None:
         gauge.add_row(f"{who} {_mg_range(lo, hi)}{food}",
                       ProgressBar(total=100, completed=min(pct, 100), width=30,
                                   complete_style="cyan", finished_style="cyan"),
-                      f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %")
+                      _share(pct, lo, hi))
     upper = result.upper
     kind = upper.row.measure if upper.row else "upper level"
     if upper.mg is not None and result.percent_ul is not None:
@@ -361,8 +367,7 @@ def _plain_dose(result: DoseResult) -> None:
     )
     food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
     for who, lo, hi, pct in _rda_rows(result):
-        share = f"{pct:.0f} %" if lo == hi else f"{pct * lo / hi:.0f}-{pct:.0f} %"
-        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {share} of it{food}")
+        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")
     lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
                  + (f"; this dose is {result.percent_ul:.0f} % of it" if result.percent_ul is not None else ""))
     dv = _dv_text(result)

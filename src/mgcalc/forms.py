@@ -68,12 +68,17 @@ class Resolution(NamedTuple):
 
     query: str
     form: Form
-    by: Literal["id", "name", "alias", "formula"]
+    by: Literal["id", "name", "alias", "formula", "computed"]
     #: Other rows of the same family, when the query did not say which hydration state.
     alternatives: tuple[Form, ...] = ()
 
     def note(self) -> str | None:
-        """A sentence naming the form chosen and the others, or None when the query was exact."""
+        """What a reader should know about how the query was read, or None when it was exact."""
+        if self.by == "computed":
+            return (
+                f"{self.form.formula} is not in the forms table: its {self.form.percent_elemental:.2f} % Mg "
+                "was computed from the formula (molmass, standard atomic weights)"
+            )
         if not self.alternatives:
             return None
         others = "; ".join(f"{f.name} ({f.percent_elemental:.2f} %)" for f in self.alternatives)
@@ -135,7 +140,7 @@ class FormsTable:
         if re.fullmatch(_FORMULA_TEXT, query.strip()) and any(ch.isupper() for ch in query):
             by_formula = self._by_formula(query)
             if by_formula is not None:
-                return Resolution(query, by_formula, "formula")
+                return by_formula
         raise MgcalcError(self._unknown(query, key))
 
     def search(self, word: str) -> tuple[Form, ...]:
@@ -163,18 +168,28 @@ class FormsTable:
         )
         return f"unknown form {shown(query)}; {hint}"
 
-    def _by_formula(self, query: str) -> Form | None:
-        composition = formula_composition(query)
-        if composition is None:
+    def _by_formula(self, query: str) -> Resolution | None:
+        """The row with the formula's composition; else a form computed from the formula."""
+        parsed = parse_formula(query)
+        if parsed is None:
             return None
-        if "Mg" not in dict(composition):
+        if not parsed.percent_mg:
             raise MgcalcError(f"formula {shown(query)} contains no magnesium")
-        form = self._compositions.get(composition)
-        if form is None:
-            raise MgcalcError(
-                f"formula {shown(query)} is not in the forms table; run 'mgcalc forms' to list them"
-            )
-        return form
+        form = self._compositions.get(parsed.composition)
+        if form is not None:
+            return Resolution(query, form, "formula")
+        computed = Form(
+            id=f"formula:{parsed.text}",
+            name=f"{parsed.text} (computed)",
+            aliases=(),
+            formula=parsed.text,
+            percent_elemental=parsed.percent_mg,
+            kind="stoichiometric",
+            family="computed",
+            source="computed from the formula with molmass and standard atomic weights",
+            note="not a row of the forms table",
+        )
+        return Resolution(query, computed, "computed")
 
     @cached_property
     def _compositions(self) -> dict[frozenset[tuple[str, int]], Form]:
@@ -186,21 +201,39 @@ class FormsTable:
         return index
 
 
+class ParsedFormula(NamedTuple):
+    """A formula as molmass read it: its text, element counts and magnesium mass percentage."""
+
+    text: str
+    composition: frozenset[tuple[str, int]]
+    percent_mg: float
+
+
 def formula_composition(text: str) -> frozenset[tuple[str, int]] | None:
     """Element counts of a formula (hydrates written with '.', '·' or '*'), or None if unparsable."""
+    parsed = parse_formula(text)
+    return None if parsed is None else parsed.composition
+
+
+def parse_formula(text: str) -> ParsedFormula | None:
+    """Parse a formula with molmass; None if it is not one. Bounded: MgcalcError for absurd counts."""
     if len(text) > FORM_MAX_CHARS:
         return None
     cleaned = re.sub(r"[·•*]", ".", text.strip())
     cleaned = re.sub(r"\s+(?=[0-9]*H2O\b)", ".", cleaned)  # "MgCl2 6H2O"
-    if " " in cleaned or any(int(n) > _FORMULA_COUNT_MAX for n in re.findall(r"[0-9]+", cleaned)):
+    if " " in cleaned:
         return None
+    if any(len(n) > 3 for n in re.findall(r"[0-9]+", cleaned)):
+        raise MgcalcError(f"formula {shown(text)} has a count above {_FORMULA_COUNT_MAX}; check the formula")
     from molmass import Formula, FormulaError  # formulas are rare: import on first use
 
     try:
         composition = Formula(cleaned).composition()
     except (FormulaError, ValueError, KeyError, IndexError, ArithmeticError, RecursionError):
         return None
-    return frozenset((symbol, int(item.count)) for symbol, item in composition.items())
+    items = dict(composition.items())
+    counts = frozenset((symbol, int(item.count)) for symbol, item in items.items())
+    return ParsedFormula(cleaned, counts, 100 * items["Mg"].fraction if "Mg" in items else 0.0)
 
 
 def _rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, str]]]:
