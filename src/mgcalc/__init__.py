@@ -7,11 +7,14 @@ The library API; the command line lives in ``mgcalc.cli``.
 80.8
 """
 
-from mgcalc.dose import Component, DoseResult, dose
+from mgcalc.dose import Component, CompoundResult, DoseResult, compound, dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.references import Profile
 
 __version__ = "0.1.0"
 
-__all__ = ["Component", "DoseResult", "Form", "MgcalcError", "Profile", "__version__", "dose", "load_forms"]
+__all__ = [
+    "Component", "CompoundResult", "DoseResult", "Form", "MgcalcError", "Profile", "__version__", "compound", "dose",
+    "load_forms",
+]

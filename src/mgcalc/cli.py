@@ -14,7 +14,9 @@ import typer
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.dose import MAX_PER_DAY, DoseResult
+from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
+from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult
+from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
@@ -158,6 +160,131 @@ def dose_command(
         _draw_dose(result)
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command("compound")
+def compound_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TARGET FORM",
+            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq) and the compound to take it as.",
+            show_default=False,
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the compound mg.")] = False,
+) -> None:
+    """How much of a compound delivers a target amount of elemental magnesium.
+
+    Example: mgcalc compound 4mmol glycerophosphate
+    """
+    items = join_amounts(items)
+    if len(items) != 2:
+        raise typer.BadParameter("give TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
+    if as_json and quiet:
+        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    result = compute_compound(items[0], items[1])
+    if as_json:
+        _print_json(result.as_dict())
+    elif quiet:
+        typer.echo(_bare(result.compound_mg))
+        for warning in result.warnings:
+            typer.echo(f"mgcalc: warning: {warning}", err=True)
+    else:
+        _draw_lines("mgcalc compound", _compound_lines(result), result.warnings)
+
+
+def _compound_lines(result: CompoundResult) -> list[str]:
+    form = result.resolution.form
+    return [
+        f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
+        f"Take {_num(result.compound_mg)} mg {form.name} ({form.formula}, {form.percent_elemental:.2f} % Mg)",
+        f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
+    ]
+
+
+def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
+    """A short result: plain lines when piped; a panel on a terminal. Warnings, then the disclaimer."""
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join([*lines, *(f"{word}: {w}" for w in warnings), DISCLAIMER]))
+        return
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts = [Text(line) for line in lines]
+    parts += [Text(f"• {w}", style="yellow") for w in warnings]
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+
+
+@app.command("check")
+def check_command(
+    items: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[DECLARED COMPOUND_AMOUNT FORM]",
+            help="Declared magnesium, compound weight and form, e.g. 64mg 535mg 'chloride hexahydrate'.",
+            show_default=False,
+        ),
+    ] = None,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", metavar="TEXT", help="A Supplement Facts line to read instead of the arguments."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
+                     help="Deviation allowed for label rounding, in percent of the expected figure."),
+    ] = DEFAULT_TOLERANCE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
+) -> None:
+    """Does a label add up? Exit status 0 when consistent, 3 when not.
+
+    Example: mgcalc check --label "Magnesium 200 mg (as magnesium citrate 1,250 mg)"
+    """
+    if as_json and quiet:
+        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    items = join_amounts(items or [])
+    if label is not None:
+        if items:
+            raise typer.BadParameter("give either --label or DECLARED COMPOUND_AMOUNT FORM", param_hint="--label")
+        result = check_label(label, tolerance)
+    elif len(items) == 3:
+        result = check(items[0], items[1], items[2], tolerance)
+    else:
+        raise typer.BadParameter("give DECLARED COMPOUND_AMOUNT FORM, e.g. 64mg 535mg 'chloride hexahydrate', "
+                                 "or --label TEXT", param_hint="DECLARED COMPOUND_AMOUNT FORM")
+    if as_json:
+        _print_json(result.as_dict())
+    elif quiet:
+        typer.echo(_bare(result.expected_mg))
+        for issue in result.issues:
+            typer.echo(f"mgcalc: issue: {issue}", err=True)
+    else:
+        _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue")
+    if not result.consistent:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _check_lines(result: CheckResult) -> list[str]:
+    form = result.resolution.form
+    explained = "; ".join(
+        f"{f.name} ({f.percent_elemental:.2f} %{', declared by the maker' if f.kind == 'declared' else ''})"
+        for f in result.explained_by
+    ) or "none in the table"
+    verdict = "consistent" if result.consistent else "NOT CONSISTENT"
+    return [
+        f"Label: {_num(result.declared_mg)} mg magnesium from {_num(result.compound_mg)} mg {form.name} "
+        f"({form.formula}, {form.percent_elemental:.2f} % Mg)",
+        f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent:+.1f} % "
+        f"(tolerance {result.tolerance:g} %)",
+        f"Verdict: {verdict}",
+        f"Forms that explain the declared figure: {explained}",
+    ]
 
 
 @app.command("forms")

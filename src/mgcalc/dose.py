@@ -6,7 +6,7 @@ from typing import NamedTuple
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import parse_mass, to_meq, to_mmol
+from mgcalc.units import parse_magnesium, parse_mass, to_meq, to_mmol
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -94,15 +94,63 @@ class DoseResult(NamedTuple):
         }
 
 
+class CompoundResult(NamedTuple):
+    """How much of a compound delivers a target amount of elemental magnesium."""
+
+    resolution: Resolution
+    target_mg: float
+    mmol: float
+    meq: float
+    compound_mg: float
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``compound --json`` contract (README); tests pin its exact keys."""
+        form = self.resolution.form
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "target_mg": self.target_mg,
+            "mmol": self.mmol,
+            "meq": self.meq,
+            "form_id": form.id,
+            "form_name": form.name,
+            "formula": form.formula,
+            "percent_elemental": form.percent_elemental,
+            "compound_mg": self.compound_mg,
+            "warnings": list(self.warnings),
+        }
+
+
+def resolve_source(form: str | Form) -> Resolution:
+    """The form a person names, refused if it is no magnesium source (an excipient)."""
+    resolution = Resolution(form.id, form, "id") if isinstance(form, Form) else load_forms().resolve(form)
+    if resolution.form.kind == "excipient":
+        raise MgcalcError(f"{resolution.form.name} is not a magnesium source: {resolution.form.note}")
+    return resolution
+
+
+def compound(target: str | float, form: str | Form) -> CompoundResult:
+    """Compound weight that delivers ``target`` magnesium: ``compound("4 mmol", "glycerophosphate")``.
+
+    ``target`` is a mass ("200mg") or an amount of Mg2+ ("4 mmol", "8 mEq"), or a number in mg.
+    """
+    target_mg = parse_magnesium(target) if isinstance(target, str) else _mg(target)
+    resolution = resolve_source(form)
+    note = resolution.note()
+    return CompoundResult(
+        resolution=resolution,
+        target_mg=target_mg,
+        mmol=to_mmol(target_mg),
+        meq=to_meq(target_mg),
+        compound_mg=target_mg * 100 / resolution.form.percent_elemental,
+        warnings=(note,) if note else (),
+    )
+
+
 def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
     """One compound: ``amount`` as text ("500mg") or mg, ``form`` as a name, formula or row."""
     compound_mg = parse_mass(amount) if isinstance(amount, str) else _mg(amount)
-    if isinstance(form, Form):
-        resolution = Resolution(form.id, form, "id")
-    else:
-        resolution = load_forms().resolve(form)
-    if resolution.form.kind == "excipient":
-        raise MgcalcError(f"{resolution.form.name} is not a magnesium source: {resolution.form.note}")
+    resolution = resolve_source(form)
     daily = compound_mg * per_day
     return Component(resolution, daily, daily * resolution.form.percent_elemental / 100)
 
