@@ -7,7 +7,10 @@ import subprocess
 import sys
 from importlib import resources
 
-LIBRARY = ["mgcalc", "mgcalc.dose", "mgcalc.forms", "mgcalc.units", "mgcalc.references", "mgcalc.errors"]
+LIBRARY = [
+    "mgcalc", "mgcalc.dose", "mgcalc.forms", "mgcalc.units", "mgcalc.references", "mgcalc.errors", "mgcalc.check",
+    "mgcalc.label",
+]
 
 
 def loaded_after(code: str) -> set[str]:

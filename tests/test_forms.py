@@ -17,11 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 ROWS = list(load_forms())
 
 
-@pytest.mark.parametrize("form", [f for f in ROWS if f.formula], ids=lambda f: f.id)
+@pytest.mark.parametrize("form", [f for f in ROWS if f.kind in ("stoichiometric", "excipient")], ids=lambda f: f.id)
 def test_percentage_matches_molmass(form):
     """Every formula row's percentage is 100 * n(Mg) * M(Mg) / M(formula as sold), to 0.01 points."""
-    if form.kind == "declared":
-        pytest.skip("declared by the maker, not by the formula")
     expected = Formula(form.formula).composition()["Mg"].fraction * 100
     assert form.percent_elemental == pytest.approx(expected, abs=0.01)
 
@@ -32,7 +30,7 @@ def test_table_is_big_enough_and_has_a_source_per_row(table):
 
 
 REQUIRED = {
-    "oxide": "MgO", "hydroxide": "Mg(OH)2", "carbonate": "MgCO3",
+    "oxide": "MgO", "hydroxide": "Mg(OH)2", "carbonate anhydrous": "MgCO3",
     "chloride anhydrous": "MgCl2", "chloride hexahydrate": "MgCl2.6H2O",
     "sulfate anhydrous": "MgSO4", "sulfate monohydrate": "MgSO4.H2O", "sulfate heptahydrate": "MgSO4.7H2O",
     "trimagnesium dicitrate": "Mg3(C6H5O7)2", "trimagnesium dicitrate nonahydrate": "Mg3(C6H5O7)2.9H2O",
@@ -73,7 +71,7 @@ def test_bare_citrate_means_anhydrous_trimagnesium_dicitrate_and_names_the_other
 def test_bare_glycinate_means_anhydrous_bisglycinate(table, name):
     found = table.resolve(name)
     assert found.form.id == "bisglycinate-anhydrous"
-    assert [f.id for f in found.alternatives] == ["bisglycinate-monohydrate"]
+    assert {f.id for f in found.alternatives} == {"bisglycinate-monohydrate", "bisglycinate-buffered-82-18"}
 
 
 def test_a_name_that_states_the_hydration_state_gets_no_note(table):
@@ -147,7 +145,7 @@ def test_search_filters_by_word(table):
 # --- validation of a malformed table -------------------------------------------------------
 
 HEADER = ",".join(COLUMNS)
-GOOD = "oxide,magnesium oxide,oxide,MgO,60.30,stoichiometric,oxide,stoichiometry,"
+GOOD = "oxide,magnesium oxide,oxide,MgO,60.30,stoichiometric,oxide,stoichiometry,,,"
 
 
 @pytest.mark.parametrize(
@@ -155,7 +153,9 @@ GOOD = "oxide,magnesium oxide,oxide,MgO,60.30,stoichiometric,oxide,stoichiometry
     [
         ("id,name\n" + GOOD, 1, "missing column"),
         (f"{HEADER}\n{GOOD}\n{GOOD}", 3, "duplicate id 'oxide'"),
-        (f"{HEADER}\n{GOOD}\nother,other name,oxide,MgO2,1,stoichiometric,x,s,", 3, "duplicate alias 'oxide'"),
+        (f"{HEADER}\n{GOOD}\nother,other name,oxide,MgO2,1,stoichiometric,x,s,,,", 3, "duplicate alias 'oxide'"),
+        (f"{HEADER}\n{GOOD.replace('stoichiometric', 'range')}", 2, "a range row needs percent_min"),
+        (f"{HEADER}\n{GOOD.replace(',,,', ',,1,2')}", 2, "only a range row has percent_min"),
         (f"{HEADER}\n{GOOD.replace('60.30', '0')}", 2, "outside (0, 100]"),
         (f"{HEADER}\n{GOOD.replace('60.30', '100.5')}", 2, "outside (0, 100]"),
         (f"{HEADER}\n{GOOD.replace('60.30', 'sixty')}", 2, "is not a number"),
@@ -198,3 +198,41 @@ def test_table_object_round_trips_to_the_csv_columns(table: FormsTable):
     row = table.by_id("oxide").as_dict()
     assert list(row) == list(COLUMNS)
     assert isinstance(row["aliases"], list) and isinstance(row["percent_elemental"], float)
+
+
+# --- declared-content and range rows -----------------------------------------------------------
+
+MG_IN_MGO = Formula("MgO").composition()["Mg"].fraction
+
+
+@pytest.mark.parametrize(
+    ("form_id", "mgo_low", "mgo_high_or_formula"),
+    [("carbonate-usp", 40.0, 43.5), ("trisilicate-usp", 20.0, "Mg2Si3O8")],
+)
+def test_range_rows_follow_from_their_monograph_limits(table, form_id, mgo_low, mgo_high_or_formula):
+    """USP limits are given as % MgO; the Mg range is that times Mg/MgO (or the anhydrous formula's)."""
+    form = table.by_id(form_id)
+    assert form.kind == "range" and form.source.startswith("USP")
+    assert form.percent_min == pytest.approx(mgo_low * MG_IN_MGO, abs=0.01)
+    if isinstance(mgo_high_or_formula, str):
+        high = Formula(mgo_high_or_formula).composition()["Mg"].fraction * 100
+    else:
+        high = mgo_high_or_formula * MG_IN_MGO
+    assert form.percent_max == pytest.approx(high, abs=0.01)
+    assert form.percent_elemental == pytest.approx((form.percent_min + form.percent_max) / 2, abs=0.01)
+
+
+def test_declared_rows_carry_the_makers_figures(table):
+    magtein = table.by_id("magtein")
+    assert magtein.kind == "declared" and magtein.percent_elemental == pytest.approx(100 * 144 / 2000, abs=0.01)
+    buffered = table.by_id("bisglycinate-buffered-82-18")
+    glycinate, oxide = table.by_id("bisglycinate-anhydrous"), table.by_id("oxide")
+    blend = 0.82 * glycinate.percent_elemental + 0.18 * oxide.percent_elemental
+    assert buffered.kind == "declared" and buffered.percent_elemental == pytest.approx(blend, abs=0.01)
+    assert "Nested Naturals" in buffered.source and "Neuro-Mag" in magtein.source
+
+
+def test_bare_carbonate_means_the_usp_substance_and_names_the_neutral_salt(table):
+    found = table.resolve("magnesium carbonate")
+    assert found.form.id == "carbonate-usp"
+    assert [f.id for f in found.alternatives] == ["carbonate-anhydrous"]

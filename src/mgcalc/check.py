@@ -85,15 +85,19 @@ def _explaining(declared_mg: float, compound_mg: float, tolerance: float) -> tup
     """Every source in the table whose content would give the declared figure within tolerance, closest first."""
 
     def deviation(form: Form) -> float:
-        expected = compound_mg * form.percent_elemental / 100
-        return abs(declared_mg - expected) / expected
+        """Relative distance of the declared figure from the form's content (0 inside a range)."""
+        low = form.percent_min if form.percent_min is not None else form.percent_elemental
+        high = form.percent_max if form.percent_max is not None else form.percent_elemental
+        percent = 100 * declared_mg / compound_mg
+        nearest = min(max(percent, low), high)
+        return abs(percent - nearest) / nearest
 
     fits = [form for form in load_forms() if form.kind != "excipient" and deviation(form) <= tolerance / 100]
     return tuple(sorted(fits, key=deviation))
 
 
 def _names(forms: list[Form]) -> str:
-    return "; ".join(f"{f.name} ({f.percent_elemental:.2f} %)" for f in forms)
+    return "; ".join(f"{f.name} ({f.content})" for f in forms)
 
 
 def _issues(declared_mg: float, compound_mg: float, resolution: Resolution, consistent: bool,
@@ -116,12 +120,15 @@ def _issues(declared_mg: float, compound_mg: float, resolution: Resolution, cons
         same_family = [f for f in explained if f.family == form.family]
         others = [f for f in explained if f.family != form.family]
         if same_family:
-            issues.append(f"the figures fit another hydration state or salt of {form.family}: {_names(same_family)}")
+            issues.append(
+                f"the figures fit another form of {form.family} (hydration state, salt or maker's ingredient): "
+                f"{_names(same_family)}"
+            )
         if others:
             issues.append(f"the figures {'also ' if same_family else ''}fit other compounds: {_names(others)}")
-    if explained and all(f.kind == "declared" for f in explained):
+    if explained and all(f.kind in ("declared", "range") for f in explained):
         issues.append(
-            "only a non-stoichiometric (declared-content) ingredient explains the declared figure: "
+            "only a non-stoichiometric (declared-content or range) ingredient explains the declared figure: "
             + ", ".join(f.name for f in explained)
             + "; check the ingredient's specification"
         )

@@ -199,7 +199,7 @@ def _compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
     return [
         f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
-        f"Take {_num(result.compound_mg)} mg {form.name} ({form.formula}, {form.percent_elemental:.2f} % Mg)",
+        f"Take {_num(result.compound_mg)} mg {form.label}",
         f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
     ]
 
@@ -272,14 +272,10 @@ def check_command(
 
 def _check_lines(result: CheckResult) -> list[str]:
     form = result.resolution.form
-    explained = "; ".join(
-        f"{f.name} ({f.percent_elemental:.2f} %{', declared by the maker' if f.kind == 'declared' else ''})"
-        for f in result.explained_by
-    ) or "none in the table"
+    explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
     verdict = "consistent" if result.consistent else "NOT CONSISTENT"
     return [
-        f"Label: {_num(result.declared_mg)} mg magnesium from {_num(result.compound_mg)} mg {form.name} "
-        f"({form.formula}, {form.percent_elemental:.2f} % Mg)",
+        f"Label: {_num(result.declared_mg)} mg magnesium from {_num(result.compound_mg)} mg {form.label}",
         f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent:+.1f} % "
         f"(tolerance {result.tolerance:g} %)",
         f"Verdict: {verdict}",
@@ -422,8 +418,7 @@ def _dv_text(result: DoseResult) -> str | None:
 
 def _component_text(c: Any) -> str:
     return (
-        f"{_num(c.compound_mg)} mg {c.form.name} ({c.form.formula}, "
-        f"{c.form.percent_elemental:.2f} % Mg) -> {_num(c.elemental_mg)} mg magnesium"
+        f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
     )
 
 

@@ -250,7 +250,20 @@ def _warnings(
         note = c.resolution.note()
         if note:
             warnings.append(note)
+        form = c.form
+        if form.kind == "declared":
+            warnings.append(f"{form.name}: {form.percent_elemental:.2f} % Mg is declared by the maker ({form.source})")
+        elif form.kind == "range" and form.percent_min is not None and form.percent_max is not None:
+            low, high = (c.compound_mg * p / 100 for p in (form.percent_min, form.percent_max))
+            warnings.append(
+                f"{form.name} contains {form.content} Mg by its monograph, so {_mg_text(c.compound_mg)} mg gives "
+                f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
+            )
     return tuple(warnings)
+
+
+def _mg_text(mg: float) -> str:
+    return f"{mg:,.1f}".removesuffix(".0")
 
 
 def _mg(value: float) -> float:

@@ -19,11 +19,15 @@ from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 
-Kind = Literal["stoichiometric", "declared", "excipient"]
-KINDS: tuple[str, ...] = ("stoichiometric", "declared", "excipient")
+# stoichiometric: percentage from the formula; declared: set by the maker; range: a pharmacopoeial
+# substance with a specified content range (percent_elemental is its midpoint); excipient: not a source.
+Kind = Literal["stoichiometric", "declared", "range", "excipient"]
+KINDS: tuple[str, ...] = ("stoichiometric", "declared", "range", "excipient")
 COLUMNS: tuple[str, ...] = (
     "id", "name", "aliases", "formula", "percent_elemental", "kind", "family", "source", "note",
+    "percent_min", "percent_max",
 )
+_OPTIONAL_COLUMNS = ("percent_min", "percent_max")
 #: Longest form name or formula accepted from a user.
 FORM_MAX_CHARS = 100
 _HYDRATION_WORDS = ("anhydrous", "hydrate", "h2o")
@@ -47,6 +51,22 @@ class Form(NamedTuple):
     family: str
     source: str
     note: str
+    percent_min: float | None = None
+    percent_max: float | None = None
+
+    @property
+    def label(self) -> str:
+        """Name, formula and content for people: 'magnesium oxide (MgO, 60.30 % Mg)'."""
+        kind = {"declared": ", declared by the maker", "range": ", pharmacopoeial range"}.get(self.kind, "")
+        formula = f"{self.formula}, " if self.formula and self.kind != "range" else ""
+        return f"{self.name} ({formula}{self.content} Mg{kind})"
+
+    @property
+    def content(self) -> str:
+        """'16.16 %', or '24.12-26.23 %' for a range row."""
+        if self.percent_min is not None and self.percent_max is not None:
+            return f"{self.percent_min:.2f}-{self.percent_max:.2f} %"
+        return f"{self.percent_elemental:.2f} %"
 
     def as_dict(self) -> dict[str, object]:
         """The row with the CSV's columns, aliases as a list (the ``forms --json`` contract)."""
@@ -60,6 +80,8 @@ class Form(NamedTuple):
             "family": self.family,
             "source": self.source,
             "note": self.note,
+            "percent_min": self.percent_min,
+            "percent_max": self.percent_max,
         }
 
 
@@ -81,7 +103,7 @@ class Resolution(NamedTuple):
             )
         if not self.alternatives:
             return None
-        others = "; ".join(f"{f.name} ({f.percent_elemental:.2f} %)" for f in self.alternatives)
+        others = "; ".join(f"{f.name} ({f.content})" for f in self.alternatives)
         return (
             f"{shown(self.query)} was read as {self.form.name} "
             f"({self.form.percent_elemental:.2f} % Mg); other forms of {self.form.family}: {others}"
@@ -239,7 +261,7 @@ def parse_formula(text: str) -> ParsedFormula | None:
 def _rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in _OPTIONAL_COLUMNS]
     if missing:
         raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
     for row in reader:
@@ -273,7 +295,7 @@ def parse_table(text: str, origin: str) -> FormsTable:
 
 
 def _form(row: dict[str, str], where: str) -> Form:
-    values = {k: (row[k] or "").strip() for k in COLUMNS}
+    values = {k: (row.get(k) or "").strip() for k in COLUMNS}
     for required in ("id", "name", "percent_elemental", "kind", "family", "source"):
         if not values[required]:
             raise FormsTableError(f"{where}: empty {required}")
@@ -289,6 +311,13 @@ def _form(row: dict[str, str], where: str) -> Form:
         raise FormsTableError(f"{where}: kind {values['kind']!r} is not one of {', '.join(KINDS)}")
     if values["kind"] == "stoichiometric" and not values["formula"]:
         raise FormsTableError(f"{where}: a stoichiometric row needs a formula")
+    bounds = [_percent(values, column, where) for column in ("percent_min", "percent_max")]
+    if values["kind"] == "range":
+        low, high = bounds
+        if low is None or high is None or not low <= percent <= high:
+            raise FormsTableError(f"{where}: a range row needs percent_min <= percent_elemental <= percent_max")
+    elif bounds != [None, None]:
+        raise FormsTableError(f"{where}: only a range row has percent_min and percent_max")
     aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
     return Form(
         id=values["id"],
@@ -300,7 +329,23 @@ def _form(row: dict[str, str], where: str) -> Form:
         family=values["family"],
         source=values["source"],
         note=values["note"],
+        percent_min=bounds[0],
+        percent_max=bounds[1],
     )
+
+
+def _percent(values: dict[str, str], column: str, where: str) -> float | None:
+    """An optional percentage column: None when empty, else a number in (0, 100]."""
+    text = values[column]
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FormsTableError(f"{where}: {column} {text!r} is not a number") from None
+    if not (math.isfinite(value) and 0 < value <= 100):
+        raise FormsTableError(f"{where}: {column} {value} is outside (0, 100]")
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,185 @@
+"""compound (reverse dose), check (label verdicts) and label parsing."""
+
+import json
+
+import pytest
+from molmass import ELEMENTS, Formula
+
+from mgcalc import MgcalcError, compound
+from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
+from mgcalc.cli import app
+from mgcalc.label import parse_label
+
+COMPOUND_KEYS = {"schema_version", "target_mg", "mmol", "meq", "form_id", "form_name", "formula",
+                 "percent_elemental", "compound_mg", "warnings"}
+CHECK_KEYS = {"schema_version", "declared_mg", "compound_mg", "form_id", "expected_mg", "deviation_percent",
+              "consistent", "explained_by", "issues"}
+MG = ELEMENTS["Mg"].mass
+
+
+def by_molar_mass(mmol_mg: float, formula: str) -> float:
+    """Compound mg for mmol_mg mmol of Mg, by hand from the formula: mmol / n(Mg) x molar mass."""
+    composition = Formula(formula).composition()
+    return mmol_mg / composition["Mg"].count * Formula(formula).mass
+
+
+# --- compound ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "form", "formula", "mmol"),
+    [
+        ("4 mmol", "glycerophosphate", "MgC3H7O6P", 4),
+        ("8 mEq", "glycerophosphate", "MgC3H7O6P", 4),
+        ("400mg", "oxide", "MgO", 400 / MG),
+        ("0.2 g", "citrate", "Mg3(C6H5O7)2", 200 / MG),
+        ("10 mmol", "sulfate", "MgSO4.7H2O", 10),
+    ],
+)
+def test_compound_matches_a_hand_calculation_from_the_formula(target, form, formula, mmol):
+    result = compound(target, form)
+    # the table's percentages have two decimals: agreement to 0.05 % of the hand figure
+    assert result.compound_mg == pytest.approx(by_molar_mass(mmol, formula), rel=5e-4)
+    assert result.mmol == pytest.approx(mmol, rel=1e-4) and result.meq == pytest.approx(2 * result.mmol)
+
+
+def test_compound_undoes_dose():
+    from mgcalc import dose
+
+    needed = compound("250 mg", "lactate").compound_mg
+    assert dose(needed, "lactate").elemental_mg == pytest.approx(250)
+
+
+def test_compound_json_and_quiet(runner):
+    result = runner.invoke(app, ["compound", "4mmol", "glycerophosphate", "--json"])
+    data = json.loads(result.stdout)
+    assert set(data) == COMPOUND_KEYS and data["form_id"] == "glycerophosphate"
+    assert data["target_mg"] == pytest.approx(4 * 24.305)
+    quiet = runner.invoke(app, ["compound", "400", "mg", "oxide", "-q"])
+    assert quiet.exit_code == 0 and float(quiet.stdout) == pytest.approx(663.35, abs=0.01)
+
+
+@pytest.mark.parametrize(("args", "code"), [(["200mg"], 2), (["200mg", "stearate"], 1), (["0 mmol", "oxide"], 1),
+                                            (["4 mmol", "nothing"], 1)])
+def test_compound_bad_input(runner, args, code):
+    result = runner.invoke(app, ["compound", *args])
+    assert result.exit_code == code and result.stdout == ""
+
+
+# --- check: verdicts --------------------------------------------------------------------------
+
+
+def test_a_consistent_label():
+    result = check("64mg", "535mg", "chloride hexahydrate")
+    assert result.consistent and abs(result.deviation_percent) < 1
+    assert result.explained_by[0].id == "chloride-hexahydrate"
+    assert result.expected_mg == pytest.approx(535 * Formula("MgCl2.6H2O").composition()["Mg"].fraction, rel=1e-3)
+
+
+def test_the_compound_weight_printed_as_magnesium_is_flagged():
+    result = check("500mg", "500mg", "citrate")
+    assert not result.consistent
+    assert any("prints the compound weight as magnesium" in issue for issue in result.issues)
+
+
+def test_a_label_explained_only_by_another_hydration_state():
+    result = check("100mg", "840mg", "citrate")  # 11.9 %: the nonahydrate, not the anhydrous salt
+    assert not result.consistent
+    assert result.explained_by[0].id == "trimagnesium-dicitrate-nonahydrate"
+    assert any("another form of citrate" in issue and "nonahydrate" in issue for issue in result.issues)
+
+
+def test_a_figure_only_a_declared_ingredient_explains_is_flagged():
+    result = check("224mg", "1000mg", "bisglycinate")  # 22.4 %: only the buffered 82:18 blend
+    assert [f.id for f in result.explained_by] == ["bisglycinate-buffered-82-18"]
+    assert any("only a non-stoichiometric" in issue for issue in result.issues)
+
+
+def test_a_range_form_explains_anything_inside_its_range():
+    result = check("245mg", "1000mg", "carbonate")
+    assert result.consistent and "carbonate-usp" in {f.id for f in result.explained_by}
+
+
+def test_more_magnesium_than_any_compound_can_carry():
+    result = check("700mg", "1000mg", "oxide")
+    assert any("more than any compound carries" in issue for issue in result.issues)
+
+
+def test_tolerance_is_documented_default_and_can_be_overridden():
+    assert DEFAULT_TOLERANCE == 5.0
+    assert not check("200mg", "1250mg", "citrate", tolerance=0.5).consistent  # -1.0 %
+    assert check("200mg", "1250mg", "citrate").consistent
+
+
+# --- check: labels ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "compound_amount", "form"),
+    [
+        ("Magnesium 200 mg (as magnesium citrate 1,250 mg)", "200 mg", "1,250 mg", "magnesium citrate"),
+        ("Magnesium (from 1,250 mg magnesium citrate) 200 mg", "200 mg", "1,250 mg", "magnesium citrate"),
+        ("Magnesium Citrate 1250 mg providing 200 mg magnesium", "200 mg", "1250 mg", "Magnesium Citrate"),
+        ("Magnesium 64 mg (as 535 mg magnesium chloride hexahydrate)", "64 mg", "535 mg",
+         "magnesium chloride hexahydrate"),
+        ("Magnesium 64 mg (as 535 mg magnesium chloride hexahydrate) 15% DV*", "64 mg", "535 mg",
+         "magnesium chloride hexahydrate"),
+        ("Magnesium (as magnesium oxide) 400 mg", "400 mg", None, "magnesium oxide"),
+    ],
+)
+def test_label_wordings(text, declared, compound_amount, form):
+    assert tuple(parse_label(text)) == (declared, compound_amount, form)
+
+
+def test_a_label_with_one_amount_cannot_be_checked_and_says_what_it_would_need():
+    with pytest.raises(MgcalcError, match=r"only one amount.*cannot be checked.*663\.3 mg magnesium oxide"):
+        check_label("Magnesium (as magnesium oxide) 400 mg")
+
+
+@pytest.mark.parametrize("text", ["", "Vitamin C 500 mg", "Magnesium 200 mg", "x" * 600])
+def test_unreadable_labels_are_refused(text):
+    with pytest.raises(MgcalcError):
+        check_label(text)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "consistent"),
+    [
+        (["64mg", "535mg", "chloride hexahydrate"], 0, True),
+        (["--label", "Magnesium 200 mg (as magnesium citrate 1,250 mg)"], 0, True),
+        (["500mg", "500mg", "citrate"], 3, False),
+        (["--label", "Magnesium 500 mg (as magnesium citrate 500 mg)"], 3, False),
+        (["100mg", "840mg", "citrate"], 3, False),
+        (["--label", "Magnesium (from 840 mg magnesium citrate) 100 mg"], 3, False),
+    ],
+)
+def test_check_command_exit_status_and_json(runner, args, code, consistent):
+    result = runner.invoke(app, ["check", *args, "--json"])
+    assert result.exit_code == code, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == CHECK_KEYS and data["consistent"] is consistent
+
+
+def test_check_human_output_and_quiet(runner):
+    result = runner.invoke(app, ["check", "100mg", "840mg", "citrate"])
+    assert result.exit_code == 3
+    assert "Verdict: NOT CONSISTENT" in result.stdout
+    assert "issue: the figures fit another form of citrate" in result.stdout
+    quiet = runner.invoke(app, ["check", "64", "mg", "535", "mg", "chloride hexahydrate", "-q"])
+    assert quiet.exit_code == 0 and float(quiet.stdout) == pytest.approx(64, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["64mg", "535mg"], 2),
+        (["64mg", "535mg", "chloride", "--label", "Magnesium 64 mg (as magnesium chloride 535 mg)"], 2),
+        (["--label", "Magnesium (as magnesium oxide) 400 mg"], 1),
+        (["64mg", "535mg", "chloride", "--tolerance", "-1"], 2),
+        (["abc", "535mg", "chloride"], 1),
+    ],
+)
+def test_check_bad_input(runner, args, code):
+    result = runner.invoke(app, ["check", *args])
+    assert result.exit_code == code
+    assert "Traceback" not in result.stderr
