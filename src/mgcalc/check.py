@@ -6,7 +6,7 @@ from mgcalc.dose import SCHEMA_VERSION, resolve_source
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
 from mgcalc.label import parse_label
-from mgcalc.units import parse_magnesium, parse_mass
+from mgcalc.units import bounded_mg, parse_magnesium, parse_mass
 
 #: Default tolerance, in percent of the expected figure: labels round the declared magnesium
 #: (to whole mg, or to 5 or 10 mg on larger amounts) and often the compound weight too.
@@ -46,6 +46,23 @@ class CheckResult(NamedTuple):
 def check(declared: str | float, compound_amount: str | float, form: str | Form,
           tolerance: float = DEFAULT_TOLERANCE) -> CheckResult:
     """Check declared magnesium against ``compound_amount`` of ``form``: ``check("64mg", "535mg", "chloride")``."""
+    declared_mg, compound_mg, resolution, expected, deviation, consistent = _verdict(
+        declared, compound_amount, form, tolerance)
+    explained = _explaining(declared_mg, compound_mg, tolerance)
+    issues = _issues(declared_mg, compound_mg, resolution, consistent, explained)
+    return CheckResult(declared_mg, compound_mg, resolution, expected, deviation, tolerance, consistent,
+                       explained, issues)
+
+
+def is_consistent(declared: str | float, compound_amount: str | float, form: str | Form,
+                  tolerance: float = DEFAULT_TOLERANCE) -> bool:
+    """Only the verdict of ``check``, without the search for explanations (for batch work)."""
+    return _verdict(declared, compound_amount, form, tolerance)[-1]
+
+
+def _verdict(declared: str | float, compound_amount: str | float, form: str | Form,
+             tolerance: float) -> tuple[float, float, Resolution, float, float, bool]:
+    """Declared and compound mg, the form, expected mg, deviation % and whether it is within tolerance."""
     if not 0 <= tolerance <= 100:
         raise MgcalcError(f"tolerance {tolerance:g} % is outside 0 to 100")
     declared_mg = _amount(declared, magnesium=True)
@@ -53,11 +70,7 @@ def check(declared: str | float, compound_amount: str | float, form: str | Form,
     resolution = resolve_source(form)
     expected = compound_mg * resolution.form.percent_elemental / 100
     deviation = 100 * (declared_mg - expected) / expected
-    consistent = abs(deviation) <= tolerance
-    explained = _explaining(declared_mg, compound_mg, tolerance)
-    issues = _issues(declared_mg, compound_mg, resolution, consistent, explained)
-    return CheckResult(declared_mg, compound_mg, resolution, expected, deviation, tolerance, consistent,
-                       explained, issues)
+    return declared_mg, compound_mg, resolution, expected, deviation, abs(deviation) <= tolerance
 
 
 def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE) -> CheckResult:
@@ -78,7 +91,7 @@ def _amount(value: str | float, *, magnesium: bool) -> float:
     if isinstance(value, str):
         return parse_magnesium(value, what="declared magnesium") if magnesium else parse_mass(
             value, what="compound amount")
-    return parse_mass(f"{value!r}mg")
+    return bounded_mg(value, what="declared magnesium" if magnesium else "compound amount")
 
 
 def _explaining(declared_mg: float, compound_mg: float, tolerance: float) -> tuple[Form, ...]:

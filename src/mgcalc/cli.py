@@ -4,16 +4,19 @@ This is the only module that imports typer. rich is imported inside the function
 draw, so a ``--json`` or ``-q`` call never loads it.
 """
 
+import contextlib
 import enum
 import math
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from mgcalc import __version__
+from mgcalc.batch import FORMATS
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
 from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult
 from mgcalc.dose import compound as compute_compound
@@ -82,6 +85,23 @@ class Sex(enum.StrEnum):
 
 
 Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # type: ignore[misc]
+Format = enum.StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
+
+# Options shared by dose and batch.
+AgeOption = Annotated[
+    float | None, typer.Option("--age", min=0, max=125, help="Age in years (decimals allowed, e.g. 0.5).")
+]
+SexOption = Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA.")]
+PregnantOption = Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")]
+LactatingOption = Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")]
+AuthorityOption = Annotated[
+    Authority,
+    typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
+]
+
+
+def _profile(age: float | None, sex: Sex | None, pregnant: bool, lactating: bool) -> Profile:
+    return Profile(age=age, sex=sex.value if sex else None, pregnant=pregnant, lactating=lactating)
 
 
 def _show_version(value: bool) -> None:
@@ -116,22 +136,17 @@ def dose_command(
     per_day: Annotated[
         int, typer.Option("--per-day", min=1, max=MAX_PER_DAY, help="Times a day the amounts are taken.")
     ] = 1,
-    age: Annotated[
-        float | None, typer.Option("--age", min=0, max=125, help="Age in years (decimals allowed, e.g. 0.5).")
-    ] = None,
-    sex: Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA.")] = None,
-    pregnant: Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")] = False,
-    lactating: Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")] = False,
+    age: AgeOption = None,
+    sex: SexOption = None,
+    pregnant: PregnantOption = False,
+    lactating: LactatingOption = False,
     food: Annotated[
         str | None,
         typer.Option(
             "--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."
         ),
     ] = None,
-    authority: Annotated[
-        Authority,
-        typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
-    ] = Authority.us,  # type: ignore[attr-defined]
+    authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
     fail_over_ul: Annotated[
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
@@ -148,7 +163,7 @@ def dose_command(
         raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
     if as_json and quiet:
         raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
-    profile = Profile(age=age, sex=sex.value if sex else None, pregnant=pregnant, lactating=lactating)
+    profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*items, per_day=per_day, profile=profile, food=food, authority=authority.value)
     if as_json:
         _print_json(result.as_dict())
@@ -281,6 +296,88 @@ def _check_lines(result: CheckResult) -> list[str]:
         f"Verdict: {verdict}",
         f"Forms that explain the declared figure: {explained}",
     ]
+
+
+@app.command("batch")
+def batch_command(
+    path: Annotated[
+        str, typer.Argument(metavar="[FILE|-]", help="CSV or JSON Lines file; - or nothing for standard input.")
+    ] = "-",
+    input_format: Annotated[
+        Format | None,
+        typer.Option("--input-format", help="csv or jsonl; guessed from the file name (.jsonl) when not given."),
+    ] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="Output: csv or jsonl.")] = Format.csv,  # type: ignore[attr-defined]
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE",
+                     help="Write here (complete or not at all) instead of standard output."),
+    ] = None,
+    age: AgeOption = None,
+    sex: SexOption = None,
+    pregnant: PregnantOption = False,
+    lactating: LactatingOption = False,
+    authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
+) -> None:
+    """Many labels at once: one result row per input row, in order; bad rows become error rows.
+
+    Columns: amount and form (required), per_day and declared_mg (optional); all others pass
+    through. Exit status 0 when every row is ok, 1 when any row had an error.
+
+    Example: mgcalc batch labels.csv --output results.csv
+    """
+    from mgcalc import batch
+
+    if output is not None and path != "-" and _same_file(path, output):
+        raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
+    profile = _profile(age, sex, pregnant, lactating)
+    fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
+    raw = batch.open_input(path)
+    target = batch.AtomicOutput(output) if output is not None else None
+    done = False
+    try:
+        with _progress(raw, path) as tick:
+            summary = batch.run(raw, target.file if target else sys.stdout, input_format=fmt,
+                                output_format=output_format.value, profile=profile, authority=authority.value,
+                                progress=tick)
+        if target is not None:
+            target.commit()
+        done = True
+    finally:
+        if target is not None and not done:
+            target.discard()
+        raw.close() if path != "-" else None
+    typer.echo(f"mgcalc: {summary.text()}", err=True)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+@contextlib.contextmanager
+def _progress(raw: Any, path: str) -> Iterator[Callable[[], None] | None]:
+    """A rich progress bar on stderr, for a file input when stderr is a terminal; else nothing."""
+    if path == "-" or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    size = os.path.getsize(path)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("mgcalc batch", total=size)
+        yield lambda: bar.update(task, completed=raw.tell())
+
+
+def _stderr_console() -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @app.command("forms")

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import parse_magnesium, parse_mass, to_meq, to_mmol
+from mgcalc.units import bounded_mg, parse_magnesium, parse_mass, to_meq, to_mmol
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -54,7 +54,11 @@ class DoseResult(NamedTuple):
     percent_ul: float | None
     over_ul: bool | None
     percent_dv: float | None
-    warnings: tuple[str, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Over the limit, infants, missing references, how names were read: computed when asked."""
+        return _warnings(self.components, self.elemental_mg, self.profile, self.intake, self.upper, self.authority)
 
     @property
     def exceeds_limit(self) -> bool:
@@ -210,7 +214,6 @@ def evaluate(
         percent_ul=percent_ul,
         over_ul=over_ul,
         percent_dv=None if dv is None else 100 * elemental / dv,
-        warnings=_warnings(components, elemental, profile, rda, upper, authority),
     )
 
 
@@ -268,4 +271,4 @@ def _mg_text(mg: float) -> str:
 
 def _mg(value: float) -> float:
     """A number already in mg (the Python API), bounded like a typed amount."""
-    return parse_mass(f"{value!r}mg") if isinstance(value, (int, float)) else parse_mass(str(value))
+    return bounded_mg(value)

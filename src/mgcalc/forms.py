@@ -28,6 +28,7 @@ COLUMNS: tuple[str, ...] = (
     "percent_min", "percent_max",
 )
 _OPTIONAL_COLUMNS = ("percent_min", "percent_max")
+_RESOLVED_MAX = 4096
 #: Longest form name or formula accepted from a user.
 FORM_MAX_CHARS = 100
 _HYDRATION_WORDS = ("anhydrous", "hydrate", "h2o")
@@ -128,6 +129,7 @@ class FormsTable:
         self.forms = forms
         self.origin = origin
         self._by_key = by_key
+        self._resolved: dict[str, Resolution] = {}
 
     def __iter__(self) -> Iterator[Form]:
         return iter(self.forms)
@@ -147,7 +149,19 @@ class FormsTable:
         return tuple(f for f in self.forms if f.family == form.family and f is not form)
 
     def resolve(self, query: str) -> Resolution:
-        """Find the row a person means by ``query``; raise MgcalcError saying what would work."""
+        """Find the row a person means by ``query``; raise MgcalcError saying what would work.
+
+        Found forms are remembered (batch work names the same few forms again and again).
+        """
+        found = self._resolved.get(query)
+        if found is None:
+            found = self._resolve(query)
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            self._resolved[query] = found
+        return found
+
+    def _resolve(self, query: str) -> Resolution:
         if len(query) > FORM_MAX_CHARS:
             raise MgcalcError(f"form name is too long ({len(query)} characters; at most {FORM_MAX_CHARS})")
         key = normalize(query)

@@ -200,6 +200,7 @@ def _matching(profile: Profile, measures: tuple[str, ...], authority: str) -> li
     return result
 
 
+@lru_cache(maxsize=256)
 def intake(profile: Profile, authority: str = "us") -> Intake:
     """The intake reference that applies to ``profile``; several options when it does not settle one."""
     rows = _matching(profile, INTAKE_MEASURES, check_authority(authority))
@@ -212,6 +213,7 @@ def intake(profile: Profile, authority: str = "us") -> Intake:
     return Intake(None, first.measure, tuple(rows), first.source)
 
 
+@lru_cache(maxsize=256)
 def upper_level(profile: Profile, authority: str = "us") -> UpperLevel:
     """The supplemental upper level for ``profile`` (the adult one when age is not given)."""
     rows = _matching(profile, UPPER_MEASURES, check_authority(authority))
@@ -221,6 +223,7 @@ def upper_level(profile: Profile, authority: str = "us") -> UpperLevel:
     return UpperLevel(rows[-1].mg, rows[-1])
 
 
+@lru_cache(maxsize=256)
 def daily_value(profile: Profile) -> float | None:
     """The US Supplement Facts Daily Value for the profile (adults and children 4+), else None."""
     rows = _matching(profile, ("DV",), "us")

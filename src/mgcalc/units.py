@@ -111,6 +111,7 @@ def to_meq(mg: float) -> float:
     return mg * factor("milligram", "milliequivalent_magnesium")
 
 
+@lru_cache(maxsize=4096)
 def parse_mass(text: str, *, what: str = "amount") -> float:
     """Read a mass such as ``500mg``, ``0.5 g``, ``1,250 mg``, ``500 µg`` or ``5gr``; return mg."""
     value, unit = _split(text, what)
@@ -119,6 +120,7 @@ def parse_mass(text: str, *, what: str = "amount") -> float:
     return _bounded(value * factor(MASS_UNITS[unit], "milligram"), text, what)
 
 
+@lru_cache(maxsize=4096)
 def parse_magnesium(text: str, *, what: str = "target") -> float:
     """Read an amount of magnesium: a mass, or ``4 mmol`` / ``8 mEq`` of Mg2+; return mg."""
     value, unit = _split(text, what)
@@ -193,6 +195,17 @@ def _unit_problem(text: str, unit: str, what: str, *, magnesium: bool = False) -
     if unit in _NOT_MASS or "/" in unit:
         return f"{what} {shown(text)}: {shown(unit)} is not a mass; use {wanted}"
     return f"{what} {shown(text)}: unknown unit {shown(unit)}; use {wanted}"
+
+
+def bounded_mg(value: float, *, what: str = "amount") -> float:
+    """A number already in mg (the Python API), checked like a typed amount."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise MgcalcError(f"{what} {value!r} is not a number of mg")
+    if not math.isfinite(value):
+        raise MgcalcError(f"{what} {value!r} is not a finite number")
+    if value < 0:
+        raise MgcalcError(f"{what} {value!r} is negative; give an amount above zero")
+    return _bounded(float(value), f"{value!r} mg", what)
 
 
 def _bounded(mg: float, text: str, what: str) -> float:

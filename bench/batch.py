@@ -1,0 +1,117 @@
+"""Batch benchmark: rows per second and peak memory of `mgcalc batch` on a generated label file.
+
+    python bench/batch.py 1000000            # rows; writes into a temporary directory
+    python bench/batch.py 200000 --keep DIR  # keep the generated input and output in DIR
+
+The file mixes forms (names, aliases, hydrates, formulas), units and label-like amounts, with
+declared magnesium on a third of the rows (some misprinted) and about 1 % bad rows: unknown
+forms, unreadable amounts, empty fields, wrong column counts and invalid UTF-8 bytes.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FORMS = [
+    ("citrate", 16.16), ("Magnesium Citrate", 16.16), ("oxide", 60.30), ("magnesium oxide", 60.30),
+    ("glycinate", 14.10), ("bisglycinate", 14.10), ("chloride hexahydrate", 11.96), ("chloride", 11.96),
+    ("MgCl2.6H2O", 11.96), ("sulfate", 9.86), ("MgSO4·7H2O", 9.86), ("malate", 15.54), ("lactate", 10.19),
+    ("gluconate", 5.39), ("taurate", 8.92), ("threonate", 8.25), ("magtein", 7.20), ("orotate", 6.56),
+    ("aspartate", 7.49), ("carbonate", 25.18), ("hydroxide", 41.68), ("glycerophosphate", 12.51),
+    ("pidolate", 8.66), ("citrate nonahydrate", 11.89), ("buffered glycinate", 22.41),
+]
+AMOUNTS_MG = [100, 125, 133, 150, 200, 250, 300, 350, 400, 500, 535, 600, 667, 750, 800, 835, 1000, 1250, 1500, 2000]
+BAD = [
+    "{sku},500,citrate,1,\n",                 # no unit
+    "{sku},500mg,citrat,1,\n",                # unknown form
+    "{sku},,oxide,,\n",                       # empty amount
+    "{sku},1,5 g,oxide,1,\n",                 # wrong column count (unquoted decimal comma)
+    "{sku},500Mg,oxide,,\n",                  # ambiguous unit
+]
+
+
+def amount_text(mg: int, rng: random.Random) -> str:
+    style = rng.random()
+    if style < 0.55:
+        return f"{mg}mg"
+    if style < 0.75:
+        return f"{mg} mg"
+    if style < 0.85:
+        return f"{mg / 1000:g} g"
+    if style < 0.95 and mg >= 1000:
+        return f"{mg:,} mg"
+    return f"{mg * 1000} mcg"
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    with open(path, "wb") as out:
+        out.write(b"sku,amount,form,per_day,declared_mg\n")
+        for i in range(rows):
+            sku = f"SKU{i:08d}"
+            roll = rng.random()
+            if roll < 0.008:
+                out.write(rng.choice(BAD).format(sku=sku).encode())
+                continue
+            if roll < 0.01:
+                out.write(f"{sku},500mg,citr\xe9,1,\n".encode("latin-1"))  # invalid UTF-8 byte
+                continue
+            form, percent = rng.choice(FORMS)
+            mg = rng.choice(AMOUNTS_MG) if rng.random() < 0.95 else rng.randint(50, 2500)
+            per_day = rng.choice(["", "", "1", "2", "3"])
+            declared = ""
+            if rng.random() < 0.33:
+                declared = str(round(mg * percent / 100)) if rng.random() < 0.9 else str(mg)  # some misprints
+            form_field = f'"{form}"' if "," in form else form
+            amount = amount_text(mg, rng)
+            amount_field = f'"{amount}"' if "," in amount else amount
+            out.write(f"{sku},{amount_field},{form_field},{per_day},{declared}\n".encode())
+
+
+def mgcalc_command() -> list[str]:
+    beside = Path(sys.executable).parent / "mgcalc"
+    script = str(beside) if beside.is_file() else shutil.which("mgcalc")
+    if script is None:
+        sys.exit("mgcalc is not installed: pip install . first")
+    return [sys.executable, script]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("--keep", metavar="DIR", help="write the files here and keep them")
+    args = parser.parse_args()
+    directory = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mgcalc-bench-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    source, target = directory / "labels.csv", directory / "results.csv"
+    started = time.perf_counter()
+    generate(source, args.rows)
+    print(f"generated {args.rows:,} rows ({source.stat().st_size / 1e6:.1f} MB) in "
+          f"{time.perf_counter() - started:.1f} s")
+
+    command = [*mgcalc_command(), "batch", str(source), "--output", str(target)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    summary = child.stderr.read().decode().strip() if child.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    with open(target, "rb") as handle:
+        written = sum(1 for _ in handle) - 1
+    print(f"command: {' '.join(command)}")
+    print(f"exit status {code}; {summary}")
+    print(f"rows in {args.rows:,}, rows out {written:,}")
+    print(f"time {elapsed:.2f} s: {args.rows / elapsed:,.0f} rows per second")
+    print(f"peak resident memory {usage.ru_maxrss / 1024:.1f} MB")  # ru_maxrss is in KiB on Linux
+    if not args.keep:
+        shutil.rmtree(directory)
+
+
+if __name__ == "__main__":
+    main()
