@@ -1,0 +1,278 @@
+"""mgcalc batch: nothing lost, nothing reordered, bad rows reported in place."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mgcalc import dose
+from mgcalc.batch import RESULT_COLUMNS, Cache, run
+from mgcalc.check import check
+from mgcalc.cli import app
+from mgcalc.references import Profile
+
+GOOD = [
+    ("A1", "500mg", "citrate", "2", "80"),
+    ("A2", "535 mg", "chloride hexahydrate", "", "64"),
+    ("A3", "1,250 mg", "oxide", "", ""),
+    ("A4", "5gr", "MgSO4·7H2O", "3", ""),
+    ("A5", "0.5 g", "glycinate", "1", "500"),
+]
+
+
+def csv_text(rows, header=("sku", "amount", "form", "per_day", "declared_mg")):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def batch(data: bytes, *args, output_format="csv", input_format="csv", profile=None):
+    out = io.StringIO()
+    summary = run(io.BytesIO(data), out, input_format=input_format, output_format=output_format,
+                  profile=profile or Profile(), authority="us")
+    return summary, out.getvalue()
+
+
+def parse_csv(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_every_row_in_order_with_pass_through_columns_and_the_dose_logic():
+    summary, out = batch(csv_text(GOOD).encode())
+    rows = parse_csv(out)
+    assert [r["sku"] for r in rows] == [g[0] for g in GOOD]
+    assert summary.rows == 5 and summary.errors == 0
+    for row, (_sku, amount, form, per_day, declared) in zip(rows, GOOD, strict=True):
+        assert (row["amount"], row["form"], row["per_day"], row["declared_mg"]) == (amount, form, per_day, declared)
+        expected = dose(amount, form, per_day=int(per_day or 1))
+        assert row["status"] == "ok" and row["error"] == ""
+        assert float(row["elemental_mg"]) == expected.elemental_mg
+        assert float(row["mmol"]) == expected.mmol and float(row["meq"]) == expected.meq
+        assert row["form_id"] == expected.components[0].form.id
+        assert row["over_ul"] == ("true" if expected.over_ul else "false")
+        if declared:
+            assert row["consistent"] == ("true" if check(f"{declared}mg", amount, form).consistent else "false")
+        else:
+            assert row["consistent"] == ""
+    assert list(rows[0]) == ["sku", "amount", "form", "per_day", "declared_mg", *RESULT_COLUMNS]
+
+
+def test_a_misprinted_declared_figure_is_inconsistent():
+    _, out = batch(csv_text([("X", "500mg", "citrate", "", "500")]).encode())
+    assert parse_csv(out)[0]["consistent"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (b"B,500mg,citrat,,", "unknown form 'citrat'"),
+        (b"B,500,citrate,,", "no unit"),
+        (b"B,,citrate,,", "amount is empty"),
+        (b"B,500mg,,,", "form is empty"),
+        (b"B,500mg,citrate,two,", "per_day 'two' is not a whole number"),
+        (b"B,500mg,citrate,,lots", "declared magnesium"),
+        (b"B,500mg,citrate", "expected 5 fields, found 3"),
+        (b"B,500mg,citrate,1,2,3,4", "expected 5 fields, found 7 (extra: 3,4)"),
+        (b"B,500mg,citr\xe9,,", "invalid UTF-8"),
+        (b"B,500mg,stearate,,", "not a magnesium source"),
+    ],
+)
+def test_a_bad_row_becomes_an_error_row_between_computed_neighbours(line, message):
+    data = csv_text([GOOD[0]]).encode() + line + b"\r\n" + csv_text([GOOD[1]]).split("\r\n", 1)[1].encode()
+    summary, out = batch(data)
+    rows = parse_csv(out)
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    assert message in rows[1]["error"] and rows[1]["elemental_mg"] == ""
+    assert rows[1]["sku"] == "B"
+    assert summary.errors == 1 and summary.first_error_line == 3 and message in summary.text()
+
+
+def test_quoted_fields_multi_line_records_bom_crlf_and_blank_lines():
+    data = ("\ufeffsku,amount,form\r\n" '"with ""quotes"", and\r\nnewline",500mg,citrate\r\n\r\n'
+            'x,"1,250 mg",oxide\n').encode()
+    summary, out = batch(data)
+    rows = parse_csv(out)
+    assert [r["sku"] for r in rows] == ['with "quotes", and\r\nnewline', "x"]
+    assert [r["status"] for r in rows] == ["ok", "ok"] and summary.rows == 2
+
+
+def test_the_input_line_is_passed_through_verbatim():
+    line = 'x, spaced ,500mg,citrate,"quoted, comma"'
+    _, out = batch(f"a,b,amount,form,c\n{line}\n".encode())
+    assert out.splitlines()[1].startswith(line + ",ok,")
+
+
+def test_input_columns_named_like_results_are_replaced():
+    _, out = batch(b"amount,form,status,error\n500mg,citrate,old,old\n")
+    rows = parse_csv(out)
+    assert list(rows[0]) == ["amount", "form", *RESULT_COLUMNS]
+    assert rows[0]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"", "empty"), (b"sku,amount\n1,500mg\n", "no 'form' column"), (b"a,a,form,amount\n", "twice")],
+)
+def test_an_unusable_input_is_an_error(data, message):
+    from mgcalc import MgcalcError
+
+    with pytest.raises(MgcalcError, match=message):
+        batch(data)
+
+
+def test_jsonl_round_trip_and_errors():
+    lines = [json.dumps({"id": i, "amount": a, "form": f, "per_day": p or None, "declared_mg": d or None})
+             for i, (_, a, f, p, d) in enumerate(GOOD)]
+    data = ("\n".join(lines[:2]) + "\nnot json\n[1]\n" + "\n".join(lines[2:]) + "\n").encode()
+    summary, out = batch(data, input_format="jsonl", output_format="jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 7 and summary.errors == 2
+    assert [r.get("id") for r in records] == [0, 1, None, None, 2, 3, 4]
+    assert records[2]["status"] == "error" and "not JSON" in records[2]["error"]
+    assert records[0]["elemental_mg"] == pytest.approx(161.6) and records[0]["over_ul"] is False
+
+
+def test_csv_to_jsonl_and_back_keeps_every_value():
+    _, as_jsonl = batch(csv_text(GOOD).encode(), output_format="jsonl")
+    records = [json.loads(line) for line in as_jsonl.splitlines()]
+    assert [r["sku"] for r in records] == [g[0] for g in GOOD]
+    inputs = "\n".join(json.dumps({k: r[k] for k in ("sku", "amount", "form", "per_day", "declared_mg")})
+                       for r in records)
+    _, as_csv = batch(inputs.encode(), input_format="jsonl", output_format="csv")
+    direct = parse_csv(batch(csv_text(GOOD).encode())[1])
+    assert parse_csv(as_csv) == direct
+
+
+def test_jsonl_keys_missing_from_a_csv_header_are_an_error_not_silently_dropped():
+    data = b'{"amount":"500mg","form":"citrate"}\n{"amount":"1g","form":"oxide","note":"x"}\n'
+    summary, out = batch(data, input_format="jsonl", output_format="csv")
+    rows = parse_csv(out)
+    assert rows[1]["status"] == "error" and "note" in rows[1]["error"] and summary.errors == 1
+
+
+def test_the_profile_applies_to_the_whole_run():
+    data = csv_text([("c", "250mg", "oxide", "", "")]).encode()
+    adult = parse_csv(batch(data)[1])[0]["over_ul"]
+    toddler = parse_csv(batch(data, profile=Profile(age=2))[1])[0]["over_ul"]
+    assert (adult, toddler) == ("false", "true")
+
+
+def test_the_cache_keeps_hot_keys_and_stays_bounded():
+    cache = Cache(size=3)
+    for key in "abcdefg":
+        cache.miss(key, lambda key=key: key.upper())
+        assert cache.current.get("a") or cache.miss("a", lambda: "A") == "A"
+    assert len(cache.current) <= 3
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_command_exit_codes_and_summary(runner, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text(GOOD))
+    result = runner.invoke(app, ["batch", str(good)])
+    assert result.exit_code == 0 and result.stderr == "mgcalc: 5 rows, no errors\n"
+    assert len(result.stdout.splitlines()) == 6
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text([*GOOD, ("Z", "1g", "nothing", "", "")]))
+    result = runner.invoke(app, ["batch", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr == "mgcalc: 1 of 6 rows had errors; first at line 7: unknown form 'nothing'; " \
+                            "run 'mgcalc forms' to list the forms\n"
+
+
+def test_command_reads_standard_input_and_guesses_jsonl(runner, tmp_path):
+    result = runner.invoke(app, ["batch", "-"], input=csv_text(GOOD))
+    assert result.exit_code == 0 and len(parse_csv(result.stdout)) == 5
+    source = tmp_path / "labels.jsonl"
+    source.write_text('{"amount": "500mg", "form": "citrate"}\n')
+    result = runner.invoke(app, ["batch", str(source), "--format", "jsonl"])
+    assert json.loads(result.stdout)["elemental_mg"] == pytest.approx(80.8)
+
+
+def test_output_file_is_written_whole_and_never_over_the_input(runner, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(csv_text(GOOD))
+    result = runner.invoke(app, ["batch", str(source), "--output", str(target)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert len(parse_csv(target.read_text())) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary left
+    before = source.read_bytes()
+    result = runner.invoke(app, ["batch", str(source), "--output", str(source)])
+    assert result.exit_code == 2 and source.read_bytes() == before
+
+
+def test_a_failed_run_leaves_no_partial_output(runner, tmp_path, monkeypatch):
+    from mgcalc import batch as batch_module
+
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(csv_text(GOOD))
+
+    def interrupted(*args, **kwargs):
+        args[1].write("partial,row\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "run", interrupted)
+    result = runner.invoke(app, ["batch", str(source), "--output", str(target)])
+    assert result.exit_code == 130
+    assert list(tmp_path.iterdir()) == [source]
+
+
+@pytest.mark.parametrize("make", ["missing", "directory", "binary"])
+def test_unreadable_inputs_exit_1_with_one_line(runner, tmp_path, make):
+    path = tmp_path / "input.csv"
+    if make == "directory":
+        path.mkdir()
+    elif make == "binary":
+        path.write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["batch", str(path)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("mgcalc: error: cannot read")
+
+
+MEMORY_PROBE = """
+import resource, sys
+from mgcalc.batch import open_input, run
+from mgcalc.references import Profile
+summary = run(open_input(sys.argv[1]), open("/dev/null", "w"), input_format="csv", output_format="csv",
+              profile=Profile(), authority="us")
+print(summary.rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_constant_memory_on_a_large_input(tmp_path):
+    """Peak memory of a 300,000-row run stays near that of a 3,000-row run: streamed, bounded cache."""
+    import random
+
+    rng = random.Random(1)
+    peaks = []
+    for rows in (3_000, 300_000):
+        path = tmp_path / f"{rows}.csv"
+        with open(path, "w") as handle:
+            handle.write("sku,amount,form\n")
+            handle.writelines(f"{i},{rng.randint(50, 3000)} mg,{rng.choice(['citrate', 'oxide', 'lactate'])}\n"
+                              for i in range(rows))
+        done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path)], capture_output=True, text=True,
+                              check=True)
+        count, peak_kib = map(int, done.stdout.split())
+        assert count == rows
+        peaks.append(peak_kib)
+    assert peaks[1] - peaks[0] < 40 * 1024, peaks  # KiB
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a POSIX shell")
+def test_the_installed_command_in_a_pipeline(tmp_path):
+    rows = [g for g in GOOD if "," not in "".join(g)]  # cut knows nothing of quoted fields
+    source = tmp_path / "labels.csv"
+    source.write_text(csv_text(rows))
+    done = subprocess.run(f"cat '{source}' | mgcalc batch | cut -d, -f1,6", shell=True, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.splitlines() == ["sku,status", *(f"{g[0]},ok" for g in rows)]
+    assert done.stderr == f"mgcalc: {len(rows)} rows, no errors\n"
