@@ -33,17 +33,33 @@ def modules_after(args: list[str]) -> set[str]:
         f"    app({args!r}, prog_name='mgcalc')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "sys.stderr.write(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "sys.stderr.write('\\nMODULES ' + ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "COLUMNS": "100"}  # no FORCE_COLOR / TTY_COMPATIBLE from the caller
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout, done.stderr
-    return set(done.stderr.split())
+    return set(done.stderr.rpartition("MODULES ")[2].split())
 
 
 @pytest.mark.parametrize("args", CALLS, ids=" ".join)
 def test_common_calls_do_not_import_heavy_modules(args):
     assert not modules_after(args) & HEAVY
+
+
+@pytest.mark.parametrize("args", [["dose", "500mg", "citrate"], ["dose", "500mg", "citrate", "-q"], ["forms"]])
+def test_a_plain_call_does_not_import_what_only_other_commands_need(args):
+    """json (for --json), the batch machinery and the label grammar load only when used."""
+    assert "json" not in modules_after(args)
+    probe = "import sys\nfrom mgcalc.cli import app\nprint(sorted(m for m in sys.modules if m.startswith('mgcalc')))"
+    names = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "mgcalc.batch" not in names and "mgcalc.label" not in names
+
+
+def test_the_cli_format_choices_are_batchs():
+    from mgcalc.batch import FORMATS
+    from mgcalc.cli import Format
+
+    assert tuple(f.value for f in Format) == FORMATS
 
 
 def test_a_formula_lookup_still_works_by_importing_molmass_then():

@@ -5,7 +5,6 @@ from typing import NamedTuple
 from mgcalc.dose import SCHEMA_VERSION, resolve_source
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
-from mgcalc.label import parse_label
 from mgcalc.units import bounded_mg, parse_magnesium, parse_mass
 
 #: Default tolerance, in percent of the expected figure: labels round the declared magnesium
@@ -75,6 +74,8 @@ def _verdict(declared: str | float, compound_amount: str | float, form: str | Fo
 
 def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE) -> CheckResult:
     """Check a Supplement Facts line such as 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'."""
+    from mgcalc.label import parse_label  # only --label needs the label grammar
+
     claim = parse_label(text)
     if claim.compound is None:
         from mgcalc.dose import compound

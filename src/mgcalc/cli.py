@@ -16,7 +16,6 @@ import typer
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.batch import FORMATS
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
 from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult
 from mgcalc.dose import compound as compute_compound
@@ -85,7 +84,9 @@ class Sex(enum.StrEnum):
 
 
 Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # type: ignore[misc]
-Format = enum.StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
+# batch.FORMATS, spelled out so that a call which is not a batch does not import batch
+# (tests/test_startup.py checks the two agree).
+Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})  # type: ignore[misc]
 
 # Options shared by dose and batch.
 AgeOption = Annotated[
