@@ -86,7 +86,7 @@ class Sex(enum.StrEnum):
 Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # type: ignore[misc]
 # batch.FORMATS, spelled out so that a call which is not a batch does not import batch
 # (tests/test_startup.py checks the two agree).
-Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})  # type: ignore[misc]
+Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})
 
 # Options shared by dose and batch.
 AgeOption = Annotated[
@@ -308,7 +308,7 @@ def batch_command(
         Format | None,
         typer.Option("--input-format", help="csv or jsonl; guessed from the file name (.jsonl) when not given."),
     ] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="Output: csv or jsonl.")] = Format.csv,  # type: ignore[attr-defined]
+    output_format: Annotated[Format, typer.Option("--format", help="Output: csv or jsonl.")] = Format.csv,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE",
