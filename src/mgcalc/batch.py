@@ -30,8 +30,19 @@ REQUIRED_COLUMNS = ("amount", "form")
 FORMATS = ("csv", "jsonl")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
 CACHE_MAX = 40_000
-#: Longest line read from JSON Lines input.
-LINE_MAX_BYTES = 1_000_000
+#: Longest input line: a longer one is reported as an error row, and never held whole in memory.
+LINE_MAX = 1_000_000
+_TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
+
+
+def _too_long(line: Any, lines: Iterator[Any]) -> bool:
+    """Whether ``line`` is the first LINE_MAX of a longer line; if so, its rest is read and dropped."""
+    if len(line) < LINE_MAX or line[-1:] in ("\n", "\r", b"\n", b"\r"):
+        return False
+    for rest in lines:  # a piece at a time: memory stays bounded
+        if rest[-1:] in ("\n", "\r", b"\n", b"\r"):
+            break
+    return True
 
 Result = tuple[Any, ...]  # values in RESULT_COLUMNS order, already formatted for the output
 
@@ -241,9 +252,10 @@ def read_csv(raw: IO[bytes]) -> tuple[list[str], Iterator[_Row], IO[str]]:
 
 def read_jsonl(raw: IO[bytes]) -> Iterator[_Row]:
     """Rows of JSON Lines input: one object per line."""
-    for line_no, line in enumerate(raw, start=1):
-        if len(line) > LINE_MAX_BYTES:
-            yield _Row(line_no, None, f"line longer than {LINE_MAX_BYTES} bytes")
+    lines = iter(partial(raw.readline, LINE_MAX), b"")
+    for line_no, line in enumerate(lines, start=1):
+        if len(line) >= LINE_MAX and _too_long(line, lines):
+            yield _Row(line_no, None, _TOO_LONG_MESSAGE)
             continue
         if line_no == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
@@ -354,14 +366,17 @@ def _run_csv_to_csv(text: IO[str], header: list[str], out: IO[str], evaluate: "R
     line_no = 1  # the header
     first_line: int | None = None
     first_error: str | None = None
-    lines = iter(text)
+    lines = iter(partial(text.readline, LINE_MAX), "")  # bounded: a huge line is never held whole
     for line in lines:
         line_no += 1
-        if '"' in line and line.count('"') & 1:  # a quoted field goes on to the next line(s)
-            body, entry, consumed = _slow_record(line, lines, width, evaluate, key_of, optional, suffixes)
+        if len(line) >= LINE_MAX and _too_long(line, lines):
+            body, entry = ",".join([""] * width), _error_suffix(evaluate, _TOO_LONG_MESSAGE)
+        elif '"' in line and line.count('"') & 1:  # a quoted field goes on to the next line(s)
+            record, entry, consumed = _slow_record(line, lines, width, evaluate, key_of, optional, suffixes)
             line_no += consumed
-            if body is None:
+            if record is None:
                 continue
+            body = record
         else:
             body = line.rstrip("\r\n")
             if not body:

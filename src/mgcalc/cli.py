@@ -124,7 +124,20 @@ def _root(
     """
 
 
-@app.command("dose")
+# Commands that take amounts let "-500mg" through as an argument, so that a negative amount gets
+# mgcalc's one-line message instead of a usage error about an option "-5".
+AMOUNTS = {"ignore_unknown_options": True}
+
+
+def _arguments(items: list[str] | None) -> list[str]:
+    """The amount and form words, an amount's number and unit joined; an unknown --option refused."""
+    for item in items or []:
+        if item.startswith("--"):
+            raise typer.BadParameter(f"no such option: {item}", param_hint="OPTIONS")
+    return join_amounts(items or [])
+
+
+@app.command("dose", context_settings=AMOUNTS)
 def dose_command(
     items: Annotated[
         list[str],
@@ -159,7 +172,7 @@ def dose_command(
 
     Example: mgcalc dose 500mg citrate --age 40 --sex female
     """
-    items = join_amounts(items)
+    items = _arguments(items)
     if len(items) % 2:
         raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
     if as_json and quiet:
@@ -178,7 +191,7 @@ def dose_command(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-@app.command("compound")
+@app.command("compound", context_settings=AMOUNTS)
 def compound_command(
     items: Annotated[
         list[str],
@@ -195,7 +208,7 @@ def compound_command(
 
     Example: mgcalc compound 4mmol glycerophosphate
     """
-    items = join_amounts(items)
+    items = _arguments(items)
     if len(items) != 2:
         raise typer.BadParameter("give TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
     if as_json and quiet:
@@ -236,7 +249,7 @@ def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[s
     console.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
 
 
-@app.command("check")
+@app.command("check", context_settings=AMOUNTS)
 def check_command(
     items: Annotated[
         list[str] | None,
@@ -264,7 +277,7 @@ def check_command(
     """
     if as_json and quiet:
         raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
-    items = join_amounts(items or [])
+    items = _arguments(items)
     if label is not None:
         if items:
             raise typer.BadParameter("give either --label or DECLARED COMPOUND_AMOUNT FORM", param_hint="--label")
