@@ -175,18 +175,10 @@ def dose_command(
     items = _arguments(items)
     if len(items) % 2:
         raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
-    if as_json and quiet:
-        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*items, per_day=per_day, profile=profile, food=food, authority=authority.value)
-    if as_json:
-        _print_json(result.as_dict())
-    elif quiet:
-        typer.echo(_bare(result.elemental_mg))
-        for warning in result.warnings:
-            typer.echo(f"mgcalc: warning: {warning}", err=True)
-    else:
-        _draw_dose(result)
+    _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -211,17 +203,10 @@ def compound_command(
     items = _arguments(items)
     if len(items) != 2:
         raise typer.BadParameter("give TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
-    if as_json and quiet:
-        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    _one_output(as_json, quiet)
     result = compute_compound(items[0], items[1])
-    if as_json:
-        _print_json(result.as_dict())
-    elif quiet:
-        typer.echo(_bare(result.compound_mg))
-        for warning in result.warnings:
-            typer.echo(f"mgcalc: warning: {warning}", err=True)
-    else:
-        _draw_lines("mgcalc compound", _compound_lines(result), result.warnings)
+    _emit(as_json, quiet, result.as_dict, result.compound_mg, result.warnings,
+          lambda: _draw_lines("mgcalc compound", _compound_lines(result), result.warnings))
 
 
 def _compound_lines(result: CompoundResult) -> list[str]:
@@ -275,8 +260,7 @@ def check_command(
 
     Example: mgcalc check --label "Magnesium 200 mg (as magnesium citrate 1,250 mg)"
     """
-    if as_json and quiet:
-        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+    _one_output(as_json, quiet)
     items = _arguments(items)
     if label is not None:
         if items:
@@ -287,14 +271,8 @@ def check_command(
     else:
         raise typer.BadParameter("give DECLARED COMPOUND_AMOUNT FORM, e.g. 64mg 535mg 'chloride hexahydrate', "
                                  "or --label TEXT", param_hint="DECLARED COMPOUND_AMOUNT FORM")
-    if as_json:
-        _print_json(result.as_dict())
-    elif quiet:
-        typer.echo(_bare(result.expected_mg))
-        for issue in result.issues:
-            typer.echo(f"mgcalc: issue: {issue}", err=True)
-    else:
-        _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue")
+    _emit(as_json, quiet, result.as_dict, result.expected_mg, result.issues,
+          lambda: _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue"), word="issue")
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -447,6 +425,24 @@ def reference_command(
     for line in lines[1:]:
         table.add_row(*line.split("\t"))
     console.print(table)
+
+
+def _one_output(as_json: bool, quiet: bool) -> None:
+    if as_json and quiet:
+        raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
+
+
+def _emit(as_json: bool, quiet: bool, data: Callable[[], object], bare: float, notes: tuple[str, ...],
+          draw: Callable[[], None], word: str = "warning") -> None:
+    """A result as JSON, as one bare number (its notes on stderr), or drawn for people."""
+    if as_json:
+        _print_json(data())
+    elif quiet:
+        typer.echo(_bare(bare))
+        for note in notes:
+            typer.echo(f"mgcalc: {word}: {note}", err=True)
+    else:
+        draw()
 
 
 def _print_json(data: object) -> None:
