@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from mgcalc.forms import FormsTable, load_forms
+
+
+# A per-example deadline guards against hangs (a pathological regex, a runaway parse). It is
+# generous: a first example may import pint or molmass on a loaded CI machine.
+settings.register_profile("mgcalc", deadline=timedelta(seconds=2))
+settings.load_profile("mgcalc")
 
 
 @pytest.fixture
