@@ -64,15 +64,14 @@ class Summary(NamedTuple):
         )
 
 
-_CSV_CONSTANTS: dict[Any, str] = {None: "", True: "true", False: "false"}
+_CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
 
 
-def _csv_value(value: Any) -> str:
-    if value.__class__ is float:
-        return repr(value)
-    if value is None or value is True or value is False:
-        return _CSV_CONSTANTS[value]
-    return str(value)
+def _csv_values(values: tuple[Any, ...]) -> Result:
+    """RESULT_COLUMNS values as CSV text: numbers unrounded (repr), flags true/false, None empty."""
+    status, form_id, percent, elemental, mmol, meq, over_ul, consistent, error = values
+    return (status, form_id, repr(percent), repr(elemental), repr(mmol), repr(meq), _CSV_FLAGS[over_ul],
+            _CSV_FLAGS[consistent], error or "")
 
 
 class Cache:
@@ -101,9 +100,8 @@ class RowEvaluator:
     def __init__(self, profile: Profile, authority: str, output_format: str) -> None:
         self.profile = profile
         self.authority = authority
-        self._format: Callable[[Any], Any] = _csv_value if output_format == "csv" else (lambda v: v)
+        self._csv = output_format == "csv"
         self.cache = Cache()
-        self._error_prefix = (self._format("error"),)
 
     def __call__(self, amount: Any, form: Any, per_day: Any, declared: Any) -> Result:
         key = (amount, form, per_day, declared)
@@ -117,22 +115,22 @@ class RowEvaluator:
 
     def compute_key(self, key: tuple[Any, ...], optional: list[int | None]) -> Result:
         """Evaluate a CSV key: (amount, form, then per_day and declared_mg where the header has them)."""
-        rest = iter(key[2:])
-        per_day, declared = (next(rest) if i is not None else None for i in optional)
+        has_per_day, has_declared = optional[0] is not None, optional[1] is not None
+        per_day = key[2] if has_per_day else None
+        declared = key[2 + has_per_day] if has_declared else None
         return self._evaluate(key[0], key[1], per_day, declared)
 
     def error(self, message: str) -> Result:
         """An error row's results: status and message, the computed fields empty."""
-        fmt = self._format
-        return (*self._error_prefix, *(fmt(None) for _ in RESULT_COLUMNS[1:-1]), fmt(message))
+        empty = "" if self._csv else None
+        return ("error", *(empty for _ in RESULT_COLUMNS[1:-1]), message)
 
     def _evaluate(self, amount: Any, form: Any, per_day: Any, declared: Any) -> Result:
         try:
             values = self._values(amount, form, per_day, declared)
         except MgcalcError as exc:
             return self.error(" ".join(str(exc).split()))
-        fmt = self._format
-        return tuple([fmt(v) for v in values])
+        return _csv_values(values) if self._csv else values
 
     def _values(self, amount: Any, form: Any, per_day: Any, declared: Any) -> tuple[Any, ...]:
         amount_text = _text(amount, "amount")
