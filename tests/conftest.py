@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from mgcalc.forms import FormsTable, load_forms
 
-
 # A per-example deadline guards against hangs (a pathological regex, a runaway parse). It is
 # generous: a first example may import pint or molmass on a loaded CI machine.
 settings.register_profile("mgcalc", deadline=timedelta(seconds=2))

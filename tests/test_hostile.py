@@ -248,11 +248,14 @@ def test_a_missing_or_corrupt_forms_table_in_an_installed_copy(tmp_path, damage,
         table.write_text("".join(lines), encoding="utf-8")
     else:
         table.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
-    for args in (["dose", "500mg", "citrate"], ["forms"]):
+    labels = tmp_path / "labels.csv"
+    labels.write_text("amount,form\n500mg,citrate\n")
+    for args in (["dose", "500mg", "citrate"], ["forms"], ["batch", str(labels)]):
         done = _run_copy(tmp_path, *args)
         assert done.returncode == 1, done.stderr
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("mgcalc: error: ")
         assert fragment in done.stderr and "forms.csv" in done.stderr
+        assert done.stdout == ""  # batch: no output rows at all, rather than one error row per input row
         assert str(package) in done.stderr  # the message names the installed file
 
 

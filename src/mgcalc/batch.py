@@ -21,7 +21,8 @@ from typing import IO, Any, NamedTuple
 from mgcalc.check import is_consistent
 from mgcalc.dose import dose
 from mgcalc.errors import MgcalcError, shown
-from mgcalc.references import Profile
+from mgcalc.forms import load_forms
+from mgcalc.references import Profile, load_intakes
 
 RESULT_COLUMNS = (
     "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent", "error",
@@ -287,6 +288,8 @@ def run(
     progress: Callable[[], None] | None = None,
 ) -> Summary:
     """Read ``raw``, write one result row per input row to ``out``, and return the summary."""
+    load_forms()  # a broken table is one clear error now, not an error on every row
+    load_intakes()
     evaluate = RowEvaluator(profile, authority, output_format)
     rows_seen = errors = 0
     first_line: int | None = None
@@ -353,7 +356,8 @@ def _run_csv_to_csv(text: IO[str], header: list[str], out: IO[str], evaluate: "R
     quotes is read by the csv module, joined with the next lines while a quoted field is open.
     """
     out.write(_csv_line([*header, *RESULT_COLUMNS]))
-    write = out.write
+    pending: list[str] = []  # written in blocks: one write call per row pair costs more than the rest
+    add = pending.append
     width = len(header)
     optional = [header.index(c) if c in header else None for c in ("per_day", "declared_mg")]
     positions = [header.index("amount"), header.index("form"), *(i for i in optional if i is not None)]
@@ -398,15 +402,19 @@ def _run_csv_to_csv(text: IO[str], header: list[str], out: IO[str], evaluate: "R
                 if entry is None:
                     entry = suffixes.miss(key, partial(_suffix, evaluate, key, optional))
                     cached = suffixes.current.get  # a new generation may have started
-        write(body)
-        write(entry[0])
+        add(body)
+        add(entry[0])
         rows += 1
         if entry[1] is not None:
             errors += 1
             if first_line is None:
                 first_line, first_error = line_no, entry[1]
-        if progress is not None and not rows & 0x3FFF:
-            progress()
+        if not rows & 0x3FFF:
+            out.write("".join(pending))
+            pending.clear()
+            if progress is not None:
+                progress()
+    out.write("".join(pending))
     return Summary(rows, errors, first_line, first_error)
 
 
@@ -458,7 +466,9 @@ def _slow_record(line: str, lines: Iterator[str], width: int, evaluate: "RowEval
 def _suffix(evaluate: "RowEvaluator", key: tuple[str, ...], optional: list[int | None]) -> tuple[str, str | None]:
     """The result columns of a key as CSV text (with the leading comma), and its error if any."""
     result = evaluate.compute_key(key, optional)
-    return "," + _csv_line(result), result[-1] or None
+    if result[-1]:  # an error: its message may need quoting
+        return "," + _csv_line(result), result[-1]
+    return "," + ",".join(result) + "\n", None  # ids, numbers and flags: nothing to quote
 
 
 def _error_suffix(evaluate: "RowEvaluator", message: str) -> tuple[str, str | None]:
