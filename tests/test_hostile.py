@@ -137,6 +137,17 @@ def test_a_huge_line_is_an_error_row_and_its_neighbours_are_computed(fmt, huge):
     assert [row["status"] for row in csv.DictReader(io.StringIO(out.getvalue()))] == ["ok", "error", "ok"]
 
 
+@pytest.mark.parametrize("text", ["500\x00mg", "\x00", "500 mg\x00", "5\x00\x00 g"])
+def test_nul_characters_are_refused_in_one_line(text):
+    """argv cannot carry a NUL; the Python API and batch files can."""
+    with pytest.raises(MgcalcError) as caught:
+        parse_mass(text)
+    assert "\n" not in str(caught.value) and "\x00" not in str(caught.value)
+    summary, = [run(io.BytesIO(b"amount,form\n" + text.encode() + b",citrate\n"), io.StringIO(), input_format="csv",
+                    output_format="csv", profile=Profile(), authority="us")]
+    assert (summary.rows, summary.errors) == (1, 1)
+
+
 @pytest.mark.parametrize(
     ("call", "limit"),
     [

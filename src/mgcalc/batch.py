@@ -58,7 +58,7 @@ class Summary(NamedTuple):
 
     def text(self) -> str:
         if not self.errors:
-            return f"{self.rows} rows, no errors"
+            return f"{self.rows} row{'' if self.rows == 1 else 's'}, no errors"
         return (
             f"{self.errors} of {self.rows} rows had errors; first at line {self.first_error_line}: "
             f"{self.first_error}"

@@ -320,6 +320,8 @@ def batch_command(
     """
     from mgcalc import batch
 
+    if path == "-" and sys.stdin.isatty():
+        raise typer.BadParameter("give a FILE, or pipe rows in: mgcalc batch labels.csv", param_hint="FILE")
     if output is not None and path != "-" and _same_file(path, output):
         raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
     profile = _profile(age, sex, pregnant, lactating)
