@@ -57,3 +57,11 @@ def test_every_readme_batch_command_runs_on_the_shipped_examples(runner, command
     result = runner.invoke(cli.app, shlex.split(mgcalc_part)[1:], input=stdin)
     assert result.exit_code == 0, (command, result.stderr)
     assert "no errors" in result.stderr
+
+
+def test_the_readme_sample_output_is_what_mgcalc_prints(runner):
+    sample = next(b for b in BLOCKS if b.startswith("500 mg trimagnesium dicitrate")).splitlines()
+    actual = runner.invoke(cli.app, ["dose", "500mg", "citrate"]).stdout.splitlines()
+    assert len(sample) == len(actual)
+    for shown, real in zip(sample, actual, strict=True):
+        assert real == shown or (shown.endswith(" ...") and real.startswith(shown.removesuffix(" ...")))
