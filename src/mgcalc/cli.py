@@ -88,13 +88,14 @@ Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # t
 # (tests/test_startup.py checks the two agree).
 Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})
 
-# Options shared by dose and batch.
+# Options shared by several commands.
 AgeOption = Annotated[
     float | None, typer.Option("--age", min=0, max=125, help="Age in years (decimals allowed, e.g. 0.5).")
 ]
 SexOption = Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA.")]
 PregnantOption = Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")]
 LactatingOption = Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")]
 AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
@@ -165,7 +166,7 @@ def dose_command(
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
 ) -> None:
     """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
@@ -193,7 +194,7 @@ def compound_command(
             show_default=False,
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the compound mg.")] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
@@ -253,7 +254,7 @@ def check_command(
         typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
                      help="Deviation allowed for label rounding, in percent of the expected figure."),
     ] = DEFAULT_TOLERANCE,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")] = False,
+    as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
 ) -> None:
     """Does a label add up? Exit status 0 when consistent, 3 when not.
