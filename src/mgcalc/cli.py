@@ -329,19 +329,20 @@ def batch_command(
     fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
     raw = batch.open_input(path)
     target = batch.AtomicOutput(output) if output is not None else None
-    done = False
     try:
         with _progress(raw, path) as tick:
             summary = batch.run(raw, target.file if target else sys.stdout, input_format=fmt,
                                 output_format=output_format.value, profile=profile, authority=authority.value,
                                 progress=tick)
+    except BaseException:  # an error, Ctrl-C or a closed pipe: no partial output file
         if target is not None:
-            target.commit()
-        done = True
-    finally:
-        if target is not None and not done:
             target.discard()
-        raw.close() if path != "-" else None
+        raise
+    finally:
+        if path != "-":
+            raw.close()
+    if target is not None:
+        target.commit()
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     if summary.errors:
         raise typer.Exit(1)
