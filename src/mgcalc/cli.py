@@ -5,6 +5,7 @@ draw, so a ``--json`` or ``-q`` call never loads it.
 """
 
 import contextlib
+import copy
 import enum
 import math
 import os
@@ -627,7 +628,23 @@ def _draw_forms(rows: tuple[Form, ...]) -> None:
     console.print(table)
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """The app to run for these arguments: when the first one names a command, only that command.
+
+    typer builds a click command, inspecting its signature and making every option, for each
+    registered command on every call, though a call runs one; building only the one named
+    saves most of that (bench/startup.py). Anything else (help, --version, a mistyped name,
+    shell completion) gets the whole app.
+    """
+    named = [info for info in app.registered_commands if args and info.name == args[0]]
+    if not named:
+        return app
+    called = copy.copy(app)
+    called.registered_commands = named
+    return called
+
+
 def main() -> NoReturn:
-    """Console-script entry point."""
-    app(prog_name="mgcalc")
+    """Console-script entry point (see mgcalc.__main__)."""
+    app_for(sys.argv[1:])(prog_name="mgcalc")
     sys.exit(0)  # pragma: no cover - app() always exits
