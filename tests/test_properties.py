@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mgcalc import MgcalcError, dose, load_forms
+from mgcalc.forms import normalize
 from mgcalc.units import MASS_UNITS, factor, parse_mass
 
 FORM_IDS = [f.id for f in load_forms() if f.kind != "excipient"]
@@ -72,3 +73,14 @@ def test_form_lookup_raises_only_mgcalc_error(text):
         load_forms().resolve(text)
     except MgcalcError as exc:
         assert "\n" not in str(exc)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60) | st.text(max_size=30))
+def test_a_lookup_key_keeps_only_letters_digits_and_colons_casefolded(text):
+    """The key's definition, spelled out slowly: NFKC, casefold, keep alphanumerics and ':'."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    expected = "".join(ch for ch in folded if ch.isalnum() or ch == ":").removeprefix("magnesium")
+    assert normalize(text) == expected
