@@ -39,14 +39,14 @@ def command_lines() -> dict[str, list[str]]:
     return lines
 
 
-def with_hyperfine(lines: dict[str, list[str]], runs: int, rounds: int = 5) -> dict[str, float]:
-    """hyperfine in alternating rounds (every command in each), raw times pooled per command."""
+def with_hyperfine(lines: dict[str, list[str]], runs: int, per_round: int = 2) -> dict[str, float]:
+    """hyperfine in short alternating rounds (every command, ``per_round`` runs each), raw times
+    pooled per command: the machine's speed drifts, and short rounds spread the drift evenly."""
     times: dict[str, list[float]] = {name: [] for name in lines}
-    per_round = max(2, -(-runs // rounds))
-    for _ in range(rounds):
+    for _ in range(-(-runs // per_round)):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             subprocess.run(
-                ["hyperfine", "--warmup", "2", "--runs", str(per_round), "-N", "--export-json", out.name,
+                ["hyperfine", "--warmup", "1", "--runs", str(per_round), "-N", "--export-json", out.name,
                  *[" ".join(cmd) for cmd in lines.values()]],
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
