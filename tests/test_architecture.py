@@ -9,7 +9,7 @@ from importlib import resources
 
 LIBRARY = [
     "mgcalc", "mgcalc.dose", "mgcalc.forms", "mgcalc.units", "mgcalc.references", "mgcalc.errors", "mgcalc.check",
-    "mgcalc.label",
+    "mgcalc.label", "mgcalc.tables",
 ]
 
 

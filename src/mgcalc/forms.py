@@ -9,8 +9,6 @@ an alias or a chemical formula (matched by composition, so any correct way of wr
 formula finds its row).
 """
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterator
@@ -18,6 +16,7 @@ from functools import cached_property, lru_cache
 from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
+from mgcalc.tables import read_table, table_rows
 
 # stoichiometric: percentage from the formula; declared: set by the maker; range: a pharmacopoeial
 # substance with a specified content range (percent_elemental is its midpoint); excipient: not a source.
@@ -277,23 +276,12 @@ def parse_formula(text: str) -> ParsedFormula | None:
     return ParsedFormula(cleaned, counts, 100 * items["Mg"].fraction if "Mg" in items else 0.0)
 
 
-def _rows(text: str, origin: str) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in COLUMNS if c not in header and c not in _OPTIONAL_COLUMNS]
-    if missing:
-        raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
-    for row in reader:
-        if None in row or any(v is None for v in row.values()):
-            raise FormsTableError(f"{origin}:{reader.line_num}: wrong number of fields")
-        yield reader.line_num, row
-
-
 def parse_table(text: str, origin: str) -> FormsTable:
     """Validate CSV text as a forms table; every problem names the file, line and what is wrong."""
     forms: list[Form] = []
     by_key: dict[str, tuple[Form, str, str]] = {}
-    for line, row in _rows(text, origin):
+    required = [c for c in COLUMNS if c not in _OPTIONAL_COLUMNS]
+    for line, row in table_rows(text, origin, required):
         where = f"{origin}:{line}"
         form = _form(row, where)
         forms.append(form)
@@ -370,11 +358,4 @@ def _percent(values: dict[str, str], column: str, where: str) -> float | None:
 @lru_cache(maxsize=1)
 def load_forms() -> FormsTable:
     """The forms table shipped with the package (read once per process)."""
-    from importlib import resources
-
-    resource = resources.files("mgcalc") / "data" / "forms.csv"
-    try:
-        text = resource.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is tolerated
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormsTableError(f"cannot read the forms table {resource}: {exc}") from exc
-    return parse_table(text, str(resource))
+    return parse_table(*read_table("forms.csv", "forms"))

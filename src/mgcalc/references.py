@@ -8,13 +8,12 @@ Measures: intake references RDA, AI (US, CA, EU), RNI (UK), RDI (AU/NZ); supplem
 upper levels UL, GL (UK guidance level), MAX (Canadian monograph maximum); DV (US label).
 """
 
-import csv
-import io
 import math
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError
+from mgcalc.tables import read_table, table_rows
 
 Sex = Literal["female", "male"]
 INTAKE_MEASURES = ("RDA", "AI", "RNI", "RDI")
@@ -133,15 +132,9 @@ def _number(text: str, where: str, column: str, *, empty: float | None) -> float
 
 def parse_intakes(text: str, origin: str) -> tuple[Row, ...]:
     """Validate CSV text as an intakes table."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
     rows = []
-    for record in reader:
-        where = f"{origin}:{reader.line_num}"
-        if None in record or any(v is None for v in record.values()):
-            raise FormsTableError(f"{where}: wrong number of fields")
+    for line, record in table_rows(text, origin, _COLUMNS):
+        where = f"{origin}:{line}"
         age_from = _number(record["age_from"], where, "age_from", empty=None)
         age_to = _number(record["age_to"], where, "age_to", empty=math.inf)
         assert age_from is not None and age_to is not None
@@ -165,14 +158,7 @@ def parse_intakes(text: str, origin: str) -> tuple[Row, ...]:
 @lru_cache(maxsize=1)
 def load_intakes() -> tuple[Row, ...]:
     """The intakes table shipped with the package (read once per process)."""
-    from importlib import resources
-
-    resource = resources.files("mgcalc") / "data" / "intakes.csv"
-    try:
-        text = resource.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is tolerated
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormsTableError(f"cannot read the intakes table {resource}: {exc}") from exc
-    return parse_intakes(text, str(resource))
+    return parse_intakes(*read_table("intakes.csv", "intakes"))
 
 
 def check_authority(authority: str) -> str:

@@ -1,0 +1,36 @@
+"""The CSV tables shipped in the package (``mgcalc/data/``): reading them, and their rows.
+
+Shared by the forms table (``forms``) and the intakes table (``references``); each problem
+is a FormsTableError naming the file, the line and what is wrong.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from mgcalc.errors import FormsTableError
+
+
+def read_table(name: str, what: str) -> tuple[str, str]:
+    """The text of ``mgcalc/data/<name>`` (a BOM tolerated) and its location for messages."""
+    from importlib import resources
+
+    resource = resources.files("mgcalc") / "data" / name
+    try:
+        text = resource.read_text(encoding="utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormsTableError(f"cannot read the {what} table {resource}: {exc}") from exc
+    return text, str(resource)
+
+
+def table_rows(text: str, origin: str, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of CSV text whose header has every ``required`` column."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FormsTableError(f"{origin}:1: missing column(s) {', '.join(missing)}")
+    for row in reader:
+        if None in row or any(v is None for v in row.values()):
+            raise FormsTableError(f"{origin}:{reader.line_num}: wrong number of fields")
+        yield reader.line_num, row
