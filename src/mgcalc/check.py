@@ -2,10 +2,10 @@
 
 from typing import NamedTuple
 
-from mgcalc.dose import SCHEMA_VERSION, resolve_source
+from mgcalc.dose import SCHEMA_VERSION, compound, resolve_source
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
-from mgcalc.units import bounded_mg, parse_magnesium, parse_mass
+from mgcalc.units import magnesium_mg, mass_mg
 
 #: Default tolerance, in percent of the expected figure: labels round the declared magnesium
 #: (to whole mg, or to 5 or 10 mg on larger amounts) and often the compound weight too.
@@ -64,8 +64,8 @@ def _verdict(declared: str | float, compound_amount: str | float, form: str | Fo
     """Declared and compound mg, the form, expected mg, deviation % and whether it is within tolerance."""
     if not 0 <= tolerance <= 100:
         raise MgcalcError(f"tolerance {tolerance:g} % is outside 0 to 100")
-    declared_mg = _amount(declared, magnesium=True)
-    compound_mg = _amount(compound_amount, magnesium=False)
+    declared_mg = magnesium_mg(declared, what="declared magnesium")
+    compound_mg = mass_mg(compound_amount, what="compound amount")
     resolution = resolve_source(form)
     expected = compound_mg * resolution.form.percent_elemental / 100
     deviation = 100 * (declared_mg - expected) / expected
@@ -78,21 +78,12 @@ def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE) -> CheckResult:
 
     claim = parse_label(text)
     if claim.compound is None:
-        from mgcalc.dose import compound
-
         needed = compound(claim.declared, claim.form)
         raise MgcalcError(
             f"the label gives only one amount ({claim.declared} magnesium as {claim.form}), so it cannot be "
             f"checked; that much magnesium would need {needed.compound_mg:,.1f} mg {needed.resolution.form.name}"
         )
     return check(claim.declared, claim.compound, claim.form, tolerance)
-
-
-def _amount(value: str | float, *, magnesium: bool) -> float:
-    if isinstance(value, str):
-        return parse_magnesium(value, what="declared magnesium") if magnesium else parse_mass(
-            value, what="compound amount")
-    return bounded_mg(value, what="declared magnesium" if magnesium else "compound amount")
 
 
 def _explaining(declared_mg: float, compound_mg: float, tolerance: float) -> tuple[Form, ...]:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import bounded_mg, parse_magnesium, parse_mass, to_meq, to_mmol
+from mgcalc.units import magnesium_mg, mass_mg, to_meq, to_mmol
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -138,7 +138,7 @@ def compound(target: str | float, form: str | Form) -> CompoundResult:
 
     ``target`` is a mass ("200mg") or an amount of Mg2+ ("4 mmol", "8 mEq"), or a number in mg.
     """
-    target_mg = parse_magnesium(target) if isinstance(target, str) else _mg(target)
+    target_mg = magnesium_mg(target)
     resolution = resolve_source(form)
     note = resolution.note()
     return CompoundResult(
@@ -153,7 +153,7 @@ def compound(target: str | float, form: str | Form) -> CompoundResult:
 
 def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
     """One compound: ``amount`` as text ("500mg") or mg, ``form`` as a name, formula or row."""
-    compound_mg = parse_mass(amount) if isinstance(amount, str) else _mg(amount)
+    compound_mg = mass_mg(amount)
     resolution = resolve_source(form)
     daily = compound_mg * per_day
     return Component(resolution, daily, daily * resolution.form.percent_elemental / 100)
@@ -191,7 +191,7 @@ def evaluate(
     authority: str = "us",
 ) -> DoseResult:
     """Compare daily components with the profile's intake reference and supplemental upper level."""
-    food_mg = 0.0 if food is None else parse_mass(food, what="food") if isinstance(food, str) else _mg(food)
+    food_mg = 0.0 if food is None else mass_mg(food, what="food")
     elemental = sum(c.elemental_mg for c in components)
     rda = intake(profile, authority)
     upper = upper_level(profile, authority)
@@ -267,8 +267,3 @@ def _warnings(
 
 def _mg_text(mg: float) -> str:
     return f"{mg:,.1f}".removesuffix(".0")
-
-
-def _mg(value: float) -> float:
-    """A number already in mg (the Python API), bounded like a typed amount."""
-    return bounded_mg(value)

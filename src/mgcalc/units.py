@@ -131,6 +131,16 @@ def parse_magnesium(text: str, *, what: str = "target") -> float:
     return _bounded(value * factor(MASS_UNITS[unit], "milligram"), text, what)
 
 
+def mass_mg(value: str | float, *, what: str = "amount") -> float:
+    """A compound mass typed as text ("500mg") or given as a number of mg (the Python API), in mg."""
+    return parse_mass(value, what=what) if isinstance(value, str) else bounded_mg(value, what=what)
+
+
+def magnesium_mg(value: str | float, *, what: str = "target") -> float:
+    """An amount of magnesium as text ("4 mmol", "200mg") or a number of mg (the Python API), in mg."""
+    return parse_magnesium(value, what=what) if isinstance(value, str) else bounded_mg(value, what=what)
+
+
 def join_amounts(tokens: list[str]) -> list[str]:
     """Join a bare number with the unit word after it: ["500", "mg", "citrate"] -> ["500 mg", "citrate"].
 
