@@ -34,6 +34,7 @@ CACHE_MAX = 40_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
 _TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
+_INVALID_UTF8 = "invalid UTF-8 bytes (shown as U+FFFD)"
 
 
 def _too_long(line: Any, lines: Iterator[Any]) -> bool:
@@ -200,7 +201,7 @@ def _valid_utf8(fields: list[str]) -> bool:
 
 def _repair(fields: list[str]) -> list[str]:
     """Undecodable bytes shown as U+FFFD, so the row can still be written."""
-    return [f.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for f in fields]
+    return [_repair_text(f) for f in fields]
 
 
 def read_csv(raw: IO[bytes]) -> tuple[list[str], Iterator[_Row], IO[str]]:
@@ -239,9 +240,9 @@ def read_csv(raw: IO[bytes]) -> tuple[list[str], Iterator[_Row], IO[str]]:
             line = reader.line_num
             if not _valid_utf8(fields):
                 fields = _repair(fields)
-                problem: str | None = "invalid UTF-8 bytes (shown as U+FFFD)"
+                problem: str | None = _INVALID_UTF8
             elif len(fields) != width:
-                problem = f"expected {width} fields, found {len(fields)}{_extra(fields, width)}"
+                problem = _field_count(fields, width)
             else:
                 problem = None
             yield _Row(line, fields, problem)
@@ -384,18 +385,9 @@ def _run_csv_to_csv(text: IO[str], header: list[str], out: IO[str], evaluate: "R
             if not body:
                 continue  # a blank line is not a row
             fields = body.split(",") if '"' not in line else _one_line_record(body)
-            if fields is None:
-                entry = _error_suffix(evaluate, "unreadable CSV")
-            elif not line.isascii() and not _valid_utf8(fields):
-                body = _csv_line(_fit(_repair(fields), width))[:-1]
-                entry = _error_suffix(evaluate, "invalid UTF-8 bytes (shown as U+FFFD)")
-            elif len(fields) != width:
-                entry = _error_suffix(evaluate, f"expected {width} fields, found {len(fields)}"
-                                      f"{_extra(fields, width)}")
-                body = _csv_line(_fit(fields, width))[:-1]
-            elif "\x00" in line:
-                entry = _error_suffix(evaluate, "NUL character in the row")
-                body = _csv_line(fields)[:-1]
+            if (fields is None or len(fields) != width or "\x00" in line
+                    or not (line.isascii() or _valid_utf8(fields))):
+                body, entry = _bad_record(fields, body, width, evaluate)
             else:
                 key = key_of(fields)
                 entry = cached(key)  # type: ignore[assignment]
@@ -426,6 +418,18 @@ def _one_line_record(body: str) -> list[str] | None:
         return None
 
 
+def _bad_record(fields: list[str] | None, body: str, width: int,
+                evaluate: "RowEvaluator") -> tuple[str, tuple[str, str | None]]:
+    """A record that cannot be evaluated: the text to write in its place, and its error suffix."""
+    if fields is None:
+        return body, _error_suffix(evaluate, "unreadable CSV")
+    if not _valid_utf8(fields):
+        return _csv_line(_fit(_repair(fields), width))[:-1], _error_suffix(evaluate, _INVALID_UTF8)
+    if len(fields) != width:
+        return _csv_line(_fit(fields, width))[:-1], _error_suffix(evaluate, _field_count(fields, width))
+    return _csv_line(fields)[:-1], _error_suffix(evaluate, "NUL character in the row")
+
+
 def _slow_record(line: str, lines: Iterator[str], width: int, evaluate: "RowEvaluator", key_of: Any,
                  optional: list[int | None], suffixes: Cache) -> tuple[str | None, tuple[str, str | None], int]:
     """One record that needs the csv module: (text to write or None for a blank line, suffix, extra lines)."""
@@ -449,15 +453,8 @@ def _slow_record(line: str, lines: Iterator[str], width: int, evaluate: "RowEval
     if not fields:
         return None, ("", None), extra_lines
     body = "".join(consumed).rstrip("\r\n")
-    if not _valid_utf8(fields):
-        return (_csv_line(_fit(_repair(fields), width))[:-1],
-                _error_suffix(evaluate, "invalid UTF-8 bytes (shown as U+FFFD)"), extra_lines)
-    if len(fields) != width:
-        return (_csv_line(_fit(fields, width))[:-1],
-                _error_suffix(evaluate, f"expected {width} fields, found {len(fields)}{_extra(fields, width)}"),
-                extra_lines)
-    if "\x00" in body:
-        return _csv_line(fields)[:-1], _error_suffix(evaluate, "NUL character in the row"), extra_lines
+    if len(fields) != width or "\x00" in body or not _valid_utf8(fields):
+        return (*_bad_record(fields, body, width, evaluate), extra_lines)
     key = key_of(fields)
     entry = suffixes.current.get(key) or suffixes.miss(key, partial(_suffix, evaluate, key, optional))
     return body, entry, extra_lines
@@ -491,8 +488,10 @@ def _repair_text(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _extra(fields: list[str], width: int) -> str:
-    return f" (extra: {','.join(fields[width:])[:200]})" if len(fields) > width else ""
+def _field_count(fields: list[str], width: int) -> str:
+    """The problem of a record with the wrong number of fields, its extra fields quoted."""
+    extra = f" (extra: {','.join(fields[width:])[:200]})" if len(fields) > width else ""
+    return f"expected {width} fields, found {len(fields)}{extra}"
 
 
 def _fit(fields: list[str], width: int) -> list[str]:
