@@ -1,14 +1,24 @@
-"""Batch benchmark: rows per second and peak memory of `mgcalc batch` on a generated label file.
+"""Batch benchmark: rows per second and peak memory of `mgcalc batch` on a generated label file,
+for CSV and JSON Lines output, each against the floor the csv module sets on the same file.
 
     python bench/batch.py 1000000            # rows; writes into a temporary directory
+    python bench/batch.py 1000000 --rounds 3 # interleave 3 rounds (the machine is shared)
     python bench/batch.py 200000 --keep DIR  # keep the generated input and output in DIR
 
 The file mixes forms (names, aliases, hydrates, formulas), units and label-like amounts, with
-declared magnesium on a third of the rows (some misprinted) and about 1 % bad rows: unknown
-forms, unreadable amounts, empty fields, wrong column counts and invalid UTF-8 bytes.
+declared magnesium on a third of the rows (some misprinted), pass-through columns (a product
+name, quoted on a third of the rows: commas and doubled quotes inside, and a brand) and about
+1 % bad rows: unknown forms, unreadable amounts, empty fields, wrong column counts and invalid
+UTF-8 bytes.
+
+The floor is the csv module doing nothing but copying the same file to the same format, in a
+fresh interpreter like mgcalc's: for CSV, csv.reader into csv.writer; for JSON Lines, csv.reader
+then json.dumps of each row as an object (ensure_ascii=False, as mgcalc writes). The ratio is
+mgcalc's time over the floor's.
 """
 
 import argparse
+import statistics
 import os
 import random
 import shutil
@@ -27,6 +37,11 @@ FORMS = [
     ("pidolate", 8.66), ("citrate nonahydrate", 11.89), ("buffered glycinate", 22.41),
 ]
 AMOUNTS_MG = [100, 125, 133, 150, 200, 250, 300, 350, 400, 500, 535, 600, 667, 750, 800, 835, 1000, 1250, 1500, 2000]
+PRODUCTS = [
+    '"Magnesium Citrate, 200 mg"', "Calm Night", '"Mag ""Ultra"" Glycinate, vegan"', "Cramp Relief 60 tabs",
+    "Basic Oxide", '"Sleep, Mg + B6"',
+]
+BRANDS = ["Acme", "Nordic Health", "Sunrise Labs", "Vita", "Pharmacy Own Brand"]
 BAD = [
     "{sku},500,citrate,1,\n",                 # no unit
     "{sku},500mg,citrat,1,\n",                # unknown form
@@ -52,15 +67,18 @@ def amount_text(mg: int, rng: random.Random) -> str:
 def generate(path: Path, rows: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     with open(path, "wb") as out:
-        out.write(b"sku,amount,form,per_day,declared_mg\n")
+        out.write(b"sku,product,amount,form,per_day,declared_mg,brand\n")
         for i in range(rows):
             sku = f"SKU{i:08d}"
             roll = rng.random()
+            product = PRODUCTS[i % len(PRODUCTS)]
+            brand = BRANDS[i % len(BRANDS)]
             if roll < 0.008:
-                out.write(rng.choice(BAD).format(sku=sku).encode())
+                sku_and_product = f"{sku},{product}"
+                out.write(rng.choice(BAD).format(sku=sku_and_product).replace("\n", f",{brand}\n").encode())
                 continue
             if roll < 0.01:
-                out.write(f"{sku},500mg,citr\xe9,1,\n".encode("latin-1"))  # invalid UTF-8 byte
+                out.write(f"{sku},{product},500mg,citr\xe9,1,,{brand}\n".encode("latin-1"))  # invalid UTF-8 byte
                 continue
             form, percent = rng.choice(FORMS)
             mg = rng.choice(AMOUNTS_MG) if rng.random() < 0.95 else rng.randint(50, 2500)
@@ -71,7 +89,7 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
             form_field = f'"{form}"' if "," in form else form
             amount = amount_text(mg, rng)
             amount_field = f'"{amount}"' if "," in amount else amount
-            out.write(f"{sku},{amount_field},{form_field},{per_day},{declared}\n".encode())
+            out.write(f"{sku},{product},{amount_field},{form_field},{per_day},{declared},{brand}\n".encode())
 
 
 def mgcalc_command() -> list[str]:
@@ -82,33 +100,73 @@ def mgcalc_command() -> list[str]:
     return [sys.executable, script]
 
 
+FLOOR = {
+    "csv": """
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as source, \\
+        open(sys.argv[2], "w", newline="", encoding="utf-8", errors="surrogateescape") as target:
+    csv.writer(target, lineterminator="\\n").writerows(csv.reader(source))
+""",
+    "jsonl": """
+import csv, json, sys
+with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as source, \\
+        open(sys.argv[2], "w", newline="", encoding="utf-8", errors="surrogateescape") as target:
+    reader = csv.reader(source)
+    header = next(reader)
+    dumps = json.dumps
+    target.writelines(dumps(dict(zip(header, row)), ensure_ascii=False) + "\\n" for row in reader)
+""",
+}
+
+
+def timed(command: list[str]) -> tuple[float, int, str, float]:
+    """(seconds, exit status, stderr, peak resident MB) of one run of ``command``."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = child.stderr.read().decode().strip() if child.stderr else ""
+    return elapsed, os.waitstatus_to_exitcode(status), stderr, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rows", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every command")
     parser.add_argument("--keep", metavar="DIR", help="write the files here and keep them")
     args = parser.parse_args()
     directory = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mgcalc-bench-"))
     directory.mkdir(parents=True, exist_ok=True)
-    source, target = directory / "labels.csv", directory / "results.csv"
+    source = directory / "labels.csv"
     started = time.perf_counter()
     generate(source, args.rows)
     print(f"generated {args.rows:,} rows ({source.stat().st_size / 1e6:.1f} MB) in "
           f"{time.perf_counter() - started:.1f} s")
 
-    command = [*mgcalc_command(), "batch", str(source), "--output", str(target)]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    summary = child.stderr.read().decode().strip() if child.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    with open(target, "rb") as handle:
-        written = sum(1 for _ in handle) - 1
-    print(f"command: {' '.join(command)}")
-    print(f"exit status {code}; {summary}")
-    print(f"rows in {args.rows:,}, rows out {written:,}")
-    print(f"time {elapsed:.2f} s: {args.rows / elapsed:,.0f} rows per second")
-    print(f"peak resident memory {usage.ru_maxrss / 1024:.1f} MB")  # ru_maxrss is in KiB on Linux
+    times: dict[str, list[float]] = {}
+    for _ in range(args.rounds):
+        for fmt in ("csv", "jsonl"):
+            target = directory / f"results.{fmt}"
+            command = [*mgcalc_command(), "batch", str(source), "--format", fmt, "--output", str(target)]
+            elapsed, code, summary, peak = timed(command)
+            with open(target, "rb") as handle:
+                written = sum(1 for _ in handle) - (fmt == "csv")
+            times.setdefault(fmt, []).append(elapsed)
+            print(f"mgcalc {fmt}: {elapsed:.2f} s, {args.rows / elapsed:,.0f} rows/s, peak {peak:.1f} MB, "
+                  f"exit {code}, rows out {written:,}; {summary}")
+            floor_target = directory / f"floor.{fmt}"
+            elapsed, code, stderr, peak = timed([sys.executable, "-c", FLOOR[fmt], str(source), str(floor_target)])
+            if code:
+                sys.exit(f"the {fmt} floor failed: {stderr}")
+            times.setdefault(f"floor {fmt}", []).append(elapsed)
+            print(f"floor  {fmt}: {elapsed:.2f} s, {args.rows / elapsed:,.0f} rows/s")
+    print(f"command: {' '.join(mgcalc_command())} batch FILE --format csv|jsonl --output FILE")
+    for fmt in ("csv", "jsonl"):
+        ours, floor = times[fmt], times[f"floor {fmt}"]
+        ratios = [a / b for a, b in zip(ours, floor, strict=True)]
+        print(f"{fmt:5}: mgcalc median {statistics.median(ours):.2f} s, floor median {statistics.median(floor):.2f} s, "
+              f"ratio median {statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f} "
+              f"over {len(ratios)} round{'s' if len(ratios) > 1 else ''})")
     if not args.keep:
         shutil.rmtree(directory)
 
