@@ -149,10 +149,21 @@ def test_csv_to_jsonl_and_back_keeps_every_value():
     assert parse_csv(as_csv) == direct
 
 
-def test_jsonl_keys_missing_from_a_csv_header_are_an_error_not_silently_dropped():
+class _Pipe(io.BytesIO):
+    """Input that cannot be read twice, as from a pipe."""
+
+    def seekable(self):
+        return False
+
+
+def test_jsonl_to_csv_columns_are_every_key_of_a_file_and_a_new_key_on_a_pipe_is_an_error_row():
     data = b'{"amount":"500mg","form":"citrate"}\n{"amount":"1g","form":"oxide","note":"x"}\n'
     summary, out = batch(data, input_format="jsonl", output_format="csv")
     rows = parse_csv(out)
+    assert [r["status"] for r in rows] == ["ok", "ok"] and [r["note"] for r in rows] == ["", "x"]
+    out = io.StringIO()
+    summary = run(_Pipe(data), out, input_format="jsonl", output_format="csv", profile=Profile(), authority="us")
+    rows = parse_csv(out.getvalue())
     assert rows[1]["status"] == "error" and "note" in rows[1]["error"] and summary.errors == 1
 
 

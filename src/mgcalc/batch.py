@@ -1,20 +1,25 @@
 """Batch processing: label rows stream in, exactly one result row per input row streams out.
 
-Input is CSV with a header or JSON Lines; required fields ``amount`` and ``form``, optional
-``per_day`` and ``declared_mg``; every other field passes through untouched. Each row is
-evaluated by the same functions as ``mgcalc dose`` and ``mgcalc check`` (``dose.dose`` and
-``check.check``), cached per distinct (amount, form, per_day, declared_mg): label data repeats
-the same few hundred values, so most rows cost a dictionary lookup. A bad row becomes an error
-row; it never stops the run. Memory stays constant: rows are streamed, the cache is bounded.
+Input is CSV with a header, JSON Lines, or a JSON array of objects; required fields ``amount``
+and ``form``, optional ``per_day`` and ``declared_mg``; every other field passes through
+untouched. Each row is evaluated by the same functions as ``mgcalc dose`` and ``mgcalc check``
+(``dose.dose`` and ``check.check``), in one place (``RowEvaluator.compute``), cached per distinct
+request together with its serialised result columns: label data repeats the same few hundred
+values, so most rows cost a dictionary lookup. A bad row becomes an error row; it never stops the
+run. Memory stays constant: rows are streamed, the cache is bounded.
 """
 
+import codecs
 import csv
 import io
 import json
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import chain
 from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
@@ -25,28 +30,37 @@ from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
 
 RESULT_COLUMNS = (
-    "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent", "error",
+    "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent",
+    "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "warnings", "error",
 )
+#: The input fields a result is computed from, in the order RowEvaluator.compute takes them.
+INPUT_COLUMNS = ("amount", "form", "per_day", "declared_mg")
 REQUIRED_COLUMNS = ("amount", "form")
 FORMATS = ("csv", "jsonl")
+INPUT_FORMATS = ("csv", "jsonl", "json")
+#: Field separators recognised in a CSV header when --delimiter is not given.
+DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
 CACHE_MAX = 40_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
+#: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
+RECORD_LINES_MAX = 100
+#: Most columns a CSV output gets from the keys of JSON objects.
+KEYS_MAX = 1_000
+#: Rows collected before they are written (a pipe or terminal input flushes whenever it would wait).
+BLOCK_ROWS = 0x3FFF
 _TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
-_INVALID_UTF8 = "invalid UTF-8 bytes (shown as U+FFFD)"
 
 
 def _too_long(line: Any, lines: Iterator[Any]) -> bool:
     """Whether ``line`` is the first LINE_MAX of a longer line; if so, its rest is read and dropped."""
-    if len(line) < LINE_MAX or line[-1:] in ("\n", "\r", b"\n", b"\r"):
+    if len(line) < LINE_MAX or line[-1:] in ("\n", "\r"):
         return False
     for rest in lines:  # a piece at a time: memory stays bounded
-        if rest[-1:] in ("\n", "\r", b"\n", b"\r"):
+        if rest[-1:] in ("\n", "\r"):
             break
     return True
-
-Result = tuple[Any, ...]  # values in RESULT_COLUMNS order, already formatted for the output
 
 
 class Summary(NamedTuple):
@@ -64,16 +78,6 @@ class Summary(NamedTuple):
             f"{self.errors} of {self.rows} rows had errors; first at line {self.first_error_line}: "
             f"{self.first_error}"
         )
-
-
-_CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
-
-
-def _csv_values(values: tuple[Any, ...]) -> Result:
-    """RESULT_COLUMNS values as CSV text: numbers unrounded (repr), flags true/false, None empty."""
-    status, form_id, percent, elemental, mmol, meq, over_ul, consistent, error = values
-    return (status, form_id, repr(percent), repr(elemental), repr(mmol), repr(meq), _CSV_FLAGS[over_ul],
-            _CSV_FLAGS[consistent], error or "")
 
 
 class Cache:
@@ -96,48 +100,55 @@ class Cache:
         return value
 
 
-class RowEvaluator:
-    """Evaluates (amount, form, per_day, declared_mg) with the dose and check logic, cached."""
+# --- one row's result -------------------------------------------------------------------------------
 
-    def __init__(self, profile: Profile, authority: str, output_format: str) -> None:
+#: A row's result columns serialised for the output, and its error message (None for an ok row).
+Entry = tuple[str, str | None]
+_CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
+_EMPTY = (None,) * (len(RESULT_COLUMNS) - 2)
+
+
+class RowEvaluator:
+    """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
+
+    For CSV output an entry is the result columns as CSV text with a leading delimiter and the
+    newline; for JSON Lines it is ``"status": ..., "error": ...}`` and the newline, to follow the
+    row's own fields. Either way a repeated request costs one dictionary lookup.
+    """
+
+    def __init__(self, profile: Profile, authority: str, output_format: str, delimiter: str = ",") -> None:
         self.profile = profile
         self.authority = authority
         self._csv = output_format == "csv"
+        self.delimiter = delimiter
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
         self.cache = Cache()
 
-    def __call__(self, amount: Any, form: Any, per_day: Any, declared: Any) -> Result:
-        key = (amount, form, per_day, declared)
+    def entry(self, request: tuple[Any, ...]) -> Entry:
+        """The entry of a request aligned with INPUT_COLUMNS (None where a field is absent)."""
         try:
-            found = self.cache.current.get(key)
+            found = self.cache.current.get(request)
         except TypeError:  # an unhashable JSON value (a list or object)
-            return self._evaluate(*key)
+            return self._entry(request)
         if found is None:
-            found = self.cache.miss(key, partial(self._evaluate, *key))
+            found = self.cache.miss(request, partial(self._entry, request))
         return found  # type: ignore[no-any-return]
 
-    def compute_key(self, key: tuple[Any, ...], optional: list[int | None]) -> Result:
-        """Evaluate a CSV key: (amount, form, then per_day and declared_mg where the header has them)."""
-        has_per_day, has_declared = optional[0] is not None, optional[1] is not None
-        per_day = key[2] if has_per_day else None
-        declared = key[2 + has_per_day] if has_declared else None
-        return self._evaluate(key[0], key[1], per_day, declared)
+    def error(self, message: str) -> Entry:
+        """An error row's entry: status and message, the computed fields empty."""
+        return self._serialise(("error", *_EMPTY, message)), message
 
-    def error(self, message: str) -> Result:
-        """An error row's results: status and message, the computed fields empty."""
-        empty = "" if self._csv else None
-        return ("error", *(empty for _ in RESULT_COLUMNS[1:-1]), message)
-
-    def _evaluate(self, amount: Any, form: Any, per_day: Any, declared: Any) -> Result:
+    def _entry(self, request: tuple[Any, ...]) -> Entry:
         try:
-            values = self._values(amount, form, per_day, declared)
+            values = self.compute(*request)
         except MgcalcError as exc:
             return self.error(" ".join(str(exc).split()))
-        return _csv_values(values) if self._csv else values
+        return self._serialise(values), None
 
-    def _values(self, amount: Any, form: Any, per_day: Any, declared: Any) -> tuple[Any, ...]:
-        amount_text = _text(amount, "amount")
-        form_text = _text(form, "form")
-        result = dose(amount_text, form_text, per_day=_per_day(per_day), profile=self.profile,
+    def compute(self, amount: Any, form: Any, per_day: Any, declared: Any) -> tuple[Any, ...]:
+        """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad)."""
+        result = dose(_text(amount, "amount"), _text(form, "form"), per_day=_per_day(per_day), profile=self.profile,
                       authority=self.authority)
         [component] = result.components
         consistent = None
@@ -145,7 +156,19 @@ class RowEvaluator:
             per_unit_mg = component.compound_mg / result.per_day
             consistent = is_consistent(_declared(declared), per_unit_mg, component.form)
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
-                result.meq, result.over_ul, consistent, None)
+                result.meq, result.over_ul, consistent, result.intake.mg, result.upper.mg, result.percent_rda,
+                result.percent_ul, result.percent_dv, "; ".join(result.warnings), None)
+
+    def _serialise(self, values: tuple[Any, ...]) -> str:
+        if not self._csv:
+            text = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
+            return text[1:] + "\n"
+        cells = ["" if v is None else _CSV_FLAGS[v] if isinstance(v, bool) else repr(v) if isinstance(v, float)
+                 else str(v) for v in values]
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        return self.delimiter + self._buffer.getvalue()
 
 
 def _text(value: Any, column: str) -> str:
@@ -177,102 +200,425 @@ def _declared(value: Any) -> str:
     return f"{text} mg" if text and (text[-1].isdigit() or text[-1] == ".") else text
 
 
-# --- reading ----------------------------------------------------------------------------------------
+# --- decoding ---------------------------------------------------------------------------------------
 
 
-class _Row(NamedTuple):
-    line: int
-    values: list[str] | dict[str, Any] | None  # None: nothing usable could be read
-    problem: str | None
+def _decoded(raw: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
+    """The input as text: a UTF-8 or UTF-16 byte order mark decides, else ``encoding``, else UTF-8.
+
+    Bytes the encoding cannot decode are kept (surrogateescape): a pass-through field holding
+    them is copied to the output byte for byte; only the fields a result needs must decode.
+    """
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if head.startswith(codecs.BOM_UTF8):
+        chosen = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        chosen = "utf-16"
+    else:
+        chosen = encoding or "utf-8"
+    return io.TextIOWrapper(raw, encoding=chosen, errors="surrogateescape", newline="")  # type: ignore[type-var]
 
 
-def _text_stream(raw: IO[bytes]) -> io.TextIOWrapper:
-    # surrogateescape keeps undecodable bytes, so a bad row is found and reported, not fatal
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
-
-
-def _valid_utf8(fields: list[str]) -> bool:
+def check_encoding(name: str) -> str:
+    """The codec name as given, or MgcalcError naming a few that exist."""
     try:
-        "".join(fields).encode("utf-8")
+        codecs.lookup(name)
+    except LookupError:
+        raise MgcalcError(f"unknown encoding {shown(name)}; e.g. cp1252, latin-1, utf-16") from None
+    return name
+
+
+def _encodable(text: str) -> bool:
+    """False when ``text`` holds undecodable input bytes or lone surrogates."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
 
 
-def _repair(fields: list[str]) -> list[str]:
-    """Undecodable bytes shown as U+FFFD, so the row can still be written."""
-    return [_repair_text(f) for f in fields]
+def _repair_text(text: str) -> str:
+    """Undecodable bytes and lone surrogates shown as U+FFFD, so the text can be written as UTF-8 JSON."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if not _encodable(text) else text
 
 
-def read_csv(raw: IO[bytes]) -> tuple[list[str], Iterator[_Row], IO[str]]:
-    """The header, the rows and the text stream of CSV input (a BOM tolerated, CRLF or LF, quoted fields)."""
-    stream = _text_stream(raw)
-    reader = csv.reader(stream)
+def _undecodable(column: str) -> str:
+    return f"{column} holds invalid UTF-8 bytes (or bytes invalid in the --encoding given; e.g. --encoding cp1252)"
+
+
+# --- reading CSV ------------------------------------------------------------------------------------
+
+
+class _Record(NamedTuple):
+    """One CSV record: its first line, its text as read (None for an error row) and its fields.
+
+    For an error row the fields are fitted to the header's width, so the row can still be written.
+    """
+
+    line: int
+    body: str | None
+    fields: list[str]
+    problem: str | None
+
+
+class _Feed:
+    """What the csv module reads one record from: its first line, then continuation lines while a
+    quoted field is open, at most RECORD_LINES_MAX lines and LINE_MAX characters in all."""
+
+    def __init__(self) -> None:
+        self.first: str | None = None
+        self.more: Iterator[str] | None = None
+        self.extra: list[str] = []
+        self.chars = 0
+
+    def start(self, line: str, more: Iterator[str] | None) -> None:
+        self.first, self.more, self.extra, self.chars = line, more, [], len(line)
+
+    def __iter__(self) -> "_Feed":
+        return self
+
+    def __next__(self) -> str:
+        if self.first is not None:
+            line, self.first = self.first, None
+            return line
+        if self.more is None or len(self.extra) >= RECORD_LINES_MAX - 1 or self.chars >= LINE_MAX:
+            raise StopIteration
+        line = next(self.more, None)
+        if line is None:
+            raise StopIteration
+        self.extra.append(line)
+        self.chars += len(line)
+        return line
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """``,`` ``;`` or tab, as csv.Sniffer reads the header line (restricted to those); ``,`` if unsure."""
+    if not any(d in header_line for d in DELIMITERS[1:]):
+        return ","
     try:
-        header = next(reader)
-    except StopIteration:
-        raise MgcalcError("the input is empty: a CSV header with amount and form is needed") from None
-    except csv.Error as exc:
+        return csv.Sniffer().sniff(header_line, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        return ","
+
+
+def _header_name(name: str) -> str:
+    """How a header cell is matched: case and surrounding spaces ignored."""
+    return name.strip().casefold()
+
+
+def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], str]:
+    """The header's cells (as written) and the delimiter; MgcalcError if no usable header."""
+    first = text.readline(LINE_MAX)
+    if not first.strip("\r\n"):
+        raise MgcalcError("the input is empty: a CSV header with amount and form is needed")
+    chosen = delimiter or sniff_delimiter(first)
+    try:
+        header = next(csv.reader([first], delimiter=chosen))
+    except (csv.Error, StopIteration) as exc:
         raise MgcalcError(f"cannot read the CSV header: {exc}") from None
     if header:
         header[0] = header[0].removeprefix("\ufeff")
-    if not _valid_utf8(header):
-        raise MgcalcError("the CSV header is not valid UTF-8")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if not _encodable("".join(header)):
+        raise MgcalcError("the CSV header is not valid text in the input's encoding; try --encoding cp1252")
+    names = [_header_name(h) for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
-        names = " or ".join(repr(c) for c in missing)
-        raise MgcalcError(f"the input has no {names} column (header: {shown(','.join(header))})")
-    if len(set(header)) != len(header):
+        wanted = " or ".join(repr(c) for c in missing)
+        others = [d for d in DELIMITERS if d != chosen and d in first]
+        hint = (f"; the header was split on {chosen!r}: if the file is separated by {others[0]!r}, "
+                f"give --delimiter {others[0]!r}" if others else "")
+        raise MgcalcError(f"the input has no {wanted} column (header: {shown(chosen.join(header))}){hint}")
+    if len(set(names)) != len(names):
         raise MgcalcError("the CSV header names a column twice")
+    return header, chosen
 
-    def rows() -> Iterator[_Row]:
-        width = len(header)
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield _Row(reader.line_num, None, f"unreadable CSV: {exc}")
+
+def _csv_records(text: IO[str], width: int, delimiter: str, key_positions: list[int]) -> Iterator[_Record]:
+    """The records after the header, one per row, each with the line it starts on.
+
+    A line without quotes is split on the delimiter, exactly as the csv module would; a line with
+    quotes is read by the csv module, with the following lines while a quoted field is open. A
+    record spanning lines must close its quote within RECORD_LINES_MAX lines and have the header's
+    number of fields; if not, its first line alone is an error row and reading resumes at the next
+    line, so an unclosed quote costs one row, never the rows after it (whatever the output format).
+    """
+    base = iter(partial(text.readline, LINE_MAX), "")
+    lines: Iterator[str] = base
+    replay: list[str] = []  # lines read ahead for a record that turned out not to close
+    replay_from = 0  # the line number of replay[0]
+    feed = _Feed()
+    strict = csv.reader(feed, delimiter=delimiter, strict=True)
+    loose = csv.reader(feed, delimiter=delimiter)
+    line_no = 1  # the header
+    while True:
+        for line in lines:
+            line_no += 1
+            if '"' not in line and "\x00" not in line and line.isascii() and len(line) < LINE_MAX:
+                body = line.rstrip("\r\n")
+                if not body:
+                    continue  # a blank line is not a row
+                fields = body.split(delimiter)
+                if len(fields) == width:
+                    yield _Record(line_no, body, fields, None)
+                else:
+                    yield _Record(line_no, None, _fit(fields, width), _field_count(fields, width))
                 continue
-            if not fields:
-                continue  # a blank line is not a row
-            line = reader.line_num
-            if not _valid_utf8(fields):
-                fields = _repair(fields)
-                problem: str | None = _INVALID_UTF8
-            elif len(fields) != width:
-                problem = _field_count(fields, width)
+            if len(line) >= LINE_MAX and _too_long(line, lines):
+                yield _Record(line_no, None, [""] * width, _TOO_LONG_MESSAGE)
+                continue
+            if '"' not in line:
+                body = line.rstrip("\r\n")
+                if not body:
+                    continue
+                fields, problem = body.split(delimiter), None
             else:
-                problem = None
-            yield _Row(line, fields, problem)
+                feed.start(line, lines)
+                try:
+                    fields = next(strict)
+                    problem = None
+                except csv.Error as exc:
+                    fields, problem = [], f"unreadable CSV: {exc}"
+                except StopIteration:
+                    continue
+                extra = feed.extra
+                if extra and (problem is not None or len(fields) != width):
+                    # the quote does not close into a record: this line alone is the error row
+                    feed.start(line.rstrip("\r\n"), None)
+                    fields = next(loose, [])
+                    problem = "a quoted field is not closed on this line (nor closes into a whole record)"
+                    rest = replay[line_no + len(extra) + 1 - replay_from:] if replay else []
+                    replay, replay_from = [*extra, *rest], line_no + 1
+                    yield _Record(line_no, None, _fit(fields, width), problem)
+                    lines = chain(replay, base)
+                    break
+                if problem is not None:  # one line the strict reading refuses: read it as the csv module does
+                    feed.start(line, None)
+                    fields, problem = next(loose, []), None
+                body = "".join([line, *extra]).rstrip("\r\n")
+                record_line = line_no
+                line_no += len(extra)
+                if not fields:
+                    continue
+                if len(fields) != width:
+                    yield _Record(record_line, None, _fit(fields, width), _field_count(fields, width))
+                    continue
+                if "\x00" in body:
+                    yield _Record(record_line, None, fields, "NUL character in the row")
+                    continue
+                if not body.isascii():
+                    bad = [INPUT_COLUMNS[i] for i, p in enumerate(key_positions) if not _encodable(fields[p])]
+                    if bad:
+                        yield _Record(record_line, None, fields, _undecodable(bad[0]))
+                        continue
+                yield _Record(record_line, body, fields, None)
+                continue
+            if len(fields) != width:
+                yield _Record(line_no, None, _fit(fields, width), _field_count(fields, width))
+            elif "\x00" in body:
+                yield _Record(line_no, None, fields, "NUL character in the row")
+            else:
+                bad = [INPUT_COLUMNS[i] for i, p in enumerate(key_positions) if not _encodable(fields[p])]
+                if bad:
+                    yield _Record(line_no, None, fields, _undecodable(bad[0]))
+                else:
+                    yield _Record(line_no, body, fields, None)
+        else:
+            return
 
-    return header, rows(), stream
+
+def _field_count(fields: list[str], width: int) -> str:
+    """The problem of a record with the wrong number of fields, its extra fields quoted."""
+    extra = f" (extra: {','.join(fields[width:])[:200]})" if len(fields) > width else ""
+    return f"expected {width} fields, found {len(fields)}{extra}"
 
 
-def read_jsonl(raw: IO[bytes]) -> Iterator[_Row]:
-    """Rows of JSON Lines input: one object per line."""
-    lines = iter(partial(raw.readline, LINE_MAX), b"")
+def _fit(fields: list[str], width: int) -> list[str]:
+    return fields[:width] + [""] * (width - len(fields))
+
+
+# --- reading JSON -----------------------------------------------------------------------------------
+
+
+class _Object(NamedTuple):
+    line: int
+    value: dict[str, Any] | None  # None: nothing usable could be read
+    problem: str | None
+
+
+def _object(line_no: int, text: str, value: Any = None, parsed: bool = False) -> _Object:
+    """One JSON value's row: an object, or the reason it is none (invalid text, lone surrogates)."""
+    if not _encodable(text):
+        return _Object(line_no, None, "invalid UTF-8 bytes (or bytes invalid in the --encoding given)")
+    if not parsed:
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            return _Object(line_no, None, f"not JSON: {str(exc)[:80]}")
+    if not isinstance(value, dict):
+        return _Object(line_no, None, "not a JSON object")
+    if "\\u" in text or "\\U" in text:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return _Object(line_no, None, "a lone surrogate escape (such as \\ud800) is not text")
+        except RecursionError:
+            return _Object(line_no, None, "nested too deeply")
+    return _Object(line_no, value, None)
+
+
+def _jsonl_objects(text: IO[str]) -> Iterator[_Object]:
+    """JSON Lines: every line stands alone, a bad one is one error row."""
+    lines = iter(partial(text.readline, LINE_MAX), "")
     for line_no, line in enumerate(lines, start=1):
         if len(line) >= LINE_MAX and _too_long(line, lines):
-            yield _Row(line_no, None, _TOO_LONG_MESSAGE)
+            yield _Object(line_no, None, _TOO_LONG_MESSAGE)
             continue
         if line_no == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield _Row(line_no, None, "invalid UTF-8 bytes")
-            continue
-        except (ValueError, RecursionError) as exc:
-            yield _Row(line_no, None, f"not JSON: {str(exc)[:80]}")
-            continue
-        if not isinstance(value, dict):
-            yield _Row(line_no, None, "not a JSON object")
-            continue
-        yield _Row(line_no, value, None)
+            line = line.removeprefix("\ufeff")
+        if line.strip():
+            yield _object(line_no, line)
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CHUNK = 1 << 16
+
+
+def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
+    """The elements of a JSON array, read a piece at a time (the file is never held whole).
+
+    Each element is a row; one that is not an object is an error row. Broken JSON between
+    elements ends the run with one error row at its line: nothing after it can be told apart.
+    """
+    decoder = json.JSONDecoder()
+    buffer, position, lines_before, done = "", 0, 0, False
+
+    def more() -> bool:
+        nonlocal buffer, position, lines_before, done
+        if done:
+            return False
+        chunk = text.read(_CHUNK)
+        if not chunk:
+            done = True
+            return False
+        lines_before += buffer.count("\n", 0, position)
+        buffer, position = buffer[position:] + chunk, 0
+        return True
+
+    def skip() -> str:
+        """The next character after whitespace ('' at the end), not consumed."""
+        nonlocal position
+        while True:
+            position = _WHITESPACE.match(buffer, position).end()  # type: ignore[union-attr]
+            if position < len(buffer) or not more():
+                return buffer[position:position + 1]
+
+    def line() -> int:
+        return lines_before + buffer.count("\n", 0, position) + 1
+
+    if skip().lstrip("\ufeff") != "[":
+        position += 1 if buffer[position:position + 1] == "\ufeff" else 0
+        if skip() != "[":
+            yield _Object(line(), None, "not a JSON array: a .json file holds one array of objects")
+            return
+    position += 1
+    first = True
+    while True:
+        nxt = skip()
+        if nxt == "]" and first:
+            position += 1
+            break
+        while True:
+            try:
+                value, end = decoder.raw_decode(buffer, position)
+            except json.JSONDecodeError as exc:
+                if len(buffer) - position < LINE_MAX and more():
+                    continue
+                yield _Object(line(), None, f"not JSON: {str(exc)[:80]}; the rest of the array cannot be read")
+                return
+            except RecursionError:
+                yield _Object(line(), None, "nested too deeply; the rest of the array cannot be read")
+                return
+            if end < len(buffer) or not more():  # a number at the end of a piece may go on
+                break
+        yield _object(line(), buffer[position:end], value, parsed=True)
+        position, first = end, False
+        nxt = skip()
+        position += 1
+        if nxt == "]":
+            break
+        if nxt != ",":
+            yield _Object(line(), None, "expected ',' or ']' in the JSON array; the rest cannot be read")
+            return
+    if skip():
+        yield _Object(line(), None, "text after the JSON array")
+
+
+def _lookup(value: dict[str, Any], name: str) -> Any:
+    """A field of a JSON object: by its name, else by a key equal to it but for case and spaces."""
+    found = value.get(name)
+    if found is None and name not in value:
+        for key in value:
+            if isinstance(key, str) and _header_name(key) == name:
+                return value[key]
+    return found
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+class _Sink:
+    """Output rows collected into blocks: one write call per row costs more than the rest."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.parts: list[str] = []
+
+    def write(self) -> None:
+        if self.parts:
+            self.out.write("".join(self.parts))
+            self.parts.clear()
+
+    def flush(self) -> None:
+        """Written and flushed now: called before the input would wait for more."""
+        self.write()
+        self.out.flush()
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.rows = self.errors = 0
+        self.first_line: int | None = None
+        self.first_error: str | None = None
+
+    def error(self, line: int, message: str) -> None:
+        self.errors += 1
+        if self.first_line is None:
+            self.first_line, self.first_error = line, message
+
+    def summary(self) -> Summary:
+        return Summary(self.rows, self.errors, self.first_line, self.first_error)
+
+
+_LINE_BUFFER = io.StringIO()
+
+
+def _csv_line(values: Any, delimiter: str = ",") -> str:
+    """Values as one properly quoted CSV line, newline included."""
+    _LINE_BUFFER.seek(0)
+    _LINE_BUFFER.truncate()
+    csv.writer(_LINE_BUFFER, delimiter=delimiter, lineterminator="\n").writerow(values)
+    return _LINE_BUFFER.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C encoder json.dumps uses
 
 
 # --- the run ----------------------------------------------------------------------------------------
@@ -287,313 +633,232 @@ def run(
     profile: Profile,
     authority: str,
     progress: Callable[[], None] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> Summary:
-    """Read ``raw``, write one result row per input row to ``out``, and return the summary."""
+    """Read ``raw``, write one result row per input row to ``out``, and return the summary.
+
+    ``out`` receives text that may hold undecodable input bytes as surrogate escapes (pass-through
+    fields copied exactly): write it with ``errors="surrogateescape"`` (``Output`` does).
+    """
     load_forms()  # a broken table is one clear error now, not an error on every row
     load_intakes()
-    evaluate = RowEvaluator(profile, authority, output_format)
-    rows_seen = errors = 0
-    first_line: int | None = None
-    first_error: str | None = None
-
-    if input_format == "csv":
-        header, rows, text = read_csv(raw)
-        columns = header
-        index = {name: header.index(name) for name in header}
-        if output_format == "csv" and not set(header) & set(RESULT_COLUMNS):
-            return _run_csv_to_csv(text, header, out, evaluate, progress)
-    else:
-        rows = read_jsonl(raw)
-        columns = []
-        index = {}
-    write = _writer(out, output_format)
-    header_written = False
-    i_amount, i_form = index.get("amount"), index.get("form")
-    i_per_day, i_declared = index.get("per_day"), index.get("declared_mg")
-
-    for row in rows:
-        if input_format == "jsonl" and not header_written and isinstance(row.values, dict):
-            columns = [k for k in row.values if k not in RESULT_COLUMNS]
-        if not header_written:
-            write(None, columns)
-            header_written = True
-        values = row.values
-        problem = row.problem
-        if isinstance(values, dict):
-            result = (evaluate.error(problem) if problem else
-                      evaluate(values.get("amount"), values.get("form"), values.get("per_day"),
-                               values.get("declared_mg")))
-            if output_format == "csv":
-                extra = [k for k in values if k not in columns and k not in RESULT_COLUMNS]
-                if extra and result[-1] in (None, ""):  # computed, but CSV has no column for these keys
-                    message = f"keys not in the first row, not written: {', '.join(extra)[:200]}; use --format jsonl"
-                    result = ("error", *result[1:-1], message)
-        elif values is not None and problem is None:
-            result = evaluate(values[i_amount], values[i_form],  # type: ignore[index]
-                              values[i_per_day] if i_per_day is not None else None,
-                              values[i_declared] if i_declared is not None else None)
+    if not hasattr(raw, "peek"):
+        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+    text = _decoded(raw, encoding)
+    sink = _Sink(out)
+    before_wait = getattr(getattr(raw, "raw", None), "before_wait", False)
+    if before_wait is None:  # a pipe or terminal: rows go out whenever the input would wait
+        raw.raw.before_wait = sink.flush  # type: ignore[attr-defined]
+    try:
+        if input_format == "csv":
+            header, chosen = read_csv_header(text, delimiter)
+            evaluate = RowEvaluator(profile, authority, output_format, chosen)
+            summary = _run_csv(text, header, chosen, output_format, evaluate, sink, progress)
         else:
-            result = evaluate.error(problem or "unreadable row")
-        write(values, result)
-        rows_seen += 1
-        if result[-1] not in (None, ""):
-            errors += 1
-            if first_line is None:
-                first_line, first_error = row.line, str(result[-1])
-        if progress is not None and not rows_seen & 0x3FFF:
-            progress()
-    if not header_written:
-        write(None, columns)
-    return Summary(rows_seen, errors, first_line, first_error)
+            evaluate = RowEvaluator(profile, authority, output_format, delimiter or ",")
+            objects = _json_array_objects if input_format == "json" else _jsonl_objects
+            summary = _run_objects(text, objects, output_format, evaluate, sink, progress)
+        sink.write()
+        return summary
+    finally:
+        if before_wait is None:
+            raw.raw.before_wait = None  # type: ignore[attr-defined]
+        text.detach()
 
 
-def _run_csv_to_csv(text: IO[str], header: list[str], out: IO[str], evaluate: "RowEvaluator",
-                    progress: Callable[[], None] | None) -> Summary:
-    """The common case, kept tight: CSV in, CSV out.
-
-    Each input record is written back verbatim (pass-through columns byte for byte), followed
-    by the result columns, pre-formatted once per distinct (amount, form, per_day, declared_mg).
-    A line without quotes is split on commas, exactly as the csv module would; a line with
-    quotes is read by the csv module, joined with the next lines while a quoted field is open.
-    """
-    out.write(_csv_line([*header, *RESULT_COLUMNS]))
-    pending: list[str] = []  # written in blocks: one write call per row pair costs more than the rest
-    add = pending.append
+def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: str, evaluate: RowEvaluator,
+             sink: _Sink, progress: Callable[[], None] | None) -> Summary:
+    """CSV in: each record's text copied to CSV output as read, or its fields as JSON strings."""
+    names = [_header_name(h) for h in header]
     width = len(header)
-    optional = [header.index(c) if c in header else None for c in ("per_day", "declared_mg")]
-    positions = [header.index("amount"), header.index("form"), *(i for i in optional if i is not None)]
-    key_of = itemgetter(*positions)
-    suffixes = Cache()
-    cached = suffixes.current.get
-    rows = errors = 0
-    line_no = 1  # the header
-    first_line: int | None = None
-    first_error: str | None = None
-    lines = iter(partial(text.readline, LINE_MAX), "")  # bounded: a huge line is never held whole
-    for line in lines:
-        line_no += 1
-        if len(line) >= LINE_MAX and _too_long(line, lines):
-            body, entry = ",".join([""] * width), _error_suffix(evaluate, _TOO_LONG_MESSAGE)
-        elif '"' in line and line.count('"') & 1:  # a quoted field goes on to the next line(s)
-            record, entry, consumed = _slow_record(line, lines, width, evaluate, key_of, optional, suffixes)
-            line_no += consumed
-            if record is None:
-                continue
-            body = record
+    kept = [i for i, n in enumerate(names) if n not in RESULT_COLUMNS]  # input columns named like results go
+    slots = [names.index(c) if c in names else None for c in INPUT_COLUMNS]
+    present = [p for p in slots if p is not None]
+    key_of = itemgetter(*present)
+    if len(present) == len(INPUT_COLUMNS):
+        def request(fields: list[str]) -> tuple[Any, ...]:
+            return key_of(fields)  # type: ignore[no-any-return]
+    else:
+        def request(fields: list[str]) -> tuple[Any, ...]:
+            return tuple(fields[p] if p is not None else None for p in slots)
+    to_csv = output_format == "csv"
+    if to_csv:
+        sink.parts.append(_csv_line([*(header[i] for i in kept), *RESULT_COLUMNS], delimiter))
+        verbatim = len(kept) == width
+    else:
+        template = "{" + "".join(json.dumps(header[i], ensure_ascii=False).replace("%", "%%") + ": %s, "
+                                 for i in kept)
+        json_fields = itemgetter(*kept) if len(kept) > 1 else (lambda fields: tuple(fields[i] for i in kept))
+    tally = _Tally()
+    cache = evaluate.cache
+    cached = cache.current.get
+    parts = sink.parts
+    add = parts.append
+    for line, body, fields, problem in _csv_records(text, width, delimiter, present):
+        if problem is None:
+            key = request(fields)
+            entry = cached(key)
+            if entry is None:
+                entry = evaluate.entry(key)
+                cached = cache.current.get  # a new generation may have started
         else:
-            body = line.rstrip("\r\n")
-            if not body:
-                continue  # a blank line is not a row
-            fields = body.split(",") if '"' not in line else _one_line_record(body)
-            if (fields is None or len(fields) != width or "\x00" in line
-                    or not (line.isascii() or _valid_utf8(fields))):
-                body, entry = _bad_record(fields, body, width, evaluate)
+            entry = evaluate.error(problem)
+        if to_csv:
+            if body is not None and verbatim:
+                add(body)
             else:
-                key = key_of(fields)
-                entry = cached(key)  # type: ignore[assignment]
-                if entry is None:
-                    entry = suffixes.miss(key, partial(_suffix, evaluate, key, optional))
-                    cached = suffixes.current.get  # a new generation may have started
-        add(body)
+                add(_csv_line([fields[i] for i in kept] if not verbatim else fields, delimiter)[:-1])
+        else:
+            if body is None or not body.isascii():
+                fields = [_repair_text(f) for f in fields]
+            add(template % tuple(map(_json_string, json_fields(fields))))
         add(entry[0])
-        rows += 1
+        tally.rows += 1
         if entry[1] is not None:
-            errors += 1
-            if first_line is None:
-                first_line, first_error = line_no, entry[1]
-        if not rows & 0x3FFF:
-            out.write("".join(pending))
-            pending.clear()
+            tally.error(line, entry[1])
+        if not tally.rows & BLOCK_ROWS:
+            sink.write()
             if progress is not None:
                 progress()
-    out.write("".join(pending))
-    return Summary(rows, errors, first_line, first_error)
+    return tally.summary()
 
 
-def _one_line_record(body: str) -> list[str] | None:
-    """The fields of a one-line record with quoted fields, as the csv module reads them."""
-    try:
-        return next(csv.reader((body,)))
-    except (csv.Error, StopIteration):
-        return None
+def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]], output_format: str,
+                 evaluate: RowEvaluator, sink: _Sink, progress: Callable[[], None] | None) -> Summary:
+    """JSON objects in (JSON Lines or an array): CSV or JSON Lines out."""
+    to_csv = output_format == "csv"
+    columns: list[str] | None = None
+    if to_csv and text.seekable():  # a file: the columns are every key seen, in order of appearance
+        seen: dict[str, None] = {}
+        for found in objects(text):
+            if found.value is not None:
+                for key in found.value:
+                    if key not in seen and key not in RESULT_COLUMNS and len(seen) < KEYS_MAX:
+                        seen[key] = None
+        columns = list(seen)
+        text.seek(0)
+    waiting: list[tuple[_Object, Entry]] = []  # error rows before the first object, on a pipe
+    tally = _Tally()
+    add = sink.parts.append
+    delimiter = evaluate.delimiter
 
-
-def _bad_record(fields: list[str] | None, body: str, width: int,
-                evaluate: "RowEvaluator") -> tuple[str, tuple[str, str | None]]:
-    """A record that cannot be evaluated: the text to write in its place, and its error suffix."""
-    if fields is None:
-        return body, _error_suffix(evaluate, "unreadable CSV")
-    if not _valid_utf8(fields):
-        return _csv_line(_fit(_repair(fields), width))[:-1], _error_suffix(evaluate, _INVALID_UTF8)
-    if len(fields) != width:
-        return _csv_line(_fit(fields, width))[:-1], _error_suffix(evaluate, _field_count(fields, width))
-    return _csv_line(fields)[:-1], _error_suffix(evaluate, "NUL character in the row")
-
-
-def _slow_record(line: str, lines: Iterator[str], width: int, evaluate: "RowEvaluator", key_of: Any,
-                 optional: list[int | None], suffixes: Cache) -> tuple[str | None, tuple[str, str | None], int]:
-    """One record that needs the csv module: (text to write or None for a blank line, suffix, extra lines)."""
-    consumed = [line]
-
-    def source() -> Iterator[str]:
-        yield line
-        for more in lines:
-            consumed.append(more)
-            yield more
-
-    reader = csv.reader(source())
-    try:
-        fields = next(reader)
-    except StopIteration:
-        return None, ("", None), 0
-    except csv.Error as exc:
-        return _repair_text("".join(consumed)).rstrip("\r\n"), _error_suffix(evaluate, f"unreadable CSV: {exc}"), \
-            len(consumed) - 1
-    extra_lines = len(consumed) - 1
-    if not fields:
-        return None, ("", None), extra_lines
-    body = "".join(consumed).rstrip("\r\n")
-    if len(fields) != width or "\x00" in body or not _valid_utf8(fields):
-        return (*_bad_record(fields, body, width, evaluate), extra_lines)
-    key = key_of(fields)
-    entry = suffixes.current.get(key) or suffixes.miss(key, partial(_suffix, evaluate, key, optional))
-    return body, entry, extra_lines
-
-
-def _suffix(evaluate: "RowEvaluator", key: tuple[str, ...], optional: list[int | None]) -> tuple[str, str | None]:
-    """The result columns of a key as CSV text (with the leading comma), and its error if any."""
-    result = evaluate.compute_key(key, optional)
-    if result[-1]:  # an error: its message may need quoting
-        return "," + _csv_line(result), result[-1]
-    return "," + ",".join(result) + "\n", None  # ids, numbers and flags: nothing to quote
-
-
-def _error_suffix(evaluate: "RowEvaluator", message: str) -> tuple[str, str | None]:
-    return "," + _csv_line(evaluate.error(message)), message
-
-
-_LINE_BUFFER = io.StringIO()
-_LINE_WRITER = csv.writer(_LINE_BUFFER, lineterminator="\n")
-
-
-def _csv_line(values: Any) -> str:
-    """Values as one properly quoted CSV line, newline included."""
-    _LINE_BUFFER.seek(0)
-    _LINE_BUFFER.truncate()
-    _LINE_WRITER.writerow(values)
-    return _LINE_BUFFER.getvalue()
-
-
-def _repair_text(text: str) -> str:
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _field_count(fields: list[str], width: int) -> str:
-    """The problem of a record with the wrong number of fields, its extra fields quoted."""
-    extra = f" (extra: {','.join(fields[width:])[:200]})" if len(fields) > width else ""
-    return f"expected {width} fields, found {len(fields)}{extra}"
-
-
-def _fit(fields: list[str], width: int) -> list[str]:
-    return fields[:width] + [""] * (width - len(fields))
-
-
-def _writer(out: IO[str], output_format: str) -> Callable[[Any, Any], None]:
-    """A function writing the header (values None) or one row, in the output format."""
-    state: dict[str, Any] = {}
-    if output_format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-
-        def write_csv(values: Any, result: Any) -> None:
-            if values is None and "columns" not in state:  # the header: result holds the input columns
-                state["columns"] = list(result)
-                state["kept"] = [c for c in result if c not in RESULT_COLUMNS]
-                state["clash"] = len(state["kept"]) != len(result)
-                writer.writerow([*state["kept"], *RESULT_COLUMNS])
-                return
-            columns: list[str] = state["columns"]
-            if isinstance(values, dict):
-                fields = [_cell(values.get(c)) for c in columns]
-            elif values is None:
-                fields = [""] * len(columns)
-            else:
-                fields = list(values[: len(columns)]) + [""] * (len(columns) - len(values))
-            if state["clash"]:
-                fields = [f for c, f in zip(columns, fields, strict=True) if c not in RESULT_COLUMNS]
-            writer.writerow([*fields, *result])
-
-        return write_csv
-
-    def write_jsonl(values: Any, result: Any) -> None:
-        if values is None and "columns" not in state:
-            state["columns"] = list(result)
-            return
-        if isinstance(values, dict):
-            record = dict(values)
-        elif values is None:
-            record = {}
+    def csv_row(cells: list[str] | None, entry: Entry) -> None:
+        assert columns is not None
+        if columns:
+            add(_csv_line(cells or [""] * len(columns), delimiter)[:-1])
+            add(entry[0])
         else:
-            record = dict(zip(state["columns"], values, strict=False))
-            if len(values) > len(state["columns"]):
-                record["extra_fields"] = values[len(state["columns"]):]
-        record.update(zip(RESULT_COLUMNS, result, strict=True))
-        out.write(json.dumps(record, ensure_ascii=False))
-        out.write("\n")
+            add(entry[0][len(delimiter):])
 
-    return write_jsonl
+    def csv_header(first: dict[str, Any] | None) -> list[str]:
+        """The columns from the first object (on a pipe), the header written, early error rows after it."""
+        chosen = columns if columns is not None else [k for k in first or {} if k not in RESULT_COLUMNS][:KEYS_MAX]
+        add(_csv_line([*chosen, *RESULT_COLUMNS], delimiter))
+        return chosen
 
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    header_written = False
+    for found in objects(text):
+        value = found.value
+        if value is None:
+            entry = evaluate.error(found.problem or "unreadable row")
+        else:
+            entry = evaluate.entry(tuple(_lookup(value, c) for c in INPUT_COLUMNS))
+        if to_csv:
+            if not header_written:
+                if columns is None and value is None and len(waiting) < BLOCK_ROWS:
+                    waiting.append((found, entry))
+                    continue
+                columns = csv_header(value)
+                header_written = True
+                for early, early_entry in waiting:
+                    csv_row(None, early_entry)
+                    tally.rows += 1
+                    tally.error(early.line, early_entry[1] or "")
+                waiting.clear()
+            assert columns is not None
+            cells = None
+            if value is not None:
+                extra = [k for k in value if k not in RESULT_COLUMNS and k not in columns]
+                if extra and entry[1] is None:
+                    entry = evaluate.error(f"keys not in the first row, not written: {', '.join(extra)[:200]}; "
+                                           "use --format jsonl")
+                cells = [_repair_text(_cell(value.get(c))) for c in columns]
+            csv_row(cells, entry)
+        else:
+            own = {k: v for k, v in (value or {}).items() if k not in RESULT_COLUMNS}
+            add(json.dumps(own, ensure_ascii=False)[:-1] + ", " if own else "{")
+            add(entry[0])
+        tally.rows += 1
+        if entry[1] is not None:
+            tally.error(found.line, entry[1])
+        if not tally.rows & BLOCK_ROWS:
+            sink.write()
+            if progress is not None:
+                progress()
+    if to_csv and not header_written:
+        columns = csv_header(None)
+        for early, early_entry in waiting:
+            csv_row(None, early_entry)
+            tally.rows += 1
+            tally.error(early.line, early_entry[1] or "")
+    return tally.summary()
 
 
 # --- files ------------------------------------------------------------------------------------------
 
 
 def guess_format(path: str | None, given: str | None) -> str:
-    """The input format: as given, else from the file name (.jsonl, .ndjson), else CSV."""
+    """The input format: as given, else from the file name (.jsonl, .ndjson, .json), else CSV."""
     if given:
         return given
-    if path and path.lower().endswith((".jsonl", ".ndjson", ".json")):
+    if path and path.lower().endswith((".jsonl", ".ndjson")):
         return "jsonl"
+    if path and path.lower().endswith(".json"):
+        return "json"
     return "csv"
 
 
-class AtomicOutput:
-    """A text file written under a temporary name and renamed into place only when complete."""
+class _Waiting(io.RawIOBase):
+    """Standard input (or a FIFO) that is a pipe or terminal: ``before_wait`` runs before a read
+    that would wait, so each result goes out as soon as the rows that came in are done."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        directory = os.path.dirname(os.path.abspath(path))
-        try:
-            handle, self._temp = tempfile.mkstemp(prefix=".mgcalc-", suffix=".part", dir=directory)
-        except OSError as exc:
-            raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
-        self.file = open(handle, "w", encoding="utf-8", newline="", buffering=1 << 20)
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.before_wait: Callable[[], None] | None = None
 
-    def commit(self) -> None:
-        self.file.close()
-        try:
-            os.replace(self._temp, self.path)
-        except OSError as exc:
-            self.discard()
-            raise MgcalcError(f"cannot write {shown(self.path)}: {exc.strerror or exc}") from None
+    def readable(self) -> bool:
+        return True
 
-    def discard(self) -> None:
-        self.file.close()
-        try:
-            os.unlink(self._temp)
-        except FileNotFoundError:
-            pass
+    def fileno(self) -> int:
+        return self.fd
+
+    def readinto(self, buffer: Any) -> int:
+        import select
+
+        if self.before_wait is not None and not select.select([self.fd], [], [], 0)[0]:
+            self.before_wait()
+        return os.readv(self.fd, [buffer])
+
+    def close(self) -> None:  # the descriptor belongs to whoever opened it
+        super().close()
 
 
-def open_input(path: str | None) -> IO[bytes]:
+def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
     """The input as bytes: a file, or standard input for None or '-'; MgcalcError if unreadable."""
     import sys
 
     if path in (None, "-"):
+        if sys.stdin is None:
+            raise MgcalcError("standard input is closed: give a FILE, or pipe rows in")
+        try:
+            fd = sys.stdin.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, OSError, ValueError):
+            return sys.stdin.buffer  # not a real descriptor (a test runner's stand-in)
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd):
+            return io.BufferedReader(_Waiting(fd))
         return sys.stdin.buffer
     assert path is not None
     if os.path.isdir(path):
@@ -602,8 +867,132 @@ def open_input(path: str | None) -> IO[bytes]:
         handle = io.BufferedReader(io.FileIO(path, "rb"), buffer_size=1 << 20)
     except OSError as exc:
         raise MgcalcError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
+    mode = os.fstat(handle.fileno()).st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode):
+        return io.BufferedReader(_Waiting(handle.detach().fileno()))  # type: ignore[attr-defined]
     head = handle.peek(8192)[:8192]
-    if b"\x00" in head:
+    bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in head and not bom and not (encoding and "16" in encoding or encoding and "32" in encoding):
         handle.close()
-        raise MgcalcError(f"cannot read {shown(path)}: it looks binary (NUL bytes), not CSV or JSON Lines")
+        raise MgcalcError(f"cannot read {shown(path)}: it looks binary (NUL bytes), not CSV or JSON; "
+                          "a UTF-16 file without a byte order mark needs --encoding utf-16-le")
     return handle
+
+
+class Interrupted(BaseException):
+    """A signal (SIGINT, SIGTERM, SIGHUP) stopped the run; the CLI exits 128 + ``signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Encoder:
+    """Text to a binary stream as UTF-8, undecodable input bytes written back as they were."""
+
+    def __init__(self, binary: Any) -> None:
+        self.binary = binary
+
+    def write(self, text: str) -> int:
+        self.binary.write(text.encode("utf-8", "surrogateescape"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.binary.flush()
+
+
+def _is_special(path: str) -> bool:
+    """Paths that name a descriptor, never a file to replace (/dev/stdout, /dev/fd/3), even when
+    the descriptor is open on a regular file."""
+    return os.path.abspath(path).startswith(("/dev/fd/", "/dev/std", "/proc/"))
+
+
+class Output:
+    """Where results go, checked before any input is read.
+
+    Standard output (path None) and anything that is not a regular file (a FIFO, a device,
+    /dev/fd/N) are written directly. A regular file or a new path is written under a temporary
+    name in its directory and renamed into place by ``commit`` only when complete; ``discard``
+    removes it. A new file gets the mode the umask allows; an existing one keeps its mode; a
+    symbolic link keeps being a link and its target is replaced.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        import sys
+
+        self.path = path
+        self._temp: str | None = None
+        self._target: str | None = None
+        if path is None:
+            if sys.stdout is None:
+                raise MgcalcError("standard output is closed: give --output FILE")
+            binary = getattr(sys.stdout, "buffer", None)
+            sys.stdout.flush()
+            self._binary: Any = binary
+            self.file: Any = _Encoder(binary) if binary is not None else sys.stdout
+            return
+        mode: int | None = None
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise MgcalcError(f"cannot write to {shown(path)}: it is a directory")
+        if (info is not None and not stat.S_ISREG(info.st_mode)) or (info is not None and _is_special(path)):
+            try:
+                self._binary = open(path, "wb")  # noqa: SIM115 - closed by commit or discard
+            except OSError as exc:
+                raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+            self.file = _Encoder(self._binary)
+            return
+        target = os.path.realpath(path)  # a symbolic link's target (existing or not) is what is replaced
+        if info is not None:
+            mode = stat.S_IMODE(info.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        try:
+            handle, self._temp = tempfile.mkstemp(prefix=".mgcalc-", suffix=".part", dir=os.path.dirname(target))
+        except OSError as exc:
+            raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+        os.fchmod(handle, mode)
+        if info is not None:
+            try:
+                os.fchown(handle, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # only root may give a file away; the mode is kept all the same
+        self._target = target
+        self._binary = open(handle, "wb", buffering=1 << 20)  # noqa: SIM115 - closed by commit or discard
+        self.file = _Encoder(self._binary)
+
+    def commit(self) -> None:
+        """Everything written: flushed, and a temporary file renamed into place."""
+        self.file.flush()
+        if self.path is None:
+            return
+        self._binary.close()
+        if self._temp is not None and self._target is not None:
+            try:
+                os.replace(self._temp, self._target)
+            except OSError as exc:
+                self.discard()
+                raise MgcalcError(f"cannot write {shown(self.path)}: {exc.strerror or exc}") from None
+            self._temp = None
+
+    def discard(self) -> None:
+        """The run failed: a temporary file is removed (a direct output keeps what it got)."""
+        if self.path is None:
+            return
+        try:
+            self._binary.close()
+        except OSError:
+            pass
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except FileNotFoundError:
+                pass
+            self._temp = None

@@ -47,6 +47,33 @@ class _Group(TyperGroup):
             message = " ".join(str(exc).split())  # always one line
             typer.echo(f"mgcalc: error: {message}", err=True)
             raise typer.Exit(1) from None
+        except OSError as exc:  # writing the output failed: a full disk, a closed pipe
+            _output_failed(exc)
+            raise typer.Exit(1) from None
+
+
+def _output_failed(exc: OSError) -> None:
+    """One line on stderr for an output that could not be written; stdout then goes nowhere, so
+    that the interpreter's last flush at exit cannot fail a second time."""
+    import errno
+
+    if exc.errno == errno.EPIPE:
+        message = "the output was closed before everything was written (broken pipe)"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF):
+        message = f"cannot write the output: {exc.strerror or exc}"
+    else:
+        message = f"input/output error: {exc.strerror or exc}"
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+    try:
+        sys.stderr.write(f"mgcalc: error: {message}\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def _might_be_terminal() -> bool:
@@ -88,6 +115,8 @@ Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # t
 # batch.FORMATS, spelled out so that a call which is not a batch does not import batch
 # (tests/test_startup.py checks the two agree).
 Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})
+# batch.INPUT_FORMATS, likewise.
+InputFormat = enum.StrEnum("InputFormat", {"csv": "csv", "jsonl": "jsonl", "json": "json"})
 
 # Options shared by several commands.
 AgeOption = Annotated[
@@ -295,17 +324,28 @@ def _check_lines(result: CheckResult) -> list[str]:
 @app.command("batch")
 def batch_command(
     path: Annotated[
-        str, typer.Argument(metavar="[FILE|-]", help="CSV or JSON Lines file; - or nothing for standard input.")
+        str, typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file; - or nothing for standard input.")
     ] = "-",
     input_format: Annotated[
-        Format | None,
-        typer.Option("--input-format", help="csv or jsonl; guessed from the file name (.jsonl) when not given."),
+        InputFormat | None,
+        typer.Option("--input-format",
+                     help="csv, jsonl or json (an array); guessed from the file name (.jsonl, .json) when not given."),
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Output: csv or jsonl.")] = Format.csv,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE",
-                     help="Write here (complete or not at all) instead of standard output."),
+                     help="Write here (a file: complete or not at all) instead of standard output."),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", metavar="CHAR",
+                     help="CSV field separator, e.g. ';' or tab; found from the header when not given."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", metavar="NAME",
+                     help="Input encoding without a byte order mark, e.g. cp1252 (default UTF-8)."),
     ] = None,
     age: AgeOption = None,
     sex: SexOption = None,
@@ -322,31 +362,83 @@ def batch_command(
     """
     from mgcalc import batch
 
-    if path == "-" and sys.stdin.isatty():
+    if delimiter is not None:
+        delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1 or delimiter in "\"\r\n":
+            raise typer.BadParameter("give one character, e.g. ';' or tab", param_hint="--delimiter")
+    if encoding is not None:
+        encoding = batch.check_encoding(encoding)
+    if path == "-" and sys.stdin is not None and sys.stdin.isatty():
         raise typer.BadParameter("give a FILE, or pipe rows in: mgcalc batch labels.csv", param_hint="FILE")
     if output is not None and path != "-" and _same_file(path, output):
         raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
     profile = _profile(age, sex, pregnant, lactating)
-    fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
-    raw = batch.open_input(path)
-    target = batch.AtomicOutput(output) if output is not None else None
-    try:
-        with _progress(raw, path) as tick:
-            summary = batch.run(raw, target.file if target else sys.stdout, input_format=fmt,
-                                output_format=output_format.value, profile=profile, authority=authority.value,
-                                progress=tick)
-    except BaseException:  # an error, Ctrl-C or a closed pipe: no partial output file
-        if target is not None:
+    with _signals_stop():
+        target = batch.Output(output)  # checked before any input is read
+        try:
+            fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
+            raw = batch.open_input(path, encoding)
+            try:
+                with _progress(raw, path) as tick:
+                    summary = batch.run(raw, target.file, input_format=fmt, output_format=output_format.value,
+                                        profile=profile, authority=authority.value, progress=tick,
+                                        encoding=encoding, delimiter=delimiter)
+            finally:
+                if path != "-":
+                    raw.close()
+            _blocked(target.commit)
+        except batch.Interrupted as stop:  # no partial output file
             target.discard()
-        raise
-    finally:
-        if path != "-":
-            raw.close()
-    if target is not None:
-        target.commit()
+            raise typer.Exit(128 + stop.signum) from None
+        except BaseException:  # an error or a closed pipe: no partial output file
+            target.discard()
+            raise
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     if summary.errors:
         raise typer.Exit(1)
+
+
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise batch.Interrupted, so the run cleans up and exits 128 + signal."""
+    import signal
+
+    from mgcalc.batch import Interrupted
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for name in _STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _blocked(action: Callable[[], None]) -> None:
+    """Run ``action`` with the stop signals held back, so a rename is never cut in half."""
+    import signal
+
+    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        action()
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    try:
+        action()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
 
 
 def _same_file(a: str, b: str) -> bool:
