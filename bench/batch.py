@@ -42,6 +42,8 @@ PRODUCTS = [
     "Basic Oxide", '"Sleep, Mg + B6"',
 ]
 BRANDS = ["Acme", "Nordic Health", "Sunrise Labs", "Vita", "Pharmacy Own Brand"]
+UNKNOWN_ROWS = 20_000
+NAMES = ["Calm Night Formula", "citrat", "Magnesium Complex", "glycinat", "Super Mag Sleep", "Mg"]
 BAD = [
     "{sku},500,citrate,1,\n",                 # no unit
     "{sku},500mg,citrat,1,\n",                # unknown form
@@ -167,6 +169,14 @@ def main() -> None:
         print(f"{fmt:5}: mgcalc median {statistics.median(ours):.2f} s, floor median {statistics.median(floor):.2f} s, "
               f"ratio median {statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f} "
               f"over {len(ratios)} round{'s' if len(ratios) > 1 else ''})")
+    unknown = directory / "unknown.csv"
+    with open(unknown, "w") as handle:  # every form a distinct name mgcalc does not know
+        handle.write("sku,amount,form\n")
+        handle.writelines(f"{i},500mg,{NAMES[i % len(NAMES)]} {i}\n" for i in range(UNKNOWN_ROWS))
+    elapsed, code, summary, peak = timed([*mgcalc_command(), "batch", str(unknown), "--output",
+                                          str(directory / "unknown.out.csv")])
+    print(f"{UNKNOWN_ROWS:,} distinct unknown form names: {elapsed:.2f} s, {UNKNOWN_ROWS / elapsed:,.0f} rows/s "
+          f"(exit {code})")
     if not args.keep:
         shutil.rmtree(directory)
 
