@@ -13,6 +13,8 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mgcalc import dose
 from mgcalc.batch import RESULT_COLUMNS, run
@@ -70,6 +72,8 @@ def test_a_quoted_field_over_several_lines_is_still_one_record():
 
 
 @pytest.mark.parametrize("text", [
+    'a",,"\n,\n',  # a quote inside a field, then a quoted field that never closes
+    'acitrate"a,"\n""500mg\n',
     'a,500mg,citrate\nb,"5 mg,citrate\nc,1g,oxide\n',
     'a,"x\ny",citrate\nb,5"mg,citrate\n"c,1g,"oxide\n',
     '"a\n"b"c",1g,oxide\n,,\n"\n',
@@ -222,10 +226,13 @@ def test_output_into_a_fifo_is_written_directly(tmp_path):
     labels, fifo = tmp_path / "labels.csv", tmp_path / "results"
     labels.write_text("amount,form\n500mg,citrate\n")
     os.mkfifo(fifo)
-    child = subprocess.Popen([*MGCALC, "batch", str(labels), "--output", str(fifo)], stderr=subprocess.PIPE)
-    with open(fifo) as reader:
-        received = reader.read()
-    assert child.wait(timeout=60) == 0
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before mgcalc starts
+    try:
+        child = subprocess.Popen([*MGCALC, "batch", str(labels), "--output", str(fifo)], stderr=subprocess.PIPE)
+        assert child.wait(timeout=60) == 0
+        received = os.read(reader, 65536).decode()
+    finally:
+        os.close(reader)
     assert received.splitlines()[1].startswith("500mg,citrate,ok,")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["labels.csv",
                                                                                                   "results"]
@@ -316,3 +323,13 @@ def test_rows_piped_in_slowly_come_out_as_they_are_done():
         child.stdin.close()
         child.wait(timeout=30)
     assert child.returncode == 0
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["a", '"', ",", "\n", "\r\n", "\r", "500mg", "citrate", '""', "é", "\x00"]),
+                max_size=30))
+def test_csv_and_jsonl_output_agree_on_the_row_count_for_any_text(pieces):
+    data = ("sku,amount,form\n" + "".join(pieces)).encode()
+    csv_summary, csv_out = batch(data)
+    jsonl_summary, _ = batch(data, output_format="jsonl")
+    assert csv_summary.rows == jsonl_summary.rows == len(rows_of(csv_out, "csv"))

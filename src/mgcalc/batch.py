@@ -122,7 +122,7 @@ class RowEvaluator:
         self._csv = output_format == "csv"
         self.delimiter = delimiter
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\n")
+        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")  # quotes "\r" too
         self.cache = Cache()
 
     def entry(self, request: tuple[Any, ...]) -> Entry:
@@ -168,7 +168,7 @@ class RowEvaluator:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(cells)
-        return self.delimiter + self._buffer.getvalue()
+        return self.delimiter + self._buffer.getvalue()[:-2] + "\n"
 
 
 def _text(value: Any, column: str) -> str:
@@ -608,8 +608,9 @@ def _csv_line(values: Any, delimiter: str = ",") -> str:
     """Values as one properly quoted CSV line, newline included."""
     _LINE_BUFFER.seek(0)
     _LINE_BUFFER.truncate()
-    csv.writer(_LINE_BUFFER, delimiter=delimiter, lineterminator="\n").writerow(values)
-    return _LINE_BUFFER.getvalue()
+    # "\r\n" as the terminator makes the writer quote a field holding either character
+    csv.writer(_LINE_BUFFER, delimiter=delimiter, lineterminator="\r\n").writerow(values)
+    return _LINE_BUFFER.getvalue()[:-2] + "\n"
 
 
 def _cell(value: Any) -> str:
