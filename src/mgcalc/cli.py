@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 #: Exit status when a check fails (``dose --fail-over-ul``).
 EXIT_CHECK_FAILED = 3
+#: Exit status when a label is read but cannot be checked (``check --label``).
+EXIT_CANNOT_CHECK = 4
 DISCLAIMER = (
     "mgcalc is a calculator, not medical advice. With impaired kidney function, "
     "ask a clinician before taking any magnesium supplement."
@@ -288,49 +290,108 @@ def check_command(
     ] = None,
     label: Annotated[
         str | None,
-        typer.Option("--label", metavar="TEXT", help="A Supplement Facts line to read instead of the arguments."),
+        typer.Option("--label", metavar="TEXT",
+                     help="Label text as printed (a line, or a whole panel over several lines)."),
+    ] = None,
+    label_file: Annotated[
+        str | None,
+        typer.Option("--label-file", metavar="FILE", help="Read the label text from FILE (- for standard input)."),
     ] = None,
     tolerance: Annotated[
         float,
         typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
                      help="Deviation allowed for label rounding, in percent of the expected figure."),
     ] = DEFAULT_TOLERANCE,
+    age: AgeOption = None,
+    pregnant: PregnantOption = False,
+    lactating: LactatingOption = False,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
 ) -> None:
-    """Does a label add up? Exit status 0 when consistent, 3 when not.
+    """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
-    Example: mgcalc check --label "Magnesium 200 mg (as magnesium citrate 1,250 mg)"
+    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)"
     """
     _one_output(as_json, quiet)
     shape = "DECLARED COMPOUND_AMOUNT FORM"
     found = _segments(items, positional=2)
-    if label is not None:
+    if label is not None or label_file is not None:
         if found:
             raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
-        result = check_label(label, tolerance)
+        if label is not None and label_file is not None:
+            raise typer.BadParameter("give --label or --label-file, not both", param_hint="--label")
+        text = label if label is not None else _read_label_file(label_file or "-")
+        profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
+                          lactating=lactating)
+        result = check_label(text, tolerance, profile)
     elif len(found) == 2 and not found[0].form and found[1].form:
         result = check(found[0].amount, found[1].amount, found[1].form, tolerance)
     else:
         raise typer.BadParameter("give DECLARED COMPOUND_AMOUNT FORM, e.g. 64mg 535mg 'chloride hexahydrate', "
                                  "or --label TEXT", param_hint="DECLARED COMPOUND_AMOUNT FORM")
-    _emit(as_json, quiet, result.as_dict, result.expected_mg, result.issues,
-          lambda: _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue"), word="issue")
+    notes = result.issues if result.reason is None else (result.reason, *result.issues)
+    if quiet and result.expected_mg is None:
+        for note in notes:
+            typer.echo(f"mgcalc: issue: {note}", err=True)
+    else:
+        _emit(as_json, quiet, result.as_dict, result.expected_mg or 0.0, notes,
+              lambda: _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue"), word="issue")
+    if result.consistent is None:
+        raise typer.Exit(EXIT_CANNOT_CHECK)
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
+def _read_label_file(path: str) -> str:
+    """The text of a label file, or of standard input for '-'; an unreadable file is a user error."""
+    from mgcalc.label import LABEL_MAX_CHARS
+
+    try:
+        if path == "-":
+            if sys.stdin.isatty():
+                raise MgcalcError("--label-file - reads the label from standard input; pipe it in, "
+                                  "e.g. mgcalc check --label-file - < label.txt")
+            return sys.stdin.read(LABEL_MAX_CHARS + 1)
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(LABEL_MAX_CHARS + 1)
+    except OSError as exc:
+        raise MgcalcError(f"cannot read the label file {path!r}: {exc.strerror or exc}") from None
+
+
 def _check_lines(result: CheckResult) -> list[str]:
-    form = result.resolution.form
-    explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
-    verdict = "consistent" if result.consistent else "NOT CONSISTENT"
-    return [
-        f"Label: {_num(result.declared_mg)} mg magnesium from {_num(result.compound_mg)} mg {form.label}",
-        f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent:+.1f} % "
-        f"(tolerance {result.tolerance:g} %)",
-        f"Verdict: {verdict}",
-        f"Forms that explain the declared figure: {explained}",
-    ]
+    lines = []
+    form = result.resolution.form if result.resolution else None
+    per = f" per {result.per}" if result.per else ""
+    printed = []
+    if result.declared_mg is not None:
+        printed.append(f"{_num(result.declared_mg)} mg magnesium")
+    if result.compound_mg is not None:
+        printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
+    elif result.forms:
+        printed.append("as " + ", ".join(f.name for f in result.forms))
+    lines.append(f"Label: {'; '.join(printed) or 'no amount'}{per}")
+    if result.per_unit:
+        unit = result.per_unit
+        if unit.declared_mg is not None:
+            lines.append(f"Per {unit.unit} ({unit.count:g} a serving): {_num(unit.declared_mg)} mg magnesium")
+    if result.consistent is None:
+        if result.expected_mg is not None:
+            lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
+        lines.append(f"Verdict: cannot be checked: {result.reason}")
+    else:
+        explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
+        verdict = "consistent" if result.consistent else "NOT CONSISTENT"
+        lines += [
+            f"Expected: {_num(result.expected_mg or 0)} mg; deviation {result.deviation_percent or 0:+.1f} % "
+            f"(tolerance {result.tolerance:g} %)",
+            f"Verdict: {verdict}",
+            f"Forms that explain the declared figure: {explained}",
+        ]
+    if result.percent_dv_printed is not None or result.percent_dv_expected is not None:
+        shown_dv = "not printed" if result.percent_dv_printed is None else f"{result.percent_dv_printed:g} %"
+        expected_dv = "" if result.percent_dv_expected is None else f", expected {result.percent_dv_expected:g} %"
+        lines.append(f"%DV: {shown_dv}{expected_dv}")
+    return lines
 
 
 @app.command("batch")
