@@ -85,7 +85,8 @@ def test_directions_and_inactive_ingredients_are_not_read():
 
 
 def test_figures_on_different_bases_are_never_paired():
-    text = "Active ingredient (in each 5 mL)\nMagnesium hydroxide 400 mg\nOther information\neach 15 mL contains: magnesium 500 mg"
+    text = ("Active ingredient (in each 5 mL)\nMagnesium hydroxide 400 mg\nOther information\n"
+            "each 15 mL contains: magnesium 500 mg")
     result = check_label(text)
     assert result.consistent is None and "different bases" in result.reason
 
@@ -93,7 +94,7 @@ def test_figures_on_different_bases_are_never_paired():
 def test_a_supplement_facts_serving_gives_figures_per_unit():
     result = check_label((DATA / "panels" / "now_citrate_capsules.txt").read_text())
     assert result.per == "serving" and result.per_unit is not None
-    assert (result.per_unit.unit, result.per_unit.count) == ("capsule", 3)
+    assert (result.per_unit.unit, result.per_unit.units) == ("capsule", 3)
     assert result.per_unit.declared_mg == pytest.approx(400 / 3)
 
 

@@ -34,7 +34,7 @@ class PerUnit(NamedTuple):
     """A Supplement Facts serving of several units, and the figures per unit."""
 
     unit: str
-    count: float
+    units: float
     declared_mg: float | None
     compound_mg: float | None
 
@@ -179,18 +179,23 @@ def _verdict_of(reading: "Reading", tolerance: float) -> CheckResult:
     if missing:
         return _uncheckable(reading, tolerance, f"cannot be checked: the compound weighed {missing[0].text.strip()} "
                                                 "is not named, or is not a form in the table")
-    families = {c.form.form.family for c in compounds if c.form}
-    if len(families) > 1:
-        return _blend_with_weights(reading, declared, compounds, tolerance)
+    weighed = _weighed(compounds)
+    if len({form.family for _, form in weighed}) > 1:
+        return _blend_with_weights(declared, weighed, tolerance)
     results = [_checked(declared, c.mg, c.form, tolerance) for c in compounds if c.form]
     first = results[0]
     if len(results) > 1 and not all(r.consistent for r in results):
         # the salt printed twice: every weight must carry the declared magnesium
         failed = next(r for r in results if not r.consistent)
         return first._replace(consistent=False, issues=(*first.issues, *failed.issues, (
-            f"the second weight of the salt ({failed.compound_mg:g} mg {failed.resolution.form.name}) "
-            f"carries {failed.expected_mg:.1f} mg magnesium")))
+            f"the second weight of the salt ({failed.compound_mg or 0:g} mg) "
+            f"carries {failed.expected_mg or 0:.1f} mg magnesium")))
     return first
+
+
+def _weighed(compounds: "list[Figure]") -> "list[tuple[Figure, Form]]":
+    """The compound figures whose form is known, with the form."""
+    return [(c, c.form.form) for c in compounds if c.form is not None]
 
 
 def _form_names(forms: "tuple[Resolution, ...]") -> str:
@@ -198,23 +203,22 @@ def _form_names(forms: "tuple[Resolution, ...]") -> str:
 
 
 def _compound_only(reading: "Reading", compounds: "list[Figure]", tolerance: float) -> CheckResult:
-    with_form = [c for c in compounds if c.form is not None]
-    if len({c.form.form.family for c in with_form}) == 1 and len(compounds) > 1:
+    weighed = _weighed(compounds)
+    if len({form.family for _, form in weighed}) == 1 and len(compounds) > 1:
         weights = " and ".join(f"{c.mg:g} mg" for c in compounds)
         return _uncheckable(reading, tolerance, (
             f"cannot be checked: the label prints the salt twice ({weights}: anhydrous and hydrated weight) "
             "but no figure for magnesium"))
-    if not with_form:
+    if not weighed:
         return _uncheckable(reading, tolerance, "cannot be checked: the compound is not a form in the table")
-    if len(with_form) > 1:
-        carried = sum(c.mg * c.form.form.percent_elemental / 100 for c in with_form)
+    carried = sum(c.mg * form.percent_elemental / 100 for c, form in weighed)
+    if len(weighed) > 1:
         return _uncheckable(reading, tolerance, (
             f"the label prints no figure for magnesium; its compounds carry {carried:.1f} mg magnesium"),
             expected=carried)
-    c = with_form[0]
-    carried = c.mg * c.form.form.percent_elemental / 100
+    c, form = weighed[0]
     return _uncheckable(reading, tolerance, (
-        f"the label prints only the compound ({c.mg:g} mg {c.form.form.name}); that carries "
+        f"the label prints only the compound ({c.mg:g} mg {form.name}); that carries "
         f"{carried:.1f} mg magnesium, a figure the label would have to print"), expected=carried,
         issues=_note(c.form))
 
@@ -265,15 +269,14 @@ def _poorest(forms: "tuple[Resolution, ...]") -> Form:
     return min((r.form for r in forms), key=lambda f: f.percent_elemental)
 
 
-def _blend_with_weights(reading: "Reading", declared: float, compounds: "list[Figure]",
-                        tolerance: float) -> CheckResult:
+def _blend_with_weights(declared: float, weighed: "list[tuple[Figure, Form]]", tolerance: float) -> CheckResult:
     """A blend that prints each salt's weight: the magnesium they carry together."""
-    expected = sum(c.mg * c.form.form.percent_elemental / 100 for c in compounds if c.form)
+    expected = sum(c.mg * form.percent_elemental / 100 for c, form in weighed)
     deviation = 100 * (declared - expected) / expected
     consistent = abs(deviation) <= tolerance
-    parts = " + ".join(f"{c.mg:g} mg {c.form.form.name}" for c in compounds if c.form)
+    parts = " + ".join(f"{c.mg:g} mg {form.name}" for c, form in weighed)
     issues = () if consistent else (f"{parts} carry {expected:.1f} mg magnesium, not {declared:g} mg",)
-    return CheckResult(declared, sum(c.mg for c in compounds), compounds[0].form, expected, deviation, tolerance,
+    return CheckResult(declared, sum(c.mg for c, _ in weighed), weighed[0][0].form, expected, deviation, tolerance,
                        consistent, (), issues)
 
 

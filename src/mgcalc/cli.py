@@ -373,7 +373,7 @@ def _check_lines(result: CheckResult) -> list[str]:
     if result.per_unit:
         unit = result.per_unit
         if unit.declared_mg is not None:
-            lines.append(f"Per {unit.unit} ({unit.count:g} a serving): {_num(unit.declared_mg)} mg magnesium")
+            lines.append(f"Per {unit.unit} ({unit.units:g} a serving): {_num(unit.declared_mg)} mg magnesium")
     if result.consistent is None:
         if result.expected_mg is not None:
             lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")

@@ -168,7 +168,7 @@ def read_label(text: str) -> Reading:
     """Read one label statement (a line, a sentence or a Supplement Facts row)."""
     _check_size(text)
     tokens = tokenize(text)
-    if not any(t.kind in ("mg", "form", "salt") or t.kind == "amount" and t.unit == "magnesium" for t in tokens):
+    if not any(t.kind in ("mg", "form", "salt") or (t.kind == "amount" and t.unit == "magnesium") for t in tokens):
         raise MgcalcError(
             f"cannot read the label {shown(text)}: it names no magnesium; write it as printed, "
             "e.g. 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'"
@@ -356,7 +356,8 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
 
 
 def _leads_form(token: Token) -> bool:
-    return token.kind == "word" and (token.text.lower() in MAGNESIUM_WORDS or token.text.lower().startswith("magnesium"))
+    low = token.text.lower()
+    return token.kind == "word" and (low in MAGNESIUM_WORDS or low.startswith("magnesium"))
 
 
 def _spelled(word: str) -> str:
@@ -518,7 +519,7 @@ def _right_subject(tokens: list[Token], i: int) -> Token | None:
             after_of = after_of or t.text == "of"
             j += 1
             continue
-        if t.kind == "sep" and t.text.strip() == "." or t.kind == "hydrate":
+        if (t.kind == "sep" and t.text.strip() == ".") or t.kind == "hydrate":
             j += 1
             continue
         if t.kind in _SUBJECTS or t.kind == "basis":
@@ -552,10 +553,10 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
     while j >= 0 and steps < 12:
         steps += 1
         t = tokens[j]
-        if t.kind in _LEFT_SKIP or t.kind == "cue" and t.unit in ("filler", "per", "element") or t.kind == ",":
+        if t.kind in _LEFT_SKIP or (t.kind == "cue" and t.unit in ("filler", "per", "element")) or t.kind == ",":
             if t.kind == "," and j > 0 and tokens[j - 1].kind == "amount":
                 return None, crossed, opened
-            crossed = crossed or t.kind == "sep" and (t.text.strip() in ("|", "…") or "..." in t.text)
+            crossed = crossed or (t.kind == "sep" and (t.text.strip() in ("|", "…") or "..." in t.text))
             j -= 1
             continue
         if t.kind in (")", "]"):

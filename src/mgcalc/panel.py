@@ -12,7 +12,14 @@ import re
 
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
-    BASIS_WORDS, Reading, _check_size, _distinct, _norm_per, read_label, statement_basis, tokenize,
+    BASIS_WORDS,
+    Reading,
+    _check_size,
+    _distinct,
+    _norm_per,
+    read_label,
+    statement_basis,
+    tokenize,
 )
 
 #: Panel headings (lower case, as a line starts) and what their section holds. active: the
@@ -32,7 +39,8 @@ HEADINGS: tuple[tuple[str, str], ...] = (
     ("ask a doctor", "skip"), ("stop use", "skip"), ("do not use", "skip"), ("if pregnant", "skip"),
 )
 _HEADING = re.compile(
-    r"\s*(?P<name>" + "|".join(re.escape(h) for h, _ in HEADINGS) + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*:?\s*(?P<rest>.*)",
+    r"\s*(?P<name>" + "|".join(re.escape(h) for h, _ in HEADINGS)
+    + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*:?\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 _SERVING = re.compile(r"serving\s+size\s*:?\s*(?P<size>[^|]*)", re.IGNORECASE)
@@ -60,7 +68,7 @@ def read_panel(text: str) -> Reading:
             continue
         section_basis = basis or _section_basis(body)
         for line in body:
-            if _SERVING.match(line) or _FACTS_HEADER.search(line) and "magnes" not in line.lower():
+            if _SERVING.match(line) or (_FACTS_HEADER.search(line) and "magnes" not in line.lower()):
                 continue
             if not _mentions_magnesium(line):
                 continue
@@ -87,7 +95,7 @@ def _sections(lines: list[str]) -> list[tuple[str, str, list[str]]]:
 
 
 def _mentions_magnesium(line: str) -> bool:
-    return any(t.kind in ("mg", "form", "salt") or t.kind == "amount" and t.unit == "magnesium"
+    return any(t.kind in ("mg", "form", "salt") or (t.kind == "amount" and t.unit == "magnesium")
                for t in tokenize(line))
 
 
