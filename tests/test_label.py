@@ -211,3 +211,12 @@ def test_templates_never_swap_the_two_figures(template, form, a, b):
     reading = read_label(template.format(form=form, a=a, b=b))
     assert reading.problem is None
     assert (reading.declared_mg, reading.compound_mg) == (a, b)
+
+
+def test_the_readme_lists_every_check_key_and_exit_status_4():
+    from test_check import CHECK_KEYS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for key in CHECK_KEYS:
+        assert f"| `{key}` |" in readme, key
+    assert "| 4 | `check --label`" in readme
