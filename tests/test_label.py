@@ -220,3 +220,26 @@ def test_the_readme_lists_every_check_key_and_exit_status_4():
     for key in CHECK_KEYS:
         assert f"| `{key}` |" in readme, key
     assert "| 4 | `check --label`" in readme
+
+
+# --- batch: a label column ----------------------------------------------------------------------
+
+
+def test_batch_reads_a_label_column_row_by_row(runner):
+    text = ('sku,label\nA,"Magnesium Oxide 400mg (241.3mg elemental magnesium)"\n'
+            'B,Magnesium (as magnesium citrate) 200 mg\nC,"Magnesium 500 mg (as magnesium citrate 500 mg)"\n'
+            'D,Vitamin C 500 mg\n')
+    result = runner.invoke(app, ["batch", "-"], input=text)
+    out = list(csv.DictReader(result.stdout.splitlines()))
+    assert [r["sku"] for r in out] == ["A", "B", "C", "D"]
+    assert [r["consistent"] for r in out] == ["true", "", "false", ""]
+    assert [r["status"] for r in out] == ["ok", "ok", "ok", "error"]
+    assert float(out[0]["elemental_mg"]) == 241.3 and out[1]["form_id"] == "trimagnesium-dicitrate-anhydrous"
+    assert result.exit_code == 1 and "names no magnesium" in out[3]["error"]
+
+
+def test_batch_reads_a_label_key_in_json_lines(runner):
+    line = json.dumps({"sku": "A", "label": "Magnesium Oxide 400mg (241.3mg elemental magnesium)"})
+    result = runner.invoke(app, ["batch", "-", "--input-format", "jsonl", "--format", "jsonl"], input=line + "\n")
+    row = json.loads(result.stdout)
+    assert result.exit_code == 0 and row["consistent"] is True and row["form_id"] == "oxide"

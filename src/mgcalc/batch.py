@@ -28,6 +28,10 @@ RESULT_COLUMNS = (
     "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent", "error",
 )
 REQUIRED_COLUMNS = ("amount", "form")
+#: A column of label text as printed, read instead of amount and form (``check --label``).
+LABEL_COLUMN = "label"
+#: What stands in the form slot of a label row (never equal to any text a row holds).
+_LABEL = object()
 FORMATS = ("csv", "jsonl")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
 CACHE_MAX = 40_000
@@ -135,6 +139,8 @@ class RowEvaluator:
         return _csv_values(values) if self._csv else values
 
     def _values(self, amount: Any, form: Any, per_day: Any, declared: Any) -> tuple[Any, ...]:
+        if form is _LABEL:
+            return self._label_values(_text(amount, LABEL_COLUMN), _per_day(per_day))
         amount_text = _text(amount, "amount")
         form_text = _text(form, "form")
         result = dose(amount_text, form_text, per_day=_per_day(per_day), profile=self.profile,
@@ -146,6 +152,22 @@ class RowEvaluator:
             consistent = is_consistent(_declared(declared), per_unit_mg, component.form)
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
                 result.meq, result.over_ul, consistent, None)
+
+
+    def _label_values(self, text: str, per_day: int) -> tuple[Any, ...]:
+        """A label read as ``check --label`` reads it: the magnesium it provides, and the verdict."""
+        from mgcalc.check import check_label
+        from mgcalc.references import upper_level
+        from mgcalc.units import to_meq, to_mmol
+
+        result = check_label(text, profile=self.profile)
+        form = result.resolution.form if result.resolution else None
+        unit_mg = result.declared_mg if result.declared_mg is not None else result.expected_mg
+        daily = None if unit_mg is None else unit_mg * per_day
+        ul = upper_level(self.profile, self.authority).mg
+        return ("ok", form.id if form else None, form.percent_elemental if form else None, daily,
+                None if daily is None else to_mmol(daily), None if daily is None else to_meq(daily),
+                None if daily is None or ul is None else daily > ul, result.consistent, None)
 
 
 def _text(value: Any, column: str) -> str:
@@ -218,7 +240,7 @@ def read_csv(raw: IO[bytes]) -> tuple[list[str], Iterator[_Row], IO[str]]:
         header[0] = header[0].removeprefix("\ufeff")
     if not _valid_utf8(header):
         raise MgcalcError("the CSV header is not valid UTF-8")
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    missing = [] if LABEL_COLUMN in header else [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         names = " or ".join(repr(c) for c in missing)
         raise MgcalcError(f"the input has no {names} column (header: {shown(','.join(header))})")
@@ -300,7 +322,7 @@ def run(
         header, rows, text = read_csv(raw)
         columns = header
         index = {name: header.index(name) for name in header}
-        if output_format == "csv" and not set(header) & set(RESULT_COLUMNS):
+        if output_format == "csv" and not set(header) & set(RESULT_COLUMNS) and "amount" in header:
             return _run_csv_to_csv(text, header, out, evaluate, progress)
     else:
         rows = read_jsonl(raw)
@@ -309,6 +331,8 @@ def run(
     write = _writer(out, output_format)
     header_written = False
     i_amount, i_form = index.get("amount"), index.get("form")
+    if i_amount is None and LABEL_COLUMN in index:
+        i_amount = index[LABEL_COLUMN]
     i_per_day, i_declared = index.get("per_day"), index.get("declared_mg")
 
     for row in rows:
@@ -320,16 +344,18 @@ def run(
         values = row.values
         problem = row.problem
         if isinstance(values, dict):
+            labelled = "amount" not in values and LABEL_COLUMN in values
             result = (evaluate.error(problem) if problem else
-                      evaluate(values.get("amount"), values.get("form"), values.get("per_day"),
-                               values.get("declared_mg")))
+                      evaluate(values.get(LABEL_COLUMN if labelled else "amount"),
+                               _LABEL if labelled else values.get("form"), values.get("per_day"),
+                               None if labelled else values.get("declared_mg")))
             if output_format == "csv":
                 extra = [k for k in values if k not in columns and k not in RESULT_COLUMNS]
                 if extra and result[-1] in (None, ""):  # computed, but CSV has no column for these keys
                     message = f"keys not in the first row, not written: {', '.join(extra)[:200]}; use --format jsonl"
                     result = ("error", *result[1:-1], message)
         elif values is not None and problem is None:
-            result = evaluate(values[i_amount], values[i_form],  # type: ignore[index]
+            result = evaluate(values[i_amount], _LABEL if i_form is None else values[i_form],  # type: ignore[index]
                               values[i_per_day] if i_per_day is not None else None,
                               values[i_declared] if i_declared is not None else None)
         else:
