@@ -243,3 +243,20 @@ def test_batch_reads_a_label_key_in_json_lines(runner):
     result = runner.invoke(app, ["batch", "-", "--input-format", "jsonl", "--format", "jsonl"], input=line + "\n")
     row = json.loads(result.stdout)
     assert result.exit_code == 0 and row["consistent"] is True and row["form_id"] == "oxide"
+
+
+_LINES = st.sampled_from([r["text"] for r in rows()])
+_HEADS = st.sampled_from(["Active ingredient (in each 15 mL)", "Other information", "Supplement Facts",
+                          "Serving Size 2 Capsules", "Directions", "Inactive ingredients", "Drug Facts", ""])
+
+
+@given(st.lists(st.one_of(_LINES, _HEADS, st.text(max_size=40)), max_size=8))
+def test_any_panel_gives_a_verdict_a_reason_or_one_error(lines):
+    from mgcalc.errors import MgcalcError
+
+    try:
+        result = check_label("\n".join(lines))
+    except MgcalcError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert (result.consistent is None) == (result.reason is not None)

@@ -368,7 +368,7 @@ def _check_lines(result: CheckResult) -> list[str]:
     if result.compound_mg is not None:
         printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
     elif result.forms:
-        printed.append("as " + ", ".join(f.name for f in result.forms))
+        printed.append("as " + " / ".join(f.name for f in result.forms))
     lines.append(f"Label: {'; '.join(printed) or 'no amount'}{per}")
     if result.per_unit:
         unit = result.per_unit

@@ -168,7 +168,13 @@ def read_label(text: str) -> Reading:
     """Read one label statement (a line, a sentence or a Supplement Facts row)."""
     _check_size(text)
     tokens = tokenize(text)
-    if not any(t.kind in ("mg", "form", "salt") or (t.kind == "amount" and t.unit == "magnesium") for t in tokens):
+    excipients = [t.form.form for t in tokens if t.kind == "form" and t.form and t.form.form.kind == "excipient"]
+    sources = [t for t in tokens if t.kind in ("mg", "salt") or (t.kind == "form" and t.form
+               and t.form.form.kind != "excipient") or (t.kind == "amount" and t.unit == "magnesium")]
+    if excipients and not sources:
+        raise MgcalcError(f"the label {shown(text)} names only {excipients[0].name}, which is not a magnesium "
+                          f"source: {excipients[0].note}")
+    if not sources:
         raise MgcalcError(
             f"cannot read the label {shown(text)}: it names no magnesium; write it as printed, "
             "e.g. 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'"
