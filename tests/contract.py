@@ -1,4 +1,4 @@
-"""The documented ``dose --json`` key sets (README, 'JSON output'), pinned by the tests."""
+"""The documented ``--json`` key sets (README, 'JSON output'), pinned by the tests."""
 
 JSON_KEYS = {
     "schema_version", "elemental_mg", "mmol", "meq", "components", "profile", "rda_mg", "ul_mg",
@@ -7,3 +7,5 @@ JSON_KEYS = {
 REFERENCE_KEYS = {"authority", "name", "intake_kind", "intake_source", "upper_kind", "upper_source"}
 COMPONENT_KEYS = {"form_id", "form_name", "formula", "compound_mg", "percent_elemental", "elemental_mg"}
 PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}
+COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
+COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}

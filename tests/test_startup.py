@@ -26,6 +26,7 @@ CALLS = [
     ["dose", "500 mg", "Magnesium Citrate", "-q", "--age", "30", "--sex", "female", "--food", "100mg"],
     ["dose", "250mg", "oxide", "5 grains", "glycinate", "1,250 mcg", "lactate"],
     ["forms"],
+    ["compare", "300mg"],
     ["--help"],
     ["dose", "--help"],
 ]

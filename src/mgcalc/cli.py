@@ -30,6 +30,8 @@ from mgcalc.arguments import Segment, segments, unknown_option
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mgcalc.compare import CompareResult
+
 #: Exit status when a check fails (``dose --fail-over-ul``).
 EXIT_CHECK_FAILED = 3
 DISCLAIMER = (
@@ -258,6 +260,117 @@ def _compound_lines(result: CompoundResult) -> list[str]:
         f"Take {_num(result.compound_mg)} mg {form.label}",
         f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
     ]
+
+
+@app.command("compare", context_settings=AMOUNTS)
+def compare_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TARGET",
+            help="Magnesium wanted (300mg, 0.3 g, 12 mmol, 24 mEq), shown as every form.",
+            show_default=False,
+        ),
+    ],
+    family: Annotated[
+        str | None,
+        typer.Option("--family", metavar="NAME", help="Only one family's hydrates and salts, e.g. citrate."),
+    ] = None,
+    per_unit: Annotated[
+        str | None,
+        typer.Option("--per-unit", metavar="MASS",
+                     help="Weight of one tablet or capsule, e.g. 500mg: adds how many of them each form takes."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One amount of magnesium in every form: the compound weight of each, lightest first.
+
+    Example: mgcalc compare 300mg --family citrate
+    """
+    from mgcalc.compare import compare
+
+    items = _arguments(items)
+    if len(items) != 1:
+        raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
+    result = compare(items[0], family=family, per_unit=per_unit)
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        _draw_compare(result)
+
+
+def _draw_compare(result: "CompareResult") -> None:
+    """The compare table: tab-separated text with a header line when piped; on a terminal a rich
+    table with the compound weights as bars, the ids whole at 80 columns. Then the disclaimer."""
+    per_unit = result.per_unit_mg
+    console = _terminal_console()
+    if console is None:
+        header = ["form_id", "form_name", "formula", "percent_elemental", "compound_mg", "kind",
+                  "percent_range", "compound_mg_range"] + (["units_needed"] if per_unit is not None else [])
+        lines = ["\t".join(header)]
+        for row in result.rows:
+            form, span = row.form, row.compound_mg_range
+            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", f"{row.compound_mg:.1f}",
+                     form.kind, form.content.removesuffix(" %") if span else "",
+                     f"{span[0]:.1f}-{span[1]:.1f}" if span else ""]
+            if row.units_needed is not None:
+                cells.append(f"{row.units_needed:.1f}")
+            lines.append("\t".join(cells))
+        typer.echo("\n".join([*lines, DISCLAIMER]))
+        return
+    from rich import box
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    family = f", {result.family} family" if result.family else ""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=f"{_num(result.target_mg)} mg magnesium ({result.mmol:.2f} mmol, "
+                        f"{result.meq:.2f} mEq){family}, lightest compound first")
+    _id_column(table, "form", [row.form for row in result.rows])
+    wide = console.width >= _COMPARE_NAME_FROM
+    if wide:
+        table.add_column("name")
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("compound", justify="right", no_wrap=True)
+    if per_unit is not None:
+        table.add_column(f"x {_num(per_unit)} mg", justify="right", no_wrap=True)
+    table.add_column("", min_width=4)
+    heaviest = max(row.compound_mg for row in result.rows)
+    marks = {"declared": " *", "range": " †"}
+    for row in result.rows:
+        form = row.form
+        cells: list[Any] = [form.id, form.name] if wide else [form.id]
+        cells += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
+        if row.units_needed is not None:
+            cells.append(f"{row.units_needed:.1f}")
+        cells.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
+                                 finished_style="cyan"))
+        table.add_row(*cells)
+    console.print(table)
+    notes = []
+    if any(row.form.kind == "declared" for row in result.rows):
+        notes.append("* content declared by the ingredient's maker ('mgcalc forms' gives the source)")
+    for row in result.rows:
+        if row.compound_mg_range:
+            low, high = row.compound_mg_range
+            notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
+                         "the figures use the midpoint")
+    for note in notes:
+        console.print(Text(note, style="yellow"))
+    console.print(Text(DISCLAIMER, style="dim"))
+
+
+# Terminal widths from which a table adds a column: ids come whole at 80 columns, and a column
+# is added only where it fits without squeezing the others.
+_FORMS_NAME_FROM = 110
+_FORMS_NOTE_FROM = 180
+_COMPARE_NAME_FROM = 150  # the name beside a bar of 20 columns or more
+
+
+def _id_column(table: Any, header: str, forms: "list[Form] | tuple[Form, ...]") -> None:
+    """The id column: never wrapped or cut, so that a row's id can be typed back in."""
+    table.add_column(header, no_wrap=True, min_width=max(len(f.id) for f in forms))
 
 
 def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
@@ -670,11 +783,22 @@ def _draw_forms(rows: tuple[Form, ...]) -> None:
         lines += [f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}" for f in rows]
         typer.echo("\n".join(lines))
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table("id", "name", "formula", "% Mg", "kind", "note", title="magnesium forms")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="magnesium forms")
+    _id_column(table, "id", rows)
+    wide, wider = console.width >= _FORMS_NAME_FROM, console.width >= _FORMS_NOTE_FROM
+    if wide:
+        table.add_column("name")
+    table.add_column("formula")
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("kind")
+    if wider:
+        table.add_column("note")
     for f in rows:
-        table.add_row(f.id, f.name, f.formula, f"{f.percent_elemental:.2f}", f.kind, f.note)
+        cells = [f.id, *([f.name] if wide else []), f.formula, f"{f.percent_elemental:.2f}", f.kind]
+        table.add_row(*cells, *([f.note] if wider else []))
     console.print(table)
 
 

@@ -149,9 +149,14 @@ def compound(target: str | float, form: str | Form) -> CompoundResult:
         target_mg=target_mg,
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
-        compound_mg=target_mg * 100 / resolution.form.percent_elemental,
+        compound_mg=compound_weight(target_mg, resolution.form.percent_elemental),
         warnings=(note,) if note else (),
     )
+
+
+def compound_weight(target_mg: float, percent_elemental: float) -> float:
+    """Compound mg that carries ``target_mg`` of magnesium at ``percent_elemental`` % Mg."""
+    return target_mg * 100 / percent_elemental
 
 
 def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
