@@ -289,10 +289,10 @@ def compare_command(
     """
     from mgcalc.compare import compare
 
-    items = _arguments(items)
-    if len(items) != 1:
+    found = _segments(items)
+    if len(found) != 1 or found[0].form:
         raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
-    result = compare(items[0], family=family, per_unit=per_unit)
+    result = compare(found[0].amount, family=family, per_unit=per_unit)
     if as_json:
         _print_json(result.as_dict())
     else:
@@ -316,7 +316,8 @@ def _draw_compare(result: "CompareResult") -> None:
             if row.units_needed is not None:
                 cells.append(f"{row.units_needed:.1f}")
             lines.append("\t".join(cells))
-        typer.echo("\n".join([*lines, DISCLAIMER]))
+        typer.echo("\n".join(lines))
+        typer.echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
         return
     from rich import box
     from rich.progress_bar import ProgressBar
