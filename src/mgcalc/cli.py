@@ -333,7 +333,7 @@ def _draw_compare(result: "CompareResult") -> None:
     _id_column(table, "form", [row.form for row in result.rows])
     wide = console.width >= _COMPARE_NAME_FROM
     if wide:
-        table.add_column("name")
+        table.add_column("name", min_width=16, ratio=2)
     table.add_column("% Mg", justify="right", no_wrap=True)
     table.add_column("compound", justify="right", no_wrap=True)
     if per_unit is not None:
@@ -368,7 +368,7 @@ def _draw_compare(result: "CompareResult") -> None:
 # is added only where it fits without squeezing the others.
 _FORMS_NAME_FROM = 110
 _FORMS_NOTE_FROM = 180
-_COMPARE_NAME_FROM = 150  # the name beside a bar of 20 columns or more
+_COMPARE_NAME_FROM = 120  # the name (wrapped where long) beside a bar of 10 columns or more
 
 
 def _id_column(table: Any, header: str, forms: "list[Form] | tuple[Form, ...]") -> None:
