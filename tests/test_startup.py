@@ -28,6 +28,8 @@ CALLS = [
     ["forms"],
     ["--help"],
     ["dose", "--help"],
+    ["interactions", "Cipro", "furosemide", "ciprofloxacine"],
+    ["dose", "500mg", "citrate", "--with", "Cipro"],
 ]
 
 
