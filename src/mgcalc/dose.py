@@ -55,6 +55,8 @@ class DoseResult(NamedTuple):
     percent_ul: float | None
     over_ul: bool | None
     percent_dv: float | None
+    #: The US label Daily Value for the profile (420 mg; 400 pregnant or lactating; 80 at 1-3 y; 75 at 7-12 months).
+    dv_mg: float | None = None
     #: What mgcalc's interactions table says about each drug given with ``with_drugs``.
     interactions: tuple[Interaction, ...] = ()
 
@@ -96,6 +98,7 @@ class DoseResult(NamedTuple):
             "percent_ul": self.percent_ul,
             "over_ul": self.over_ul,
             "percent_dv": self.percent_dv,
+            "dv_mg": self.dv_mg,
             "reference": self.reference(),
             "warnings": list(self.warnings),
             "interactions": [i.as_dict() for i in self.interactions],
@@ -150,9 +153,14 @@ def compound(target: str | float, form: str | Form) -> CompoundResult:
         target_mg=target_mg,
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
-        compound_mg=target_mg * 100 / resolution.form.percent_elemental,
+        compound_mg=compound_weight(target_mg, resolution.form.percent_elemental),
         warnings=(note,) if note else (),
     )
+
+
+def compound_weight(target_mg: float, percent_elemental: float) -> float:
+    """Compound mg that carries ``target_mg`` of magnesium at ``percent_elemental`` % Mg."""
+    return target_mg * 100 / percent_elemental
 
 
 def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
@@ -200,7 +208,7 @@ def evaluate(
     authority: str = "us",
 ) -> DoseResult:
     """Compare daily components with the profile's intake reference and supplemental upper level."""
-    food_mg = 0.0 if food is None else mass_mg(food, what="food")
+    food_mg = 0.0 if food is None else magnesium_mg(food, what="food", zero=True)
     elemental = sum(c.elemental_mg for c in components)
     rda = intake(profile, authority)
     upper = upper_level(profile, authority)
@@ -223,6 +231,7 @@ def evaluate(
         percent_ul=percent_ul,
         over_ul=over_ul,
         percent_dv=None if dv is None else 100 * elemental / dv,
+        dv_mg=dv,
     )
 
 
@@ -243,7 +252,7 @@ def _warnings(
         )
     elif upper.mg is not None and upper.row is not None and elemental > upper.mg:
         warnings.append(
-            f"OVER THE UPPER LEVEL: {elemental:.0f} mg/day of supplemental magnesium is above "
+            f"OVER THE UPPER LEVEL: {beyond(elemental, upper.mg)} mg/day of supplemental magnesium is above "
             f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
@@ -272,6 +281,15 @@ def _warnings(
                 f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
             )
     return tuple(warnings)
+
+
+def beyond(value: float, limit: float, decimals: int = 0) -> str:
+    """``value`` with enough decimals to differ from ``limit`` as shown: 350.3, not 350, above 350."""
+    shown = f"{value:.{decimals}f}"
+    while value != limit and shown == f"{limit:.{decimals}f}" and decimals < 6:
+        decimals += 1
+        shown = f"{value:.{decimals}f}"
+    return shown
 
 
 def _mg_text(mg: float) -> str:
