@@ -318,6 +318,7 @@ def test_plain_output_gives_the_timing_from_the_drugs_side(runner):
     assert "take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium" in out
     assert "take alendronate at least 30 minutes before the magnesium" in out
     assert "(you typed 'Fosamax')" in out
+    assert out.count("The source names antacids") == 1  # ciprofloxacin's label names antacids; Fosamax's does not
 
 
 def test_an_unlisted_drug_is_said_so_and_exit_status_stays_0(runner):

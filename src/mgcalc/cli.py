@@ -619,6 +619,7 @@ def interactions_command(
         typer.echo("\n".join([line for i in found for line in _interaction_block(i)] + [DISCLAIMER]))
         return
     from rich.console import Group
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.text import Text
 
@@ -626,7 +627,7 @@ def interactions_command(
     for i in found:
         head, *rest = _interaction_block(i)
         parts.append(Text(head, style=f"bold {_KIND_STYLES[i.kind]}"))
-        parts += [Text(line) for line in rest]
+        parts += [Padding(Text(line.strip()), (0, 0, 0, 2)) for line in rest]
     parts.append(Text(DISCLAIMER, style="dim"))
     console.print(Panel(Group(*parts), title="mgcalc interactions", title_align="left", expand=False))
 
@@ -682,6 +683,9 @@ def _interaction_block(i: Interaction) -> list[str]:
         lines.append("  Spacing the doses does not help; ask the prescriber.")
     lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}" for s in i.sources]
     lines.append(f"  the source's wording: {i.row.wording_basis}")
+    if i.row.wording_basis.startswith("antacid"):
+        lines.append("  The source names antacids; a magnesium supplement carries the same magnesium, so mgcalc "
+                     "applies the rule to it (mgcalc's reading, not the source's words).")
     lines += [f"  another authority differs: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
               f"{o.source.url})" for o in i.other_sources]
     return lines
