@@ -235,6 +235,7 @@ def test_hydrate_words_stay_with_the_form():
         (["dose", "500mg", "citrate", "-x"], "No such option: -x"),
         (["dose", "500mg", "citrate", "--frobnicate"], "No such option: --frobnicate"),
         (["dose", "500mg"], "'500mg' has no form after it"),
+        (["dose", "citrate", "500mg"], "'citrate' is not an amount; give AMOUNT FORM, amount first"),
         (["compound", "200mg", "oxide", "300mg", "citrate"], "give one TARGET FORM"),
         (["check", "64mg", "chloride"], "DECLARED COMPOUND_AMOUNT FORM"),
     ],

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer._click as click  # typer vendors click; its exceptions and context are needed here
 from typer.core import TyperGroup
-from typer.core import _click as click
 
 from mgcalc import __version__
+from mgcalc.arguments import Segment, is_amount, segments, unknown_option
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
 from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult, beyond
 from mgcalc.dose import compound as compute_compound
@@ -26,7 +27,6 @@ from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.interactions import NOT_LISTED, Interaction
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
-from mgcalc.arguments import Segment, segments, unknown_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -176,7 +176,8 @@ def _pairs(items: list[str] | None, shape: str, example: str) -> list[Segment]:
     found = _segments(items)
     for segment in found:
         if not segment.form:
-            raise typer.BadParameter(f"{segment.amount!r} has no form after it; give {shape}, e.g. {example}",
+            problem = "has no form after it" if is_amount(segment.amount) else "is not an amount"
+            raise typer.BadParameter(f"{segment.amount!r} {problem}; give {shape}, amount first, e.g. {example}",
                                      param_hint=shape)
     if not found:
         raise typer.BadParameter(f"give {shape}, e.g. {example}", param_hint=shape)
@@ -203,7 +204,8 @@ def dose_command(
     food: Annotated[
         str | None,
         typer.Option(
-            "--food", metavar="AMOUNT", help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL."
+            "--food", metavar="AMOUNT",
+            help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL.",
         ),
     ] = None,
     authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
@@ -347,13 +349,13 @@ def _draw_compare(result: "CompareResult") -> None:
     marks = {"declared": " *", "range": " †"}
     for row in result.rows:
         form = row.form
-        cells: list[Any] = [form.id, form.name] if wide else [form.id]
-        cells += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
+        drawn: list[Any] = [form.id, form.name] if wide else [form.id]
+        drawn += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
         if row.units_needed is not None:
-            cells.append(f"{row.units_needed:.1f}")
-        cells.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
+            drawn.append(f"{row.units_needed:.1f}")
+        drawn.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
                                  finished_style="cyan"))
-        table.add_row(*cells)
+        table.add_row(*drawn)
     console.print(table)
     notes = []
     if any(row.form.kind == "declared" for row in result.rows):
