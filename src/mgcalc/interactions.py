@@ -274,6 +274,8 @@ def _other_sources(text: str, where: str) -> tuple[OtherSource, ...]:
             continue
         fields = [f.strip() for f in entry.split(" | ")]
         if len(fields) != 5 or not all(fields):
-            raise FormsTableError(f"{where}: other_sources entry {entry[:40]!r}... needs rule | title | section | url | date")
+            raise FormsTableError(
+                f"{where}: other_sources entry {entry[:40]!r}... needs rule | title | section | url | date"
+            )
         entries.append(OtherSource(fields[0], Source(*fields[1:])))
     return tuple(entries)
