@@ -29,6 +29,8 @@ CALLS = [
     ["compare", "300mg"],
     ["--help"],
     ["dose", "--help"],
+    ["interactions", "Cipro", "furosemide", "ciprofloxacine"],
+    ["dose", "500mg", "citrate", "--with", "Cipro"],
 ]
 
 

@@ -25,6 +25,7 @@ from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
+from mgcalc.interactions import NOT_LISTED, Interaction
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
 
 if TYPE_CHECKING:
@@ -214,6 +215,11 @@ def dose_command(
     ] = False,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+    with_drugs: Annotated[
+        list[str] | None,
+        typer.Option("--with", metavar="DRUG",
+                     help="A medicine also taken (repeatable): adds what mgcalc's interactions table says."),
+    ] = None,
 ) -> None:
     """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
 
@@ -223,7 +229,7 @@ def dose_command(
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value)
+                          authority=authority.value, with_drugs=tuple(with_drugs or ()))
     _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -588,6 +594,104 @@ def reference_command(
         table.add_row(*line.split("\t"))
     console.print(table)
 
+@app.command("interactions")
+def interactions_command(
+    drugs: Annotated[
+        list[str],
+        typer.Argument(metavar="DRUG [DRUG ...]", help="Generic or brand names, e.g. ciprofloxacin Cipro.",
+                       show_default=False),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Medicines and magnesium: how far apart to take them, or whether a drug changes magnesium levels.
+
+    Every rule names its source (a drug label, an SmPC or the FDA) and its date. A drug mgcalc's
+    table does not list is 'not listed': that is not a statement that it is safe.
+
+    Example: mgcalc interactions Cipro furosemide
+    """
+    from mgcalc.interactions import lookup_all
+
+    found = lookup_all(tuple(drugs))
+    if as_json:
+        _print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
+        return
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join([line for i in found for line in _interaction_block(i)] + [DISCLAIMER]))
+        return
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for i in found:
+        head, *rest = _interaction_block(i)
+        parts.append(Text(head, style=f"bold {_KIND_STYLES[i.kind]}"))
+        parts += [Padding(Text(line.strip()), (0, 0, 0, 2)) for line in rest]
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title="mgcalc interactions", title_align="left", expand=False))
+
+
+_KIND_STYLES = {"spacing": "yellow", "avoid": "red", "affects-magnesium-status": "cyan", NOT_LISTED: "dim"}
+_KIND_WORDS = {"spacing": "take apart", "avoid": "avoid together", "affects-magnesium-status":
+               "can change magnesium levels", NOT_LISTED: "not listed"}
+
+
+def _hours_text(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:g} minutes"
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def _timing(i: Interaction) -> str:
+    """'take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium'."""
+    sides = [f"at least {_hours_text(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
+             if h is not None]
+    return f"take {i.drug} {' or '.join(sides)} the magnesium"
+
+
+def _source_text(i: Interaction) -> str:
+    return "; ".join(f"{s.title}, {s.section}, {s.date}" for s in i.sources)
+
+
+def _interaction_line(i: Interaction) -> str:
+    """One line for ``dose --with``: the drug, what to do, and the source with its date."""
+    if i.row is None:
+        return i.rule
+    if i.kind == "spacing":
+        what = _timing(i)
+    elif i.kind == "avoid":
+        what = "the source advises against taking it with magnesium antacids even spaced apart; ask the prescriber"
+    else:
+        what = "can change magnesium levels; no spacing applies: ask the prescriber"
+    return f"{i.drug}: {what} (source: {_source_text(i)})"
+
+
+def _interaction_block(i: Interaction) -> list[str]:
+    """Lines about one drug for ``mgcalc interactions``: heading, rule, source and date, other authorities."""
+    typed = "" if i.drug is not None and i.query.casefold() == i.drug.casefold() else f" (you typed {i.query!r})"
+    if i.row is None:
+        return [f"{i.query}: {_KIND_WORDS[NOT_LISTED]}", f"  {i.rule}"]
+    lines = [f"{i.drug}{typed}: {_KIND_WORDS[i.kind]}"]
+    if i.kind == "spacing":
+        lines.append(f"  {_timing(i)}")
+    lines.append(f"  rule: {i.rule}")
+    if i.kind == "affects-magnesium-status":
+        lines.append("  This drug can change magnesium levels; mgcalc gives no spacing for it. Ask the prescriber "
+                     "before starting, stopping or changing magnesium.")
+    elif i.kind == "avoid":
+        lines.append("  Spacing the doses does not help; ask the prescriber.")
+    lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}" for s in i.sources]
+    lines.append(f"  the source's wording: {i.row.wording_basis}")
+    if i.row.wording_basis.startswith("antacid"):
+        lines.append("  The source names antacids; a magnesium supplement carries the same magnesium, so mgcalc "
+                     "applies the rule to it (mgcalc's reading, not the source's words).")
+    lines += [f"  another authority differs: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
+              f"{o.source.url})" for o in i.other_sources]
+    return lines
+
 
 def _one_output(as_json: bool, quiet: bool) -> None:
     if as_json and quiet:
@@ -750,6 +854,7 @@ def _draw_dose(result: DoseResult) -> None:
     if dv:
         parts.append(Text(dv))
     parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
+    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
     for warning in result.warnings:
         over = warning.startswith("OVER")
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
@@ -774,6 +879,7 @@ def _plain_dose(result: DoseResult) -> None:
     if dv:
         lines.append(dv)
     lines.append(f"References: {AUTHORITIES[result.authority]}")
+    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
     lines += [f"warning: {w}" for w in result.warnings]
     lines.append(DISCLAIMER)
     typer.echo("\n".join(lines))
