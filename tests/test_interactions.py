@@ -42,18 +42,17 @@ EXPECTED = {
     "ciprofloxacin": (SPACING, 2, 6),      # CIPRO label 2.4
     "levofloxacin": (SPACING, 2, 2),       # levofloxacin tablets label 2.4, 7.1
     "moxifloxacin": (SPACING, 4, 8),       # moxifloxacin tablets label, highlights and 2.2
-    "tetracycline": (SPACING, 3, 3),       # UK magnesium SmPC 4.5: "2 to 3 hours or more" (the longer)
-    "alendronate": (SPACING, 0.5, None),   # FOSAMAX 2.6: one-half hour before the first medication of the day
+    "tetracycline": (SPACING, 3, 3),       # Neomag SmPC 4.5: "2 to 3 hours or more" (the longer)
+    "alendronate": (SPACING, 0.5, None),   # FOSAMAX 2.6 (Drugs.com copy): one-half hour before the first medication
     "risedronate": (SPACING, 0.5, None),   # ACTONEL 2.6: 30 minutes before any oral medication
     "ibandronate": (SPACING, 1, None),     # ibandronate tablets 2.2: 60 minutes before
-    "levothyroxine": (SPACING, 4, 4),      # TIROSINT-SOL 2.1: 4 hours before or after
+    "levothyroxine": (SPACING, 4, 4),      # TIROSINT-SOL 2.1 (Drugs.com copy, 2022-05-27): 4 hours before or after
     "dolutegravir": (SPACING, 2, 6),       # TIVICAY: 2 hours before or 6 hours after
     "bictegravir": (SPACING, 2, 6),        # BIKTARVY: 2 hours before or 6 hours after Al/Mg antacids
-    "elvitegravir": (SPACING, 2, 2),       # DHHS guidelines: separate by more than 2 hours
     "raltegravir": (AVOID, None, None),    # FDA: coadministration or staggered administration not recommended
     "atazanavir": (SPACING, 2, 1),         # REYATAZ 7.3: 2 hours before or 1 hour after antacids
     "eltrombopag": (SPACING, 2, 4),        # PROMACTA: 2 hours before or 4 hours after
-    "penicillamine": (SPACING, 4, 4),      # UK magnesium SmPC 4.5: 3 to 4 hours (the longer)
+    "penicillamine": (SPACING, 4, 4),      # Neomag SmPC 4.5: 3 to 4 hours (the longer)
     "nitrofurantoin": (SPACING, 4, 4),
     "hydroxychloroquine": (SPACING, 4, 4),
     "chloroquine": (SPACING, 4, 4),
@@ -245,15 +244,44 @@ def test_every_name_is_found_whatever_its_case(name):
     ("eltrombopag",  # PROMACTA patient site, worded from the drug's side
      "PROMACTA should be taken 2 hours before or 4 hours after taking medications like antacids, mineral "
      "supplements, or foods that are high in calcium", "drug"),
-    ("levothyroxine",  # TIROSINT-SOL label 2.1 (DailyMed set 5d378add-..., 2026-03-27)
+    ("levothyroxine",  # TIROSINT-SOL label 2.1 (https://www.drugs.com/dosage/tirosint-sol.html, 2022-05-27)
      "Administer TIROSINT-SOL at least 4 hours before or after drugs known to interfere with TIROSINT-SOL "
      "absorption", "drug"),
+    ("alendronate",  # FOSAMAX label 2.6 (https://www.drugs.com/dosage/fosamax.html, read 2026-11-23)
+     "Take FOSAMAX at least one-half hour before the first food, beverage, or medication of the day with plain "
+     "water only", "drug"),
 ])
 def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_from):
     before, after = hours_in(sentence)
     expected = (before, after) if worded_from == "drug" else from_mineral_side(before, after)
     found = lookup(drug)
     assert (found.hours_before, found.hours_after) == expected
+
+
+#: Neomag 4mmol chewable tablets SmPC 4.5 (https://www.medicines.org.uk/emc/product/2678/smpc, 2022-11-09),
+#: worded from the magnesium's side; the same hours either way round, so the swap changes nothing.
+NEOMAG_3_TO_4 = ("Aminoquinolines, quinidine and quinidine derivatives, nitrofurantoin, penicillamine, iron, bisphosphonates "
+                 "(such as alendronate and risedronate), eltrombopag, nitroxoline: to avoid impairment of absorption, "
+                 "magnesium preparations should be taken 3 to 4 hours before or after the administration of those drugs.")
+
+
+@pytest.mark.parametrize("drug", ["penicillamine", "nitrofurantoin", "hydroxychloroquine", "chloroquine", "quinidine"])
+def test_a_range_worded_from_the_magnesium_side_gives_its_longer_figure_both_ways(drug):
+    low, high = (float(n) for n in re.search(r"(\d+) to (\d+) hours before or after", NEOMAG_3_TO_4).groups())
+    assert (low, high) == (3, 4)
+    found = lookup(drug)
+    assert (found.hours_before, found.hours_after) == from_mineral_side(high, high) == (high, high)
+    assert "Neomag" in found.sources[0].title
+
+
+def test_every_uk_smpc_source_names_its_product():
+    for row in load_interactions().rows:
+        for source in (row.source, *(o.source for o in row.other_sources)):
+            if "medicines.org.uk/emc/" in source.url:
+                product = re.search(r"/product/(\d+)/", source.url).group(1)
+                assert f"emc product {product}" in source.title, (row.drug, source.title)
+                assert not source.title.startswith("UK SmPC of a magnesium supplement"), row.drug
+                assert re.match(r"\d{4}-\d{2}-\d{2}$", source.date), (row.drug, source.date)
 
 
 def test_cabotegravir_wording_from_the_antacid_side_turns_round():
