@@ -260,9 +260,11 @@ def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_f
 
 #: Neomag 4mmol chewable tablets SmPC 4.5 (https://www.medicines.org.uk/emc/product/2678/smpc, 2022-11-09),
 #: worded from the magnesium's side; the same hours either way round, so the swap changes nothing.
-NEOMAG_3_TO_4 = ("Aminoquinolines, quinidine and quinidine derivatives, nitrofurantoin, penicillamine, iron, bisphosphonates "
-                 "(such as alendronate and risedronate), eltrombopag, nitroxoline: to avoid impairment of absorption, "
-                 "magnesium preparations should be taken 3 to 4 hours before or after the administration of those drugs.")
+NEOMAG_3_TO_4 = (
+    "Aminoquinolines, quinidine and quinidine derivatives, nitrofurantoin, penicillamine, iron, bisphosphonates "
+    "(such as alendronate and risedronate), eltrombopag, nitroxoline: to avoid impairment of absorption, "
+    "magnesium preparations should be taken 3 to 4 hours before or after the administration of those drugs."
+)
 
 
 @pytest.mark.parametrize("drug", ["penicillamine", "nitrofurantoin", "hydroxychloroquine", "chloroquine", "quinidine"])
