@@ -61,7 +61,7 @@ EXPECTED = {
     **{drug: (STATUS, None, None) for drug in (
         "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
         "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
-        "gentamicin", "tobramycin", "amikacin", "amphotericin B", "cyclosporine", "tacrolimus", "digoxin",
+        "gentamicin", "tobramycin", "amikacin", "amphotericin B", "cyclosporine", "digoxin",
         "cisplatin", "foscarnet", "pentamidine", "sirolimus", "cetuximab", "erlotinib", "panitumumab",
         "bevacizumab",
     )},
