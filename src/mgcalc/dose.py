@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
+from mgcalc.interactions import Interaction, lookup_all
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
 from mgcalc.units import magnesium_mg, mass_mg, to_meq, to_mmol
 
@@ -56,6 +57,8 @@ class DoseResult(NamedTuple):
     percent_dv: float | None
     #: The US label Daily Value for the profile (420 mg; 400 pregnant or lactating; 80 at 1-3 y; 75 at 7-12 months).
     dv_mg: float | None = None
+    #: What mgcalc's interactions table says about each drug given with ``with_drugs``.
+    interactions: tuple[Interaction, ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -98,6 +101,7 @@ class DoseResult(NamedTuple):
             "dv_mg": self.dv_mg,
             "reference": self.reference(),
             "warnings": list(self.warnings),
+            "interactions": [i.as_dict() for i in self.interactions],
         }
 
 
@@ -149,9 +153,14 @@ def compound(target: str | float, form: str | Form) -> CompoundResult:
         target_mg=target_mg,
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
-        compound_mg=target_mg * 100 / resolution.form.percent_elemental,
+        compound_mg=compound_weight(target_mg, resolution.form.percent_elemental),
         warnings=(note,) if note else (),
     )
+
+
+def compound_weight(target_mg: float, percent_elemental: float) -> float:
+    """Compound mg that carries ``target_mg`` of magnesium at ``percent_elemental`` % Mg."""
+    return target_mg * 100 / percent_elemental
 
 
 def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
@@ -170,12 +179,14 @@ def dose(
     profile: Profile | None = None,
     food: str | float | None = None,
     authority: str = "us",
+    with_drugs: Sequence[str] = (),
 ) -> DoseResult:
     """Elemental magnesium of one compound, or a blend: ``dose("250mg", "oxide", "500mg", "citrate")``.
 
     Amounts are text with a unit or numbers in mg; ``per_day`` multiplies the listed
     amounts; ``food`` is magnesium from food (counts toward the RDA, never the UL);
-    ``authority`` picks the reference values: us, eu, uk, au or ca.
+    ``authority`` picks the reference values: us, eu, uk, au or ca; ``with_drugs`` names
+    medicines taken too, each looked up in the interactions table.
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
@@ -183,7 +194,10 @@ def dose(
         raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day) for a, f in pairs)  # type: ignore[arg-type]
-    return evaluate(components, per_day, profile or Profile(), food, authority)
+    result = evaluate(components, per_day, profile or Profile(), food, authority)
+    if isinstance(with_drugs, str):
+        with_drugs = (with_drugs,)
+    return result._replace(interactions=lookup_all(tuple(with_drugs))) if with_drugs else result
 
 
 def evaluate(
