@@ -260,3 +260,18 @@ def test_any_panel_gives_a_verdict_a_reason_or_one_error(lines):
         assert "\n" not in str(exc)
         return
     assert (result.consistent is None) == (result.reason is not None)
+
+
+def test_other_nutrients_and_their_sources_are_left_out():
+    text = ("Supplement Facts\nServing Size 2 Tablets\nCalcium (as carbonate) 500 mg 38%\n"
+            "Magnesium (as magnesium oxide) 250 mg 60%\nZinc (as zinc oxide) 15 mg 136%")
+    result = check_label(text)
+    assert result.declared_mg == 250 and [f.id for f in result.forms] == ["oxide"]
+    assert result.percent_dv_printed == 60 and result.per_unit.declared_mg == 125
+    joined = check_label("Calcium 500 mg (as carbonate 1250 mg) Magnesium 250 mg (as magnesium oxide 414 mg)")
+    assert joined.consistent and joined.compound_mg == 414
+
+
+def test_an_alternate_amount_that_disagrees_is_not_merged():
+    reading = read_label("Magnesium glycerophosphate 4 mmol (500 mg)")
+    assert reading.problem is not None or reading.declared_mg != 500

@@ -166,7 +166,7 @@ class Reading(NamedTuple):
 
 def read_label(text: str) -> Reading:
     """Read one label statement (a line, a sentence or a Supplement Facts row)."""
-    _check_size(text)
+    check_size(text)
     tokens = tokenize(text)
     excipients = [t.form.form for t in tokens if t.kind == "form" and t.form and t.form.form.kind == "excipient"]
     sources = [t for t in tokens if t.kind in ("mg", "salt") or (t.kind == "form" and t.form
@@ -182,7 +182,7 @@ def read_label(text: str) -> Reading:
     return _roles(tokens)
 
 
-def _check_size(text: str) -> None:
+def check_size(text: str) -> None:
     if len(text) > LABEL_MAX_CHARS:
         raise MgcalcError(f"label text is too long ({len(text)} characters; at most {LABEL_MAX_CHARS})")
 
@@ -313,10 +313,6 @@ def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
     return None, 0
 
 
-def _is_magnesium_word(token: Token) -> bool:
-    return token.kind == "word" and token.text.lower() in MAGNESIUM_WORDS
-
-
 def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] | None:
     """A form name starting at word ``i``: "magnesium L-lactate dihydrate", "anhydrous Magnesium
     aspartate", "Magnesium aspartate.4H2O", "Mag. Hydroxide"; a bare name ("citrate") only after
@@ -332,6 +328,8 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
     if bare:
         previous = after[-1] if after else None
         if previous is None or previous.kind != "cue" or previous.unit not in ("source", "hydrate-of"):
+            return None
+        if _head(after[:-1]) == "other":  # Calcium 500 mg (as carbonate 1250 mg): calcium's source
             return None
     best: tuple[Resolution, int, int | None] | None = None
     for n in range(_MAX_FORM_WORDS, 0, -1):
@@ -359,6 +357,16 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
         end += 1
     text = " ".join(t.text for t in raw[start:end])
     return Token("form", text, raw[start].start, form=resolution), end
+
+
+def _head(before: list[Token]) -> str:
+    """The kind of the nearest subject before a cue, across brackets, amounts and separators."""
+    for t in reversed(before):
+        if t.kind in ("mg", "form", "other", "salt"):
+            return t.kind
+        if t.kind in ("word", ";"):
+            return ""
+    return ""
 
 
 def _leads_form(token: Token) -> bool:
@@ -467,11 +475,11 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     tok = tokens[i]
     per = _basis_after(tokens, i) or tok.per
     alt = _alternate(tokens, i)
+    agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
     if tok.unit == "magnesium":
-        return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt
-    if alt is not None and tokens[alt].unit == "magnesium":
-        if abs(tokens[alt].value - tok.value) <= _AGREE * tok.value:
-            return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
+        return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
+    if alt is not None and tokens[alt].unit == "magnesium" and agrees:
+        return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
     right = _right_subject(tokens, i)
     if right is not None:
         if right.kind == "basis":
@@ -491,7 +499,23 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
         return _figure(tok, left, per, "left"), None
     if _links_to_magnesium(tokens, i):
         return Figure(tok.value, tok.text, "compound", per=per, rule="link"), None
+    if _bracket_head(tokens, i) == "other":  # Calcium 500 mg (as carbonate 1250 mg)
+        return Figure(tok.value, tok.text, "other", per=per, rule="bracket"), None
     return Figure(tok.value, tok.text, "unknown", per=per, rule="none"), None
+
+
+def _bracket_head(tokens: list[Token], i: int) -> str:
+    """The kind of subject the bracket around tokens[i] belongs to ('' when none)."""
+    depth = 0
+    for j in range(i - 1, -1, -1):
+        kind = tokens[j].kind
+        if kind in (")", "]"):
+            depth += 1
+        elif kind in ("(", "["):
+            if depth == 0:
+                return _head(tokens[:j])
+            depth -= 1
+    return ""
 
 
 def _figure(tok: Token, subject: Token, per: str, rule: str) -> Figure:
@@ -725,7 +749,7 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
                         "cannot be told apart from magnesium")
     if unknown:
         problems.append(f"cannot tell whether {unknown[0].text.strip()} is the magnesium or the compound")
-    magnesium = _distinct(magnesium)
+    magnesium = distinct_figures(magnesium)
     if len(magnesium) > 1:
         problems.append("it prints several figures for magnesium (" +
                         ", ".join(f.text.strip() for f in magnesium) + ")")
@@ -733,7 +757,7 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
     statement = statement_basis(tokens)
     bases = {f.per or statement for f in [*magnesium, *compounds] if (f.per or statement)}
     per = statement or (next(iter(bases)) if len(bases) == 1 else None)
-    if len({_norm_per(b) for b in bases}) > 1:
+    if len({normalize_per(b) for b in bases}) > 1:
         problems.append("its figures are on different bases (" + ", ".join(sorted(bases)) + ")")
     hydrate_weights = [f for f in compounds if f.role == "hydrate-weight"]
     weights = [f for f in compounds if f.role == "compound"]
@@ -753,14 +777,14 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
         form=form,
         forms=forms,
         compounds=tuple(compounds),
-        per=_norm_per(per) if per else None,
+        per=normalize_per(per) if per else None,
         percent_dv_printed=dv,
         problem="; ".join(dict.fromkeys(problems)) or None,
         notes=tuple(dict.fromkeys(notes)),
     )
 
 
-def _norm_per(per: str) -> str:
+def normalize_per(per: str) -> str:
     """'/mL', 'mL' and '1 mL' are one basis; '/tablet' and 'tablet' too."""
     text = per.lstrip("/")
     if text.lower() in ("ml", "1 ml"):
@@ -772,7 +796,7 @@ def _water_named(resolution: Resolution) -> bool:
     return any(w in resolution.query.lower() for w in HYDRATES) or "h2o" in resolution.query.lower()
 
 
-def _distinct(figures: list[Figure]) -> list[Figure]:
+def distinct_figures(figures: list[Figure]) -> list[Figure]:
     """Magnesium figures with the same amount written twice (mg and mmol) counted once."""
     out: list[Figure] = []
     for f in figures:

@@ -14,9 +14,9 @@ from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
     BASIS_WORDS,
     Reading,
-    _check_size,
-    _distinct,
-    _norm_per,
+    check_size,
+    distinct_figures,
+    normalize_per,
     read_label,
     statement_basis,
     tokenize,
@@ -50,7 +50,7 @@ _FACTS_HEADER = re.compile(r"amount\s+per\s+serving|%\s*daily\s+value|each\s+ser
 
 def read_panel(text: str) -> Reading:
     """Read label text of one or more lines: a panel by its sections, else one statement."""
-    _check_size(text)
+    check_size(text)
     lines = [line.strip() for line in re.split(r"[\r\n•■]+", text) if line.strip()]
     if len(lines) <= 1:
         return read_label(text.strip())
@@ -111,7 +111,7 @@ def _section_basis(lines: list[str]) -> str:
 def _with_basis(reading: Reading, basis: str) -> Reading:
     if reading.per or not basis:
         return reading
-    return reading._replace(per=_norm_per(basis))
+    return reading._replace(per=normalize_per(basis))
 
 
 def _serving(lines: list[str]) -> tuple[float, str] | None:
@@ -145,13 +145,13 @@ def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | 
     forms = tuple({f.form.id: f for _, r in readings for f in r.forms}.values())
     from mgcalc.label import Figure
 
-    distinct = _distinct([Figure(mg, str(mg), "magnesium", per=per or "") for mg, per in declared])
+    distinct = distinct_figures([Figure(mg, str(mg), "magnesium", per=per or "") for mg, per in declared])
     if len(distinct) > 1:
         problems.append("the panel prints several figures for magnesium (" +
                         ", ".join(f"{f.mg:g} mg" for f in distinct) + ")")
-    bases = {_norm_per(p) for _, p in declared if p}
+    bases = {normalize_per(p) for _, p in declared if p}
     if source is not None and source.per:
-        bases.add(_norm_per(source.per))
+        bases.add(normalize_per(source.per))
     if len(bases) > 1:
         problems.append("its figures are on different bases (" + ", ".join(sorted(bases)) + ")")
     elif source is not None and declared and not bases and len(readings) > 1 \
