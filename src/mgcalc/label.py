@@ -190,7 +190,8 @@ def check_size(text: str) -> None:
 def _clean(text: str) -> str:
     """NFKC, symbols dropped (™ ® © * † ‡ §), non-breaking spaces as spaces."""
     folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[™®©*†‡§¹²³⁺]", " ", folded).replace("\u00a0", " ")
+    cleaned = re.sub(r"[™®©*†‡§¹²³⁺]", " ", folded).replace("\u00a0", " ")
+    return re.sub(r"(?<=\dmg)(?=[A-Z][a-z])|(?<=\d mg)(?=[A-Z][a-z])", " ", cleaned)  # "2400 mgSaline laxative"
 
 
 def tokenize(text: str) -> list[Token]:
@@ -288,6 +289,8 @@ def _phrases(raw: list[Token]) -> list[Token]:
             j = i + 1
             if j < len(raw) and raw[j].kind == "word" and re.fullmatch(r"[A-Za-z]\d+", raw[j].text):
                 j += 1  # vitamin B6
+            while j < len(raw) and raw[j].kind == "word" and re.fullmatch(_SALT_WORD, raw[j].text.lower()):
+                j += 1  # pyridoxine hydrochloride, potassium aspartate
             out.append(Token("other", " ".join(t.text for t in raw[i:j]), tok.start))
             i = j
             continue
@@ -420,6 +423,10 @@ def _with_water(resolution: Resolution, water: int) -> Resolution | None:
                     parsed.percent_mg, "stoichiometric", base.family,
                     "computed from the formula with molmass and standard atomic weights", "")
     return Resolution(resolution.query, computed, "computed")
+
+
+#: A word that names a salt or its hydration ("aspartate", "hydrochloride", "hcl").
+_SALT_WORD = r"[a-z\-]{3,}(?:ate|ite|ide)\.?|hcl"
 
 
 def _unknown_salt(raw: list[Token], i: int) -> Token | None:

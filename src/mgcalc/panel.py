@@ -154,11 +154,15 @@ def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | 
         bases.add(normalize_per(source.per))
     if len(bases) > 1:
         problems.append("its figures are on different bases (" + ", ".join(sorted(bases)) + ")")
+    elif source is not None and not source.per and any(
+            r.declared_mg is not None and r.per and r is not source for _, r in readings):
+        problems.append("the panel does not say what the compound figure is per, so it cannot be paired with "
+                        "the magnesium figure (per " + next(r.per for _, r in readings if r.per) + ")")
     elif source is not None and declared and not bases and len(readings) > 1 \
             and not any(r.declared_mg is not None and r.compounds for _, r in readings):
         problems.append("the panel does not say what its figures are per, so they cannot be paired")
     dv = next((r.percent_dv_printed for _, r in readings if r.percent_dv_printed is not None), None)
-    per = next(iter(bases)) if len(bases) == 1 else None
+    per = next(iter(bases)) if len(bases) == 1 and not problems else None
     return Reading(
         declared_mg=distinct[0].mg if distinct else None,
         compound_mg=source.compound_mg if source else None,
