@@ -96,6 +96,7 @@ def test_a_supplement_facts_serving_gives_figures_per_unit():
     assert result.per == "serving" and result.per_unit is not None
     assert (result.per_unit.unit, result.per_unit.units) == ("capsule", 3)
     assert result.per_unit.declared_mg == pytest.approx(400 / 3)
+    assert result.per_unit.implied_compound_mg == pytest.approx(400 / 3 / 0.1616, rel=1e-3)
 
 
 # --- what the issue lists ---------------------------------------------------------------------

@@ -37,6 +37,8 @@ class PerUnit(NamedTuple):
     units: float
     declared_mg: float | None
     compound_mg: float | None
+    #: The compound one unit would hold for the declared magnesium, when only that is printed.
+    implied_compound_mg: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return dict(self._asdict())
@@ -284,9 +286,11 @@ def _per_unit(reading: "Reading", result: CheckResult) -> PerUnit | None:
     if not reading.serving or reading.serving[0] <= 1:
         return None
     count, unit = reading.serving
+    implied = result.implied_compound_mg
     return PerUnit(unit, count,
                    None if result.declared_mg is None else result.declared_mg / count,
-                   None if result.compound_mg is None else result.compound_mg / count)
+                   None if result.compound_mg is None else result.compound_mg / count,
+                   None if implied is None or implied[0] != implied[1] else implied[0] / count)
 
 
 # --- %DV ----------------------------------------------------------------------------------------
