@@ -276,3 +276,13 @@ def test_other_nutrients_and_their_sources_are_left_out():
 def test_an_alternate_amount_that_disagrees_is_not_merged():
     reading = read_label("Magnesium glycerophosphate 4 mmol (500 mg)")
     assert reading.problem is not None or reading.declared_mg != 500
+
+
+@pytest.mark.parametrize(("text", "per"), [("Magnesium hydroxide 400 mg/5 mL", "5 mL"),
+                                           ("Magnesium sulfate heptahydrate 500 mg/mL (4.06 mEq/mL)", "mL")])
+def test_a_basis_written_after_a_slash(text, per):
+    assert read_label(text).per == per
+
+
+def test_a_tablet_size_in_mm_is_not_millimoles():
+    assert read_label("Magnesium (as magnesium oxide) 250 mg per tablet Size 11mm").declared_mg == 250

@@ -87,7 +87,7 @@ UNITS: dict[str, str] = {
     **dict.fromkeys(("mg", "mg.", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
                      "microgram", "micrograms", "kg"), "mass"),
     **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
-                     "milliequivalents", "mm"), "magnesium"),
+                     "milliequivalents"), "magnesium"),
     **dict.fromkeys(("ml", "ml.", "l", "fl oz", "fl. oz", "fl.oz", "floz", "fluid ounce", "fluid ounces", "oz"),
                     "volume"),
 }
@@ -102,10 +102,10 @@ _AGREE = 0.02
 
 _NUM = r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
 _UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligrams?|micrograms?|milliequivalents?|millimoles?|grams?|mcg|µg|μg|ug"
-            r"|mmol|meq\.?|mval|mg\.?|gm|kg|ml\.?|g|l|oz|mm")
+            r"|mmol|meq\.?|mval|mg\.?|gm|kg|ml\.?|g|l|oz")
 _SCANNER = re.compile(
     rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![a-zA-Z]))"
-    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose))?)"
+    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
     rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
     r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
     rf"|(?P<bare>{_NUM})"
@@ -232,10 +232,11 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     note = ""
     if m["unit"] == "Mg":
         note = f"'{piece.strip()}': 'Mg' read as milligrams, as old labels print it"
-    if unit == "mm":
-        unit = "mmol"
     kind = UNITS.get(unit) or UNITS.get(unit + ".") or "mass"
-    per = f"/{m['slash'].lower()}" if m["slash"] else ""
+    per = ""
+    if m["slash"]:
+        name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
+        per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
     if kind == "volume":
         return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
     spelled = "mg" if unit in ("mg", "milligram", "milligrams") else unit
