@@ -58,7 +58,8 @@ MAGNESIUM_WORDS = frozenset({"magnesium", "mag.", "mg", "magnesio", "magnésium"
 #: Nutrients and ingredients that are not magnesium: their figures are left out.
 OTHER_WORDS = frozenset({
     "calcium", "potassium", "sodium", "zinc", "iron", "copper", "manganese", "selenium", "chromium",
-    "phosphorus", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol", "aspartame",
+    "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
+    "aspartame",
     "lactose", "glucose", "k+", "na+", "ca++", "ca2+", "caffeine", "taurine", "glycine", "boron", "iodine",
 })
 #: Hydration words and the water count each names.
@@ -84,7 +85,7 @@ BASIS_WORDS: dict[str, str] = {
 }
 #: Units a figure on a label can carry, lower case, and what they measure.
 UNITS: dict[str, str] = {
-    **dict.fromkeys(("mg", "mg.", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
+    **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
                      "microgram", "micrograms", "kg"), "mass"),
     **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
                      "milliequivalents"), "magnesium"),
@@ -102,7 +103,7 @@ _AGREE = 0.02
 
 _NUM = r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
 _UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligrams?|micrograms?|milliequivalents?|millimoles?|grams?|mcg|µg|μg|ug"
-            r"|mmol|meq\.?|mval|mg\.?|gm|kg|ml\.?|g|l|oz")
+            r"|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz")
 _SCANNER = re.compile(
     rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![a-zA-Z]))"
     rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
@@ -239,7 +240,7 @@ def _amount(m: re.Match[str], piece: str) -> Token:
         per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
     if kind == "volume":
         return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
-    spelled = "mg" if unit in ("mg", "milligram", "milligrams") else unit
+    spelled = "mg" if unit in ("mg", "mgs", "milligram", "milligrams") else unit
     value = parse_magnesium(f"{m['num']} {spelled}", what=f"label amount {piece.strip()!r}")
     return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
 
@@ -505,6 +506,9 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
                 return Figure(tok.value, tok.text, "magnesium", form=left.form, per=per, rule="row"), None
             return Figure(tok.value, tok.text, "unknown", per=per, rule="source"), None
         return _figure(tok, left, per, "left"), None
+    source = _as_form_after(tokens, i)
+    if source is not None:  # 1000mg/5mL as gluconate dihydrate
+        return Figure(tok.value, tok.text, "compound", form=source.form, per=per, rule="as"), None
     if _links_to_magnesium(tokens, i):
         return Figure(tok.value, tok.text, "compound", per=per, rule="link"), None
     if _bracket_head(tokens, i) == "other":  # Calcium 500 mg (as carbonate 1250 mg)
@@ -601,6 +605,9 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
             found = _matching_open(tokens, j)
             if found is None:
                 return None, crossed, opened
+            label = _row_label(tokens[found + 1:j])
+            if label is not None:  # | (providing elemental magnesium) | 150mg |
+                return label, crossed, opened
             j = found - 1
             continue
         if t.kind in ("(", "["):
@@ -611,6 +618,16 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
             return t, crossed, opened
         return None, crossed, opened
     return None, crossed, opened
+
+
+def _row_label(inside: list[Token]) -> Token | None:
+    """A bracket that names magnesium as a row of its own: '(providing elemental magnesium)'."""
+    cues = {t.unit for t in inside if t.kind == "cue"}
+    if any(t.kind in ("amount", "form") for t in inside) or "as-magnesium" in cues:
+        return None
+    if cues & {"link", "element"}:
+        return next((t for t in inside if t.kind == "mg"), None)
+    return None
 
 
 def _inside_bracket(tokens: list[Token], start: int, end: int) -> bool:
@@ -679,12 +696,35 @@ def _bare_magnesium(tokens: list[Token], i: int) -> Figure | None:
     return None
 
 
+def _as_form_after(tokens: list[Token], i: int) -> Token | None:
+    """'1000mg/5mL as gluconate dihydrate': an amount with no subject before it, then as + a form."""
+    if i + 2 < len(tokens) and tokens[i + 1].kind == "cue" and tokens[i + 1].unit == "source" \
+            and tokens[i + 2].kind == "form":
+        return tokens[i + 2]
+    return None
+
+
 def _links_to_magnesium(tokens: list[Token], i: int) -> bool:
-    """'400mg (equivalent to 240mg elemental magnesium)': the first figure is the compound's."""
+    """'400mg (equivalent to 240mg elemental magnesium)', '500mg (27mg elemental Mg)': the first
+    figure is the compound's."""
     for t in tokens[i + 1:i + 4]:
         if t.kind == "cue" and t.unit == "link":
             return True
+    j = i + 1
+    if j < len(tokens) and tokens[j].kind in ("(", "["):
+        end = _matching_close(tokens, j)
+        inside = tokens[j + 1:end]
+        return any(t.kind == "amount" for t in inside) and any(t.kind == "mg" for t in inside)
     return False
+
+
+def _matching_close(tokens: list[Token], j: int) -> int:
+    depth = 0
+    for k in range(j, len(tokens)):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(tokens[k].kind, 0)
+        if depth == 0:
+            return k
+    return len(tokens)
 
 
 def _basis_after(tokens: list[Token], i: int) -> str:
