@@ -59,7 +59,7 @@ MAGNESIUM_WORDS = frozenset({"magnesium", "mag.", "mg", "magnesio", "magnésium"
 OTHER_WORDS = frozenset({
     "calcium", "potassium", "sodium", "zinc", "iron", "copper", "manganese", "selenium", "chromium",
     "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
-    "aspartame",
+    "aspartame", "phosphate", "sulfate", "sulphate",
     "lactose", "glucose", "k+", "na+", "ca++", "ca2+", "caffeine", "taurine", "glycine", "boron", "iodine",
 })
 #: Hydration words and the water count each names.
@@ -485,6 +485,9 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     per = _basis_after(tokens, i) or tok.per
     alt = _alternate(tokens, i)
     agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
+    if tok.unit == "magnesium" and _left_subject(tokens, i)[0] is not None \
+            and _left_subject(tokens, i)[0].kind == "other":  # phosphate 5 mmol
+        return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
     if tok.unit == "magnesium":
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
     if alt is not None and tokens[alt].unit == "magnesium" and agrees:
@@ -492,6 +495,10 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     right = _right_subject(tokens, i)
     if right is not None:
         if right.kind == "basis":
+            left = _left_subject(tokens, i)[0]
+            if left is not None and left.kind == "form":  # Magnesium oxide 400 mg capsules
+                return Figure(tok.value, tok.text, "compound", form=left.form, per=per or right.unit,
+                              rule="strength"), None
             return Figure(tok.value, tok.text, "basis", rule="right"), None
         if right.kind == "form" and _element_between(tokens, i, right):
             return Figure(tok.value, tok.text, "magnesium", form=right.form, per=per, rule="right"), None
@@ -711,6 +718,9 @@ def _links_to_magnesium(tokens: list[Token], i: int) -> bool:
         if t.kind == "cue" and t.unit == "link":
             return True
     j = i + 1
+    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+        j += 2  # 1 g in 10 mL (equivalent to magnesium 4 mmol/10 mL)
     if j < len(tokens) and tokens[j].kind in ("(", "["):
         end = _matching_close(tokens, j)
         inside = tokens[j + 1:end]
@@ -732,6 +742,9 @@ def _basis_after(tokens: list[Token], i: int) -> str:
     j = i + 1
     if j < len(tokens) and tokens[j].kind == "cue" and tokens[j].unit == "per":
         return _basis_text(tokens, j + 1)
+    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+        return _volume_text(tokens[j + 1])  # 2.5 g in 5 mL
     return ""
 
 
