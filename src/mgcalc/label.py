@@ -485,8 +485,8 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     per = _basis_after(tokens, i) or tok.per
     alt = _alternate(tokens, i)
     agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
-    if tok.unit == "magnesium" and _left_subject(tokens, i)[0] is not None \
-            and _left_subject(tokens, i)[0].kind == "other":  # phosphate 5 mmol
+    before = _left_subject(tokens, i)[0]
+    if tok.unit == "magnesium" and before is not None and before.kind == "other":  # phosphate 5 mmol
         return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
     if tok.unit == "magnesium":
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
