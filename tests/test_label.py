@@ -201,6 +201,10 @@ TEMPLATES = [
     "{b} mg {form} providing {a} mg magnesium",
     "{form} - {b} mg, which corresponds to magnesium in the amount of {a} mg",
     "{a} mg of magnesium from {b} mg of {form}",
+    "Magnesium {a} mg ({form} {b} mg)",
+    "{form} | {b} mg | - | (providing elemental magnesium) | {a} mg |",
+    "{form} ................ {b} mg (Equivalent to magnesium {a} mg)",
+    "Each capsule contains {b} mg of {form}, or {a} mg elemental magnesium",
 ]
 
 
@@ -286,3 +290,8 @@ def test_a_basis_written_after_a_slash(text, per):
 
 def test_a_tablet_size_in_mm_is_not_millimoles():
     assert read_label("Magnesium (as magnesium oxide) 250 mg per tablet Size 11mm").declared_mg == 250
+
+
+def test_magnesium_as_a_form_then_a_figure_without_a_cell_is_refused():
+    reading = read_label("Magnesium as magnesium citrate 1250 mg")
+    assert reading.problem is not None and reading.declared_mg is None

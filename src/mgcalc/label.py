@@ -5,15 +5,23 @@ split into typed tokens (amounts with their units, percentages, form names found
 table, the word magnesium, cue words such as "as", "equivalent to", "elemental", other nutrients,
 per-basis words). A few named rules then give each amount its role:
 
-- ``unit``: an amount in mmol or mEq counts magnesium;
+- ``unit``: an amount in mmol or mEq counts magnesium (unless another nutrient stands before it:
+  "phosphate 5 mmol");
 - ``alternate``: "97.2 mg (4 mmol)" is one amount written twice, so it is magnesium;
-- ``right``: an amount followed by (of) a subject belongs to it ("84 mg of elemental magnesium");
+- ``right``: an amount followed by (of) a subject belongs to it ("84 mg of elemental magnesium",
+  "535 mg magnesium chloride"); followed by a dose unit it is that unit's weight ("6.5 g sachet"),
+  or, after a form, the form's strength ("Magnesium oxide 400 mg capsules");
 - ``left``: an amount after a subject belongs to it ("Magnesium oxide 400 mg"), across a
-  bracket that follows the subject ("Magnesium (as magnesium citrate) 200 mg");
+  bracket that follows the subject ("Magnesium (as magnesium citrate) 200 mg") or a bracket that
+  is a row label of its own ("(providing elemental magnesium) | 150mg");
+- ``row``: in a table row, a figure after "Magnesium (elemental) from magnesium citrate |" is the
+  magnesium; without a cell separator that wording is refused;
 - ``bracketed second figure``: "470 mg (48 mg)" is the magnesium only where the text says the
   bracket is calculated as magnesium, a second weight of the salt where it names the hydrate,
   and cannot be told otherwise;
-- ``link``: an amount linked by "equivalent to" to the magnesium is the compound.
+- ``link``: an amount linked by "equivalent to" (or followed by a bracket with the magnesium
+  figure) to the magnesium is the compound; "1000mg/5mL as gluconate dihydrate" too;
+- other nutrients (calcium, potassium, vitamin B6 ...) and the figures in their brackets are left out.
 
 Whatever the rules leave open is an answer too: ``Reading.problem`` says why the label cannot be
 checked, and no figure is guessed. The vocabulary is data (the tables below and the forms table):
