@@ -1,0 +1,364 @@
+"""Liquids, injections and sachets: strengths as labels print them, and the preparations table.
+
+A FORM may carry a strength after the compound (``"hydroxide 400mg/5mL"``, ``"sulfate 50%"``)
+or name a preparation from ``data/preparations.csv`` (``"milk of magnesia"``). A strength is
+an amount per volume (or per sachet): the amount is the named compound's weight, or magnesium
+when it is given in mmol, mEq or as "mg magnesium". A percentage is % w/v, grams per 100 mL;
+% w/w is refused (it needs the liquid's density, which a label rarely prints).
+
+The text is tokenized first, then read by a few named rules (the house habit, see STYLE.md);
+pint converts every unit, from units.txt.
+"""
+
+import math
+import re
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from mgcalc.errors import FormsTableError, MgcalcError, shown
+from mgcalc.forms import Form, Resolution, load_forms, normalize
+from mgcalc.tables import read_table, table_rows
+from mgcalc.units import MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
+
+PerUnit = Literal["mL", "sachet"]
+#: Longest strength text accepted.
+STRENGTH_MAX_CHARS = 64
+#: Words after the amount that say it counts magnesium, not the compound ("243 mg magnesium/sachet").
+MAGNESIUM_WORDS = frozenset(("magnesium", "elemental", "elemental magnesium", "mg2", "mg2+", "mg++"))
+#: Words between the amount and what it is in: "400 mg/5 mL", "1.745 g per fl oz", "1.745 g in 29.6 mL".
+SEPARATORS = frozenset(("/", "per", "in"))
+#: Counted units a strength may be per; an amount of them is a count, not a volume.
+COUNT_UNITS: dict[str, str] = dict.fromkeys(("sachet", "sachets"), "sachet")
+#: Qualifiers of a percentage: only w/v (grams per 100 mL) can be read without a density.
+_PERCENT_KINDS = {"": "w/v", "wv": "w/v", "w/v": "w/v", "ww": "w/w", "w/w": "w/w", "vv": "v/v", "v/v": "v/v"}
+_UNIT_SHOWN = {
+    "milligram": "mg", "gram": "g", "kilogram": "kg", "microgram": "µg", "grain": "gr",
+    "millimole_magnesium": "mmol", "milliequivalent_magnesium": "mEq",
+    "milliliter": "mL", "liter": "L", "metric_teaspoon": "tsp", "metric_tablespoon": "tbsp",
+    "fluid_ounce": "fl oz", "sachet": "sachet",
+}
+_TOKEN = re.compile(r"\s*(?:(?P<num>[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)|(?P<word>[^\W\d_]+[0-9]*\+*)|(?P<sym>\S))")
+# Where a strength starts inside a FORM text: a number, then "%", or unit words and a separator.
+_STRENGTH_START = re.compile(
+    r"[0-9.][0-9.,]*\s*(?:%|[^\W\d_]+(?:\s+[^\W\d_]+)*\s*(?:/|per\b|in\b))", re.IGNORECASE
+)
+_AMOUNT_ONLY = re.compile(r"[0-9.][0-9.,]*\s*(?P<unit>[^\W\d_]+)\s*$")
+AUTHORITY_COUNTRY = {"us": "US", "uk": "UK", "au": "AU", "ca": "CA"}
+COUNTRIES = frozenset(("US", "UK", "IE", "AU", "NZ", "CA", "EU"))
+COLUMNS = ("id", "name", "aliases", "form_id", "strength", "country", "source", "note")
+
+
+class Strength(NamedTuple):
+    """How much is in how much: ``amount_mg`` (of the compound, or of magnesium) per ``per`` mL or sachets."""
+
+    text: str
+    amount_mg: float
+    of_magnesium: bool
+    per: float
+    per_unit: PerUnit
+
+    @property
+    def per_one(self) -> float:
+        """mg of the compound (or of magnesium) in one mL, or in one sachet."""
+        return self.amount_mg / self.per
+
+    def compound_per_one(self, form: Form) -> float:
+        """mg of the compound in one mL (or sachet)."""
+        return self.per_one * 100 / form.percent_elemental if self.of_magnesium else self.per_one
+
+    def magnesium_per_one(self, form: Form) -> float:
+        """mg of magnesium in one mL (or sachet)."""
+        return self.per_one if self.of_magnesium else self.per_one * form.percent_elemental / 100
+
+
+class Preparation(NamedTuple):
+    """One row of the preparations table: a product, the compound its strength counts, and the source."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    form_id: str
+    strength: Strength
+    country: str
+    source: str
+    note: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id, "name": self.name, "aliases": list(self.aliases), "form_id": self.form_id,
+            "strength": self.strength.text, "country": self.country, "source": self.source, "note": self.note,
+        }
+
+
+class FormReading(NamedTuple):
+    """A FORM as read: the compound, its strength (None for a solid), the preparation it named, notes."""
+
+    resolution: Resolution
+    strength: Strength | None = None
+    preparation: Preparation | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> Form:
+        return self.resolution.form
+
+
+def parse_strength(text: str) -> Strength:
+    """Read a strength as labels print it: ``400mg/5mL``, ``50%``, ``1 mmol/mL``, ``1.745 g per fl oz``."""
+    if len(text) > STRENGTH_MAX_CHARS:
+        raise MgcalcError(f"strength is too long ({len(text)} characters; at most {STRENGTH_MAX_CHARS})")
+    tokens = _tokens(text)
+    if not tokens or tokens[0][0] != "num":
+        raise MgcalcError(f"strength {shown(text)} does not start with a number; write e.g. 400mg/5mL or 50%")
+    value = read_number(tokens[0][1], what=f"strength {shown(text)}")
+    rest = tokens[1:]
+    if rest and rest[0] == ("sym", "%"):
+        return _percent(text, value, rest[1:])
+    return _per(text, value, rest)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    position, end = 0, len(text.rstrip())
+    while position < end:
+        match = _TOKEN.match(text, position)
+        if match is None:  # pragma: no cover - the pattern matches any non-space character
+            break
+        kind = match.lastgroup or "sym"
+        tokens.append((kind, match[kind]))
+        position = match.end()
+    return tokens
+
+
+def _percent(text: str, value: float, rest: list[tuple[str, str]]) -> Strength:
+    """``50%`` or ``50 % w/v``: grams of the compound per 100 mL."""
+    qualifier = "".join(t for _, t in rest).lower()
+    kind = _PERCENT_KINDS.get(qualifier)
+    if kind is None:
+        raise MgcalcError(f"strength {shown(text)}: after the % mgcalc reads only w/v (grams per 100 mL)")
+    if kind != "w/v":
+        raise MgcalcError(
+            f"strength {shown(text)} is % {kind}, by weight{' and volume' if kind == 'v/v' else ''}: turning it "
+            "into an amount per mL needs the liquid's density; give the strength per volume instead, "
+            "e.g. 275mg/5mL as the label restates it"
+        )
+    if not 0 < value <= 100:
+        raise MgcalcError(f"strength {shown(text)}: a percentage must be above 0 and at most 100")
+    amount = value * factor("gram", "milligram")
+    return Strength(f"{_figure(value)} % w/v", amount, False, 100 * factor("milliliter", "milliliter"), "mL")
+
+
+def _per(text: str, value: float, rest: list[tuple[str, str]]) -> Strength:
+    """``400 mg/5 mL``, ``1 mmol/mL``, ``243 mg magnesium/sachet``: an amount, a separator, what it is in."""
+    where = f"strength {shown(text)}"
+    cut = next((i for i, (_, t) in enumerate(rest) if t.lower() in SEPARATORS), None)
+    if cut is None:
+        raise MgcalcError(
+            f"{where} has no volume; write what the amount is in, e.g. {_figure(value)}mg/5mL, or a % w/v"
+        )
+    words = [t for kind, t in rest[:cut] if kind == "word"]
+    if len(words) != cut or not words:
+        raise MgcalcError(f"{where}: give a unit after the number, e.g. 400mg/5mL")
+    unit_text, of_magnesium = _amount_unit(words, where)
+    if unit_text in MAGNESIUM_UNITS or unit_text.lower() in _LOWER_MAGNESIUM:
+        unit = MAGNESIUM_UNITS.get(unit_text) or _LOWER_MAGNESIUM[unit_text.lower()]
+        of_magnesium = True
+    elif unit_text == "Mg":
+        raise MgcalcError(f"{where}: 'Mg' is ambiguous (megagram, or magnesium?); write mg for milligrams")
+    elif unit_text.lower() in _LOWER_MASS:
+        unit = _LOWER_MASS[unit_text.lower()]
+    else:
+        raise MgcalcError(f"{where}: unknown unit {shown(unit_text)}; use mg, g, mcg, mmol or mEq")
+    amount = value * factor(unit, "milligram")
+    if amount <= 0:
+        raise MgcalcError(f"{where} is zero; give an amount above zero")
+    per, per_unit, per_name = _denominator(rest[cut + 1:], where)
+    if per <= 0:
+        raise MgcalcError(f"{where}: the volume is zero; give what the amount is in, e.g. 5mL")
+    shown_amount = f"{_figure(value)} {_UNIT_SHOWN[unit]}{' magnesium' if of_magnesium and unit not in _MG_UNITS else ''}"
+    count = rest[cut + 1][1] if rest[cut + 1:] and rest[cut + 1][0] == "num" else ""
+    shown_per = f"{_figure(read_number(count, what=where))} " if count else ""
+    return Strength(f"{shown_amount}/{shown_per}{_UNIT_SHOWN[per_name]}", amount, of_magnesium, per, per_unit)
+
+
+_LOWER_MASS = {k.lower(): v for k, v in MASS_UNITS.items() if k != "Mg"}
+_LOWER_MAGNESIUM = {k.lower(): v for k, v in MAGNESIUM_UNITS.items()} | {"mval": "milliequivalent_magnesium"}
+_MG_UNITS = frozenset(("millimole_magnesium", "milliequivalent_magnesium"))
+
+
+def _amount_unit(words: list[str], where: str) -> tuple[str, bool]:
+    """The unit word of the amount, and whether the words after it say it counts magnesium."""
+    unit, *after = words
+    if not after:
+        return unit, False
+    said = " ".join(after).lower()
+    if said in MAGNESIUM_WORDS:
+        return unit, True
+    raise MgcalcError(f"{where}: {shown(' '.join(words))} is not a unit mgcalc reads; use e.g. mg, mmol or mEq")
+
+
+def _denominator(rest: list[tuple[str, str]], where: str) -> tuple[float, PerUnit, str]:
+    """What the amount is in: '5 mL', 'mL', 'fl oz', 'sachet' -> (how many mL or sachets, unit, unit name)."""
+    count = 1.0
+    if rest and rest[0][0] == "num":
+        count = read_number(rest[0][1], what=where)
+        rest = rest[1:]
+    if not rest or any(kind != "word" for kind, _ in rest):
+        raise MgcalcError(f"{where}: after the / give a volume (mL, L, tsp, tbsp, fl oz) or sachet")
+    said = " ".join(t for _, t in rest).lower()
+    if said in COUNT_UNITS:
+        return count, "sachet", "sachet"
+    name = VOLUME_UNITS.get(said)
+    if name is None:
+        if said in ("oz", "ounce", "ounces"):
+            raise MgcalcError(f"{where}: oz may be a weight; write fl oz for a fluid ounce")
+        raise MgcalcError(f"{where}: {shown(said)} is not a volume; use mL, L, tsp, tbsp or fl oz (or sachet)")
+    return count * factor(name, "milliliter"), "mL", name
+
+
+def _figure(value: float) -> str:
+    """A number as a label prints it: 1.745, 400, 0.5 (no exponent, no trailing zeros)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def split_strength(text: str) -> tuple[str, str] | None:
+    """A FORM text split into (compound words, strength), or None when it carries no strength."""
+    for match in re.finditer(r"(?:^|(?<=\s))[0-9.]", text):
+        if _STRENGTH_START.match(text, match.start()):
+            return text[: match.start()].strip(), text[match.start():].strip()
+    lone = _AMOUNT_ONLY.search(text)
+    if lone and (lone["unit"].lower() in _LOWER_MASS or lone["unit"].lower() in _LOWER_MAGNESIUM):
+        amount = text[lone.start():].strip()
+        raise MgcalcError(
+            f"strength {shown(amount)} has no volume; write what it is in, e.g. {amount}/5mL, or a % w/v"
+        )
+    return None
+
+
+class PreparationsTable:
+    """The validated rows, indexed by every name each can be called (several rows may share one)."""
+
+    def __init__(self, rows: tuple[Preparation, ...], by_key: dict[str, tuple[Preparation, ...]]) -> None:
+        self.rows = rows
+        self._by_key = by_key
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def find(self, name: str) -> tuple[Preparation, ...]:
+        """Every row called ``name`` (case, spaces, punctuation and a leading 'magnesium' ignored)."""
+        return self._by_key.get(normalize(name), ())
+
+    def names(self) -> list[str]:
+        return sorted({p.name for p in self.rows})
+
+    def search(self, word: str) -> tuple[Preparation, ...]:
+        needle = normalize(word) or word.casefold()
+        return tuple(p for p in self.rows if any(needle in normalize(t) for t in (p.id, p.name, *p.aliases)))
+
+
+def parse_preparations(text: str, origin: str) -> PreparationsTable:
+    """Validate CSV text as a preparations table; every problem names the file, line and what is wrong."""
+    forms = load_forms()
+    rows: list[Preparation] = []
+    by_key: dict[str, list[Preparation]] = {}
+    ids: set[str] = set()
+    for line, row in table_rows(text, origin, COLUMNS):
+        where = f"{origin}:{line}"
+        values = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        for required in ("id", "name", "form_id", "strength", "country", "source"):
+            if not values[required]:
+                raise FormsTableError(f"{where}: empty {required}")
+        if values["id"] in ids:
+            raise FormsTableError(f"{where}: duplicate id {values['id']!r}")
+        ids.add(values["id"])
+        try:
+            form = forms.by_id(values["form_id"])
+            strength = parse_strength(values["strength"])
+        except MgcalcError as exc:
+            raise FormsTableError(f"{where}: {exc}") from None
+        if form.kind == "excipient":
+            raise FormsTableError(f"{where}: form {form.id!r} is not a magnesium source")
+        if values["country"] not in COUNTRIES:
+            raise FormsTableError(f"{where}: country {values['country']!r} is not one of {', '.join(sorted(COUNTRIES))}")
+        aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
+        preparation = Preparation(values["id"], values["name"], aliases, form.id, strength, values["country"],
+                                  values["source"], values["note"])
+        rows.append(preparation)
+        for spelled in {values["name"], *aliases}:
+            key = normalize(spelled)
+            try:
+                forms.resolve(spelled)
+            except MgcalcError:
+                pass
+            else:
+                raise FormsTableError(f"{where}: {spelled!r} already names a row of the forms table")
+            by_key.setdefault(key, []).append(preparation)
+    if not rows:
+        raise FormsTableError(f"{origin}: the table has no rows")
+    return PreparationsTable(tuple(rows), {k: tuple(v) for k, v in by_key.items()})
+
+
+@lru_cache(maxsize=1)
+def load_preparations() -> PreparationsTable:
+    """The preparations table shipped with the package (read once per process)."""
+    return parse_preparations(*read_table("preparations.csv", "preparations"))
+
+
+def read_form(text: str, authority: str = "us") -> FormReading:
+    """Read a FORM: a compound, a compound with a strength, or a preparation; MgcalcError if none.
+
+    A plain compound name is looked up first, as before liquids existed; then the preparations
+    table; then a compound followed by a strength.
+    """
+    forms = load_forms()
+    try:
+        return FormReading(forms.resolve(text))
+    except MgcalcError as exc:
+        unknown = exc
+    rows = load_preparations().find(text) if len(text) <= STRENGTH_MAX_CHARS * 2 else ()
+    if rows:
+        preparation, notes = choose(text, rows, authority)
+        resolution = Resolution(text, forms.by_id(preparation.form_id), "id")
+        return FormReading(resolution, preparation.strength, preparation, notes)
+    split = split_strength(text) if len(text) <= STRENGTH_MAX_CHARS * 2 else None
+    if split is None or not split[0]:
+        raise unknown
+    name, strength_text = split
+    return FormReading(forms.resolve(name), parse_strength(strength_text))
+
+
+def choose(text: str, rows: tuple[Preparation, ...], authority: str) -> tuple[Preparation, tuple[str, ...]]:
+    """The row a name means: the authority's country's (else the US one), and a note naming the others."""
+    country = AUTHORITY_COUNTRY.get(authority, "US")
+    picked = [r for r in rows if r.country == country] or [r for r in rows if r.country == "US"]
+    if not picked and len({r.country for r in rows}) == 1:
+        picked = list(rows)
+    if not picked or len({_content(r) for r in picked}) > 1:
+        listed = "; ".join(f"{r.name} ({r.country}, {r.strength.text})" for r in (picked or rows))
+        raise MgcalcError(
+            f"{shown(text)} names preparations of different strengths: {listed}; name one, "
+            "or give the compound and its strength, e.g. 'hydroxide 2400mg/10mL'"
+        )
+    chosen = picked[0]
+    others = [r for r in rows if _content(r) != _content(chosen)]
+    if not others:
+        return chosen, ()
+    listed = "; ".join(f"{r.country} {r.strength.text}" for r in others)
+    hint = "--authority " + "/".join(sorted({k for k, v in AUTHORITY_COUNTRY.items() if v in {r.country for r in others}}))
+    return chosen, (
+        f"{shown(text)} was read as the {chosen.country} product, {chosen.strength.text}; elsewhere it is {listed}"
+        f" (use {hint} or give the strength)",
+    )
+
+
+def _content(row: Preparation) -> tuple[str, bool, str, float]:
+    """What a row delivers per mL or sachet, so that rows equal but for wording count as one."""
+    return row.form_id, row.strength.of_magnesium, row.strength.per_unit, round(row.strength.per_one, 9)
+
+
+def is_finite_positive(value: float) -> bool:
+    return math.isfinite(value) and value > 0
