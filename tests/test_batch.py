@@ -19,7 +19,7 @@ GOOD = [
     ("A1", "500mg", "citrate", "2", "80"),
     ("A2", "535 mg", "chloride hexahydrate", "", "64"),
     ("A3", "1,250 mg", "oxide", "", ""),
-    ("A4", "5gr", "MgSO4·7H2O", "3", ""),
+    ("A4", "5 grains", "MgSO4·7H2O", "3", ""),
     ("A5", "0.5 g", "glycinate", "1", "500"),
 ]
 

@@ -55,9 +55,9 @@ def test_amounts_parse_in_bounds_or_raise_mgcalc_error(text):
 
 
 @BOUNDED
-@given(st.integers(min_value=1, max_value=999_999), st.sampled_from(["mg", "g", "mcg", "gr"]))
+@given(st.integers(min_value=1, max_value=999_999), st.sampled_from(["mg", "g", "mcg", "grains"]))
 def test_a_plain_amount_is_read_exactly(number, unit):
-    factor = {"mg": 1, "g": 1000, "mcg": 0.001, "gr": 64.79891}[unit]
+    factor = {"mg": 1, "g": 1000, "mcg": 0.001, "grains": 64.79891}[unit]
     try:
         assert parse_mass(f"{number} {unit}") == pytest.approx(number * factor)
     except MgcalcError as exc:

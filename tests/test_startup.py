@@ -24,7 +24,7 @@ CALLS = [
     ["dose", "500mg", "citrate"],
     ["dose", "500mg", "citrate", "--json"],
     ["dose", "500 mg", "Magnesium Citrate", "-q", "--age", "30", "--sex", "female", "--food", "100mg"],
-    ["dose", "250mg", "oxide", "5gr", "glycinate", "1,250 mcg", "lactate"],
+    ["dose", "250mg", "oxide", "5 grains", "glycinate", "1,250 mcg", "lactate"],
     ["forms"],
     ["--help"],
     ["dose", "--help"],

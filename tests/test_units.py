@@ -21,7 +21,7 @@ GRAIN_MG = 64.79891  # exact, by the 1959 international yard and pound agreement
         ("500mg", 500), ("500 mg", 500), (" 500 mg ", 500), ("0.5g", 500), ("1 g", 1000), (".5 g", 500),
         ("1,250 mg", 1250), ("1,250.5 mg", 1250.5), ("12,345,678 mcg", 12345.678),
         ("500mcg", 0.5), ("500 µg", 0.5), ("500 μg", 0.5), ("500ug", 0.5), ("500 micrograms", 0.5),
-        ("5gr", 5 * GRAIN_MG), ("1 grain", GRAIN_MG), ("2 grams", 2000), ("500 MG", 500), ("1e3 mg", 1000),
+        ("5grains", 5 * GRAIN_MG), ("1 grain", GRAIN_MG), ("2 grams", 2000), ("500 MG", 500), ("1e3 mg", 1000),
     ],
 )
 def test_accepted_amounts(text, mg):
@@ -96,7 +96,7 @@ def test_user_text_never_reaches_pints_expression_parser():
 
 def test_a_bare_number_joins_the_unit_word_after_it():
     assert units.join_amounts(["500", "mg", "citrate"]) == ["500 mg", "citrate"]
-    tokens = ["1,250", "mg", "oxide", "5", "gr", "citrate"]
-    assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 gr", "citrate"]
+    tokens = ["1,250", "mg", "oxide", "5", "grains", "citrate"]
+    assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 grains", "citrate"]
     assert units.join_amounts(["500mg", "citrate"]) == ["500mg", "citrate"]
     assert units.join_amounts(["500", "citrate"]) == ["500", "citrate"]

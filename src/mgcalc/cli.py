@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
+from typer.core import _click as click
 
 from mgcalc import __version__
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
-from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult
+from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult, beyond
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
-from mgcalc.units import join_amounts
+from mgcalc.arguments import Segment, segments, unknown_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,15 +39,39 @@ DISCLAIMER = (
 
 
 class _Group(TyperGroup):
-    """The one place a user error becomes ``mgcalc: error: ...`` on stderr and exit status 1."""
+    """The one place errors become exit statuses: one line ``mgcalc: error: ...`` on stderr.
+
+    A user error (MgcalcError) exits 1; a usage error (unknown option, missing argument) exits 2,
+    also on one line, naming the command's --help.
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:  # options of mgcalc itself
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.UsageError as exc:
+            _usage_error(exc)
 
     def invoke(self, ctx: Any) -> Any:  # click's Context (vendored by newer typer)
         try:
             return super().invoke(ctx)
         except MgcalcError as exc:
-            message = " ".join(str(exc).split())  # always one line
-            typer.echo(f"mgcalc: error: {message}", err=True)
+            _one_line_error(str(exc))
             raise typer.Exit(1) from None
+        except click.exceptions.UsageError as exc:
+            _usage_error(exc)
+
+
+def _one_line_error(message: str) -> None:
+    typer.echo(f"mgcalc: error: {' '.join(message.split())}", err=True)
+
+
+def _usage_error(exc: "click.exceptions.UsageError") -> NoReturn:
+    """A usage error on one line, with where to find the right usage; exit 2. Help requests pass."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    command = exc.ctx.command_path if exc.ctx is not None else "mgcalc"
+    _one_line_error(f"{exc.format_message()} (see '{command} --help')")
+    raise typer.Exit(2) from None
 
 
 def _might_be_terminal() -> bool:
@@ -131,12 +156,28 @@ def _root(
 AMOUNTS = {"ignore_unknown_options": True}
 
 
-def _arguments(items: list[str] | None) -> list[str]:
-    """The amount and form words, an amount's number and unit joined; an unknown --option refused."""
-    for item in items or []:
-        if item.startswith("--"):
-            raise typer.BadParameter(f"no such option: {item}", param_hint="OPTIONS")
-    return join_amounts(items or [])
+def _segments(items: list[str] | None, positional: int = 1) -> list[Segment]:
+    """The amounts and their form words (the form is every word up to the next amount).
+
+    A word that looks like an option the command does not have (``-x``) is a usage error.
+    """
+    words = items or []
+    option = unknown_option(words)
+    if option is not None:
+        raise click.exceptions.NoSuchOption(option, ctx=click.globals.get_current_context(silent=True))
+    return segments(words, positional)
+
+
+def _pairs(items: list[str] | None, shape: str, example: str) -> list[Segment]:
+    """AMOUNT FORM [AMOUNT FORM ...]: every amount followed by its form's words."""
+    found = _segments(items)
+    for segment in found:
+        if not segment.form:
+            raise typer.BadParameter(f"{segment.amount!r} has no form after it; give {shape}, e.g. {example}",
+                                     param_hint=shape)
+    if not found:
+        raise typer.BadParameter(f"give {shape}, e.g. {example}", param_hint=shape)
+    return found
 
 
 @app.command("dose", context_settings=AMOUNTS)
@@ -159,7 +200,7 @@ def dose_command(
     food: Annotated[
         str | None,
         typer.Option(
-            "--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."
+            "--food", metavar="AMOUNT", help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL."
         ),
     ] = None,
     authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
@@ -174,12 +215,11 @@ def dose_command(
 
     Example: mgcalc dose 500mg citrate --age 40 --sex female
     """
-    items = _arguments(items)
-    if len(items) % 2:
-        raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
+    pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
-    result = compute_dose(*items, per_day=per_day, profile=profile, food=food, authority=authority.value)
+    result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
+                          authority=authority.value)
     _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -202,11 +242,11 @@ def compound_command(
 
     Example: mgcalc compound 4mmol glycerophosphate
     """
-    items = _arguments(items)
-    if len(items) != 2:
-        raise typer.BadParameter("give TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
+    pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
+    if len(pairs) != 1:
+        raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
     _one_output(as_json, quiet)
-    result = compute_compound(items[0], items[1])
+    result = compute_compound(*pairs[0])
     _emit(as_json, quiet, result.as_dict, result.compound_mg, result.warnings,
           lambda: _draw_lines("mgcalc compound", _compound_lines(result), result.warnings))
 
@@ -263,13 +303,14 @@ def check_command(
     Example: mgcalc check --label "Magnesium 200 mg (as magnesium citrate 1,250 mg)"
     """
     _one_output(as_json, quiet)
-    items = _arguments(items)
+    shape = "DECLARED COMPOUND_AMOUNT FORM"
+    found = _segments(items, positional=2)
     if label is not None:
-        if items:
-            raise typer.BadParameter("give either --label or DECLARED COMPOUND_AMOUNT FORM", param_hint="--label")
+        if found:
+            raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
         result = check_label(label, tolerance)
-    elif len(items) == 3:
-        result = check(items[0], items[1], items[2], tolerance)
+    elif len(found) == 2 and not found[0].form and found[1].form:
+        result = check(found[0].amount, found[1].amount, found[1].form, tolerance)
     else:
         raise typer.BadParameter("give DECLARED COMPOUND_AMOUNT FORM, e.g. 64mg 535mg 'chloride hexahydrate', "
                                  "or --label TEXT", param_hint="DECLARED COMPOUND_AMOUNT FORM")
@@ -457,8 +498,12 @@ def _print_json(data: object) -> None:
 
 
 def _bare(mg: float) -> str:
-    """A number for ``$(...)``: two decimals at most, no trailing zeros."""
-    return f"{mg:.2f}".rstrip("0").rstrip(".")
+    """A number for ``$(...)``: two decimals (three significant digits below 1), no trailing zeros.
+
+    Never an exponent, and never 0 for an amount that is not zero: 1 µg of oxide prints 0.000603.
+    """
+    decimals = 2 if mg >= 1 or mg <= 0 else 2 - math.floor(math.log10(mg))
+    return f"{mg:.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _num(mg: float) -> str:
@@ -522,10 +567,15 @@ def _upper_value(result: DoseResult) -> str:
     return "not established" if upper.row else "none held by mgcalc for this age"
 
 
+def _ul_share(percent: float) -> str:
+    """A share of the upper level that never reads 100 for a dose over it (100.1, not 100)."""
+    return beyond(percent, 100) if percent > 100 else f"{percent:.0f}"
+
+
 def _dv_text(result: DoseResult) -> str | None:
     if result.percent_dv is None:
         return None
-    return f"US label %DV (Daily Value 420 mg): {result.percent_dv:.0f} %"
+    return f"US label %DV (Daily Value {result.dv_mg:g} mg): {result.percent_dv:.0f} %"
 
 
 def _component_text(c: Any) -> str:
@@ -576,7 +626,7 @@ def _draw_dose(result: DoseResult) -> None:
         gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
                       ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
                                   complete_style=style, finished_style=style),
-                      Text(f"{result.percent_ul:.0f} %", style=style))
+                      Text(f"{_ul_share(result.percent_ul)} %", style=style))
     else:
         gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
     parts: list[Any] = [table, total, gauge]
@@ -603,7 +653,7 @@ def _plain_dose(result: DoseResult) -> None:
     for who, lo, hi, pct in _rda_rows(result):
         lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")
     lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
-                 + (f"; this dose is {result.percent_ul:.0f} % of it" if result.percent_ul is not None else ""))
+                 + (f"; this dose is {_ul_share(result.percent_ul)} % of it" if result.percent_ul is not None else ""))
     dv = _dv_text(result)
     if dv:
         lines.append(dv)

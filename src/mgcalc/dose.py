@@ -54,6 +54,8 @@ class DoseResult(NamedTuple):
     percent_ul: float | None
     over_ul: bool | None
     percent_dv: float | None
+    #: The US label Daily Value for the profile (420 mg; 400 pregnant or lactating; 80 at 1-3 y; 75 at 7-12 months).
+    dv_mg: float | None = None
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -93,6 +95,7 @@ class DoseResult(NamedTuple):
             "percent_ul": self.percent_ul,
             "over_ul": self.over_ul,
             "percent_dv": self.percent_dv,
+            "dv_mg": self.dv_mg,
             "reference": self.reference(),
             "warnings": list(self.warnings),
         }
@@ -191,7 +194,7 @@ def evaluate(
     authority: str = "us",
 ) -> DoseResult:
     """Compare daily components with the profile's intake reference and supplemental upper level."""
-    food_mg = 0.0 if food is None else mass_mg(food, what="food")
+    food_mg = 0.0 if food is None else magnesium_mg(food, what="food", zero=True)
     elemental = sum(c.elemental_mg for c in components)
     rda = intake(profile, authority)
     upper = upper_level(profile, authority)
@@ -214,6 +217,7 @@ def evaluate(
         percent_ul=percent_ul,
         over_ul=over_ul,
         percent_dv=None if dv is None else 100 * elemental / dv,
+        dv_mg=dv,
     )
 
 
@@ -234,7 +238,7 @@ def _warnings(
         )
     elif upper.mg is not None and upper.row is not None and elemental > upper.mg:
         warnings.append(
-            f"OVER THE UPPER LEVEL: {elemental:.0f} mg/day of supplemental magnesium is above "
+            f"OVER THE UPPER LEVEL: {beyond(elemental, upper.mg)} mg/day of supplemental magnesium is above "
             f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
@@ -263,6 +267,15 @@ def _warnings(
                 f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
             )
     return tuple(warnings)
+
+
+def beyond(value: float, limit: float, decimals: int = 0) -> str:
+    """``value`` with enough decimals to differ from ``limit`` as shown: 350.3, not 350, above 350."""
+    shown = f"{value:.{decimals}f}"
+    while value != limit and shown == f"{limit:.{decimals}f}" and decimals < 6:
+        decimals += 1
+        shown = f"{value:.{decimals}f}"
+    return shown
 
 
 def _mg_text(mg: float) -> str:
