@@ -19,13 +19,14 @@ from typer.core import _click as click
 
 from mgcalc import __version__
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
-from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult, beyond
+from mgcalc.dose import MAX_PER_DAY, Component, CompoundResult, DoseResult, beyond
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
 from mgcalc.arguments import Segment, segments, unknown_option
+from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -126,6 +127,10 @@ AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
 ]
+WeightOption = Annotated[
+    str | None,
+    typer.Option("--weight", metavar="KG", help="Body weight (20kg, 44lb; a bare number is kg), for amounts per kg."),
+]
 
 
 def _profile(age: float | None, sex: Sex | None, pregnant: bool, lactating: bool) -> Profile:
@@ -208,6 +213,7 @@ def dose_command(
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
     ] = False,
+    weight: WeightOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
 ) -> None:
@@ -219,7 +225,7 @@ def dose_command(
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value)
+                          authority=authority.value, weight=weight)
     _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -231,33 +237,76 @@ def compound_command(
         list[str],
         typer.Argument(
             metavar="TARGET FORM",
-            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq) and the compound to take it as.",
+            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq; per kg: 0.2mmol/kg with --weight) and the "
+            "compound, liquid or preparation to take it as.",
             show_default=False,
         ),
     ],
+    weight: WeightOption = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose product a preparation named bare is: us, eu, uk, au or ca."),
+    ] = Authority.us,  # type: ignore[attr-defined]
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the compound mg.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet).")
+    ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
-    Example: mgcalc compound 4mmol glycerophosphate
+    Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
+    mgcalc compound 10mmol "sulfate 50%"
     """
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
     _one_output(as_json, quiet)
-    result = compute_compound(*pairs[0])
-    _emit(as_json, quiet, result.as_dict, result.compound_mg, result.warnings,
+    result = compute_compound(*pairs[0], weight=weight, authority=authority.value)
+    bare = next(v for v in (result.volume_ml, result.sachets, result.compound_mg) if v is not None)
+    _emit(as_json, quiet, result.as_dict, bare, result.warnings,
           lambda: _draw_lines("mgcalc compound", _compound_lines(result), result.warnings))
 
 
 def _compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
+    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    if result.weight_kg is not None:
+        kg = result.weight_kg
+        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({result.mmol / kg:.2f} mmol/kg, "
+                   f"{result.meq / kg:.2f} mEq/kg)")
+    arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
+    strength = result.strength
+    if strength is None:
+        return [wanted, f"Take {_num(result.compound_mg)} mg {form.label}", arithmetic]
+    measure = _measure(result.volume_ml, result.sachets)
+    per = "mL" if strength.per_unit == "mL" else "sachet"
+    holds = strength.magnesium_per_one(form)
     return [
-        f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
-        f"Take {_num(result.compound_mg)} mg {form.label}",
-        f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
+        wanted,
+        f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({_num(result.compound_mg)} mg)",
+        f"= {_num(result.target_mg)} mg magnesium / {_num(holds)} mg magnesium per {per} "
+        f"({form.percent_elemental:.2f} % Mg of {strength.text})",
     ]
+
+
+def _measure(volume_ml: float | None, sachets: float | None) -> str:
+    """'4.93 mL' or '1 sachet': a measured amount of a liquid or sachet."""
+    if volume_ml is not None:
+        return f"{_figures(volume_ml)} mL"
+    count = sachets or 0.0
+    return f"{_figures(count)} sachet{'' if count == 1 else 's'}"
+
+
+def _figures(value: float) -> str:
+    """Two decimals at most, no trailing zeros, thousands commas: 4.93, 15, 1,000."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _liquid_name(form: Form, strength: Any, preparation: Any) -> str:
+    """'magnesium sulfate heptahydrate 50 % w/v', or 'milk of magnesia (US), magnesium hydroxide 1200 mg/15 mL'."""
+    if preparation is None:
+        return f"{form.name} {strength.text}"
+    return f"{preparation.name} ({preparation.country}), {form.name} {strength.text}"
 
 
 def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
@@ -578,10 +627,21 @@ def _dv_text(result: DoseResult) -> str | None:
     return f"US label %DV (Daily Value {result.dv_mg:g} mg): {result.percent_dv:.0f} %"
 
 
-def _component_text(c: Any) -> str:
+def _component_text(c: Component) -> str:
+    if c.strength is None:
+        return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
     return (
-        f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
+        f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
+        f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
+        f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq)"
     )
+
+
+def _per_kg_text(result: DoseResult) -> str | None:
+    if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
+        return None
+    return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
+            f"({result.mmol_per_kg:.2f} mmol/kg)")
 
 
 def _draw_dose(result: DoseResult) -> None:
@@ -602,7 +662,9 @@ def _draw_dose(result: DoseResult) -> None:
                             ("% Mg", "right"), (f"Mg {per}", "right")]:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for c in result.components:
-        table.add_row(f"{_num(c.compound_mg)} mg", c.form.name, c.form.formula,
+        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
+        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
                       f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
 
     total = Text.assemble(
@@ -629,7 +691,11 @@ def _draw_dose(result: DoseResult) -> None:
                       Text(f"{_ul_share(result.percent_ul)} %", style=style))
     else:
         gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
-    parts: list[Any] = [table, total, gauge]
+    parts: list[Any] = [table, total]
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        parts.append(Text(per_kg))
+    parts.append(gauge)
     dv = _dv_text(result)
     if dv:
         parts.append(Text(dv))
@@ -649,6 +715,9 @@ def _plain_dose(result: DoseResult) -> None:
         f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
         f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
     )
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        lines.append(per_kg)
     food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
     for who, lo, hi, pct in _rda_rows(result):
         lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")

@@ -10,7 +10,6 @@ The text is tokenized first, then read by a few named rules (the house habit, se
 pint converts every unit, from units.txt.
 """
 
-import math
 import re
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -18,7 +17,7 @@ from typing import Literal, NamedTuple
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.forms import Form, Resolution, load_forms, normalize
 from mgcalc.tables import read_table, table_rows
-from mgcalc.units import MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
+from mgcalc.units import COUNT_UNITS, MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
 
 PerUnit = Literal["mL", "sachet"]
 #: Longest strength text accepted.
@@ -27,8 +26,10 @@ STRENGTH_MAX_CHARS = 64
 MAGNESIUM_WORDS = frozenset(("magnesium", "elemental", "elemental magnesium", "mg2", "mg2+", "mg++"))
 #: Words between the amount and what it is in: "400 mg/5 mL", "1.745 g per fl oz", "1.745 g in 29.6 mL".
 SEPARATORS = frozenset(("/", "per", "in"))
-#: Counted units a strength may be per; an amount of them is a count, not a volume.
-COUNT_UNITS: dict[str, str] = dict.fromkeys(("sachet", "sachets"), "sachet")
+#: Most of a compound (or of magnesium) one mL can hold: nothing dissolves or suspends beyond about 2 g/mL.
+MAX_PER_ML = 2000.0
+#: Most a sachet can hold, in mg.
+MAX_PER_SACHET = 100_000.0
 #: Qualifiers of a percentage: only w/v (grams per 100 mL) can be read without a density.
 _PERCENT_KINDS = {"": "w/v", "wv": "w/v", "w/v": "w/v", "ww": "w/w", "w/w": "w/w", "vv": "v/v", "v/v": "v/v"}
 _UNIT_SHOWN = {
@@ -107,17 +108,27 @@ def parse_strength(text: str) -> Strength:
     """Read a strength as labels print it: ``400mg/5mL``, ``50%``, ``1 mmol/mL``, ``1.745 g per fl oz``."""
     if len(text) > STRENGTH_MAX_CHARS:
         raise MgcalcError(f"strength is too long ({len(text)} characters; at most {STRENGTH_MAX_CHARS})")
+    where = f"strength {shown(text)}"
     tokens = _tokens(text)
     if not tokens or tokens[0][0] != "num":
-        raise MgcalcError(f"strength {shown(text)} does not start with a number; write e.g. 400mg/5mL or 50%")
-    value = read_number(tokens[0][1], what=f"strength {shown(text)}")
+        raise MgcalcError(f"{where} does not start with a number; write e.g. 400mg/5mL or 50%")
+    value, thousands = read_number(tokens[0][1], what=where)
     rest = tokens[1:]
-    if rest and rest[0] == ("sym", "%"):
-        return _percent(text, value, rest[1:])
-    return _per(text, value, rest)
+    read = _percent if rest and rest[0] == ("sym", "%") else _per
+    strength = read(where, value, rest)
+    limit = MAX_PER_ML if strength.per_unit == "mL" else MAX_PER_SACHET
+    if thousands is not None and read(where, thousands, rest).per_one <= limit:
+        raise MgcalcError(
+            f"{where} is ambiguous: the point may be a thousands separator or a decimal point; "
+            f"write {thousands:g} or {_figure(value)}"
+        )
+    if strength.per_one > limit:
+        raise MgcalcError(f"{where} is more than any {strength.per_unit} can hold; check the number and unit")
+    return strength
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
+    """Numbers, words and symbols, in order ("400mg/5mL" -> num, word, sym, num, word)."""
     tokens = []
     position, end = 0, len(text.rstrip())
     while position < end:
@@ -130,27 +141,26 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _percent(text: str, value: float, rest: list[tuple[str, str]]) -> Strength:
+def _percent(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     """``50%`` or ``50 % w/v``: grams of the compound per 100 mL."""
-    qualifier = "".join(t for _, t in rest).lower()
+    qualifier = "".join(t for _, t in rest[1:]).lower()
     kind = _PERCENT_KINDS.get(qualifier)
     if kind is None:
-        raise MgcalcError(f"strength {shown(text)}: after the % mgcalc reads only w/v (grams per 100 mL)")
+        raise MgcalcError(f"{where}: after the % mgcalc reads only w/v (grams per 100 mL)")
     if kind != "w/v":
+        by = "by weight" if kind == "w/w" else "by volume"
         raise MgcalcError(
-            f"strength {shown(text)} is % {kind}, by weight{' and volume' if kind == 'v/v' else ''}: turning it "
-            "into an amount per mL needs the liquid's density; give the strength per volume instead, "
-            "e.g. 275mg/5mL as the label restates it"
+            f"{where} is % {kind} ({by}): reading it per mL needs the liquid's density, which mgcalc does not "
+            "guess; give the strength per volume as the label restates it, e.g. 275mg/5mL"
         )
     if not 0 < value <= 100:
-        raise MgcalcError(f"strength {shown(text)}: a percentage must be above 0 and at most 100")
+        raise MgcalcError(f"{where}: a percentage must be above 0 and at most 100")
     amount = value * factor("gram", "milligram")
     return Strength(f"{_figure(value)} % w/v", amount, False, 100 * factor("milliliter", "milliliter"), "mL")
 
 
-def _per(text: str, value: float, rest: list[tuple[str, str]]) -> Strength:
+def _per(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     """``400 mg/5 mL``, ``1 mmol/mL``, ``243 mg magnesium/sachet``: an amount, a separator, what it is in."""
-    where = f"strength {shown(text)}"
     cut = next((i for i, (_, t) in enumerate(rest) if t.lower() in SEPARATORS), None)
     if cut is None:
         raise MgcalcError(
@@ -160,29 +170,26 @@ def _per(text: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     if len(words) != cut or not words:
         raise MgcalcError(f"{where}: give a unit after the number, e.g. 400mg/5mL")
     unit_text, of_magnesium = _amount_unit(words, where)
-    if unit_text in MAGNESIUM_UNITS or unit_text.lower() in _LOWER_MAGNESIUM:
-        unit = MAGNESIUM_UNITS.get(unit_text) or _LOWER_MAGNESIUM[unit_text.lower()]
-        of_magnesium = True
-    elif unit_text == "Mg":
+    key = unit_text.lower()
+    if unit_text == "Mg":
         raise MgcalcError(f"{where}: 'Mg' is ambiguous (megagram, or magnesium?); write mg for milligrams")
-    elif unit_text.lower() in _LOWER_MASS:
-        unit = _LOWER_MASS[unit_text.lower()]
+    if key in MAGNESIUM_UNITS:
+        unit, of_magnesium = MAGNESIUM_UNITS[key], True
+    elif key in MASS_UNITS:
+        unit = MASS_UNITS[key]
     else:
         raise MgcalcError(f"{where}: unknown unit {shown(unit_text)}; use mg, g, mcg, mmol or mEq")
     amount = value * factor(unit, "milligram")
     if amount <= 0:
         raise MgcalcError(f"{where} is zero; give an amount above zero")
-    per, per_unit, per_name = _denominator(rest[cut + 1:], where)
-    if per <= 0:
-        raise MgcalcError(f"{where}: the volume is zero; give what the amount is in, e.g. 5mL")
-    shown_amount = f"{_figure(value)} {_UNIT_SHOWN[unit]}{' magnesium' if of_magnesium and unit not in _MG_UNITS else ''}"
-    count = rest[cut + 1][1] if rest[cut + 1:] and rest[cut + 1][0] == "num" else ""
-    shown_per = f"{_figure(read_number(count, what=where))} " if count else ""
-    return Strength(f"{shown_amount}/{shown_per}{_UNIT_SHOWN[per_name]}", amount, of_magnesium, per, per_unit)
+    count, per_unit, per_name = _denominator(rest[cut + 1:], where)
+    per = count * (factor(per_name, "milliliter") if per_unit == "mL" else 1.0)
+    said = " magnesium" if of_magnesium and unit not in _MG_UNITS else ""
+    shown_count = f"{_figure(count)} " if rest[cut + 1:] and rest[cut + 1][0] == "num" else ""
+    text = f"{_figure(value)} {_UNIT_SHOWN[unit]}{said}/{shown_count}{_UNIT_SHOWN[per_name]}"
+    return Strength(text, amount, of_magnesium, per, per_unit)
 
 
-_LOWER_MASS = {k.lower(): v for k, v in MASS_UNITS.items() if k != "Mg"}
-_LOWER_MAGNESIUM = {k.lower(): v for k, v in MAGNESIUM_UNITS.items()} | {"mval": "milliequivalent_magnesium"}
 _MG_UNITS = frozenset(("millimole_magnesium", "milliequivalent_magnesium"))
 
 
@@ -198,22 +205,25 @@ def _amount_unit(words: list[str], where: str) -> tuple[str, bool]:
 
 
 def _denominator(rest: list[tuple[str, str]], where: str) -> tuple[float, PerUnit, str]:
-    """What the amount is in: '5 mL', 'mL', 'fl oz', 'sachet' -> (how many mL or sachets, unit, unit name)."""
+    """What the amount is in: '5 mL', 'mL', 'fl oz', 'sachet' -> (how many, mL or sachet, unit name)."""
     count = 1.0
     if rest and rest[0][0] == "num":
-        count = read_number(rest[0][1], what=where)
+        count, _ = read_number(rest[0][1], what=where)
         rest = rest[1:]
-    if not rest or any(kind != "word" for kind, _ in rest):
-        raise MgcalcError(f"{where}: after the / give a volume (mL, L, tsp, tbsp, fl oz) or sachet")
-    said = " ".join(t for _, t in rest).lower()
+    if count <= 0:
+        raise MgcalcError(f"{where}: what the amount is in is zero; give e.g. 5mL")
+    said = " ".join(t for _, t in rest).lower().replace(" .", ".")
     if said in COUNT_UNITS:
         return count, "sachet", "sachet"
     name = VOLUME_UNITS.get(said)
     if name is None:
         if said in ("oz", "ounce", "ounces"):
             raise MgcalcError(f"{where}: oz may be a weight; write fl oz for a fluid ounce")
-        raise MgcalcError(f"{where}: {shown(said)} is not a volume; use mL, L, tsp, tbsp or fl oz (or sachet)")
-    return count * factor(name, "milliliter"), "mL", name
+        raise MgcalcError(
+            f"{where}: {shown(said) if said else 'nothing'} after the / is not a volume; "
+            "use mL, L, tsp, tbsp or fl oz (or sachet)"
+        )
+    return count, "mL", name
 
 
 def _figure(value: float) -> str:
@@ -227,7 +237,7 @@ def split_strength(text: str) -> tuple[str, str] | None:
         if _STRENGTH_START.match(text, match.start()):
             return text[: match.start()].strip(), text[match.start():].strip()
     lone = _AMOUNT_ONLY.search(text)
-    if lone and (lone["unit"].lower() in _LOWER_MASS or lone["unit"].lower() in _LOWER_MAGNESIUM):
+    if lone and (lone["unit"].lower() in MASS_UNITS or lone["unit"].lower() in MAGNESIUM_UNITS):
         amount = text[lone.start():].strip()
         raise MgcalcError(
             f"strength {shown(amount)} has no volume; write what it is in, e.g. {amount}/5mL, or a % w/v"
@@ -359,6 +369,3 @@ def _content(row: Preparation) -> tuple[str, bool, str, float]:
     """What a row delivers per mL or sachet, so that rows equal but for wording count as one."""
     return row.form_id, row.strength.of_magnesium, row.strength.per_unit, round(row.strength.per_one, 9)
 
-
-def is_finite_positive(value: float) -> bool:
-    return math.isfinite(value) and value > 0
