@@ -488,6 +488,40 @@ def forms_command(
         _draw_forms(rows)
 
 
+@app.command("preparations")
+def preparations_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only preparations whose name or alias contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The preparations table: liquids, injections and sachets by name, with strength, country and source.
+
+    Example: mgcalc preparations sulfate
+    """
+    from mgcalc.preparations import load_preparations
+
+    table = load_preparations()
+    rows = table.search(query) if query else tuple(table)
+    if not rows:
+        raise MgcalcError(f"no preparation matches {query!r}; run 'mgcalc preparations' to list them all")
+    if as_json:
+        _print_json([row.as_dict() for row in rows])
+        return
+    lines = ["id\tname\tcountry\tform_id\tstrength"]
+    lines += [f"{r.id}\t{r.name}\t{r.country}\t{r.form_id}\t{r.strength.text}" for r in rows]
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+
+    drawn = Table("name", "country", "compound", "strength", "note", title="magnesium preparations")
+    for r in rows:
+        drawn.add_row(r.name, r.country, r.form_id, r.strength.text, r.note)
+    console.print(drawn)
+
+
 @app.command("reference")
 def reference_command(
     authority: Annotated[

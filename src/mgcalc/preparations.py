@@ -262,8 +262,12 @@ class PreparationsTable:
         """Every row called ``name`` (case, spaces, punctuation and a leading 'magnesium' ignored)."""
         return self._by_key.get(normalize(name), ())
 
-    def names(self) -> list[str]:
-        return sorted({p.name for p in self.rows})
+    def keys(self) -> list[str]:
+        """Every lookup key (normalized name or alias)."""
+        return list(self._by_key)
+
+    def find_key(self, key: str) -> tuple[Preparation, ...]:
+        return self._by_key.get(key, ())
 
     def search(self, word: str) -> tuple[Preparation, ...]:
         needle = normalize(word) or word.casefold()
@@ -336,9 +340,21 @@ def read_form(text: str, authority: str = "us") -> FormReading:
         return FormReading(resolution, preparation.strength, preparation, notes)
     split = split_strength(text) if len(text) <= STRENGTH_MAX_CHARS * 2 else None
     if split is None or not split[0]:
-        raise unknown
+        raise _with_preparations(unknown, text)
     name, strength_text = split
     return FormReading(forms.resolve(name), parse_strength(strength_text))
+
+
+def _with_preparations(unknown: MgcalcError, text: str) -> MgcalcError:
+    """The forms table's 'unknown form' message, or one naming a preparation the text is close to."""
+    import difflib  # only an unknown name needs it
+
+    table = load_preparations()
+    close = difflib.get_close_matches(normalize(text), table.keys(), n=2, cutoff=0.75)
+    if not close:
+        return unknown
+    names = " or ".join(repr(table.find_key(key)[0].name) for key in close)
+    return MgcalcError(f"unknown form or preparation {shown(text)}; did you mean {names}?")
 
 
 def choose(text: str, rows: tuple[Preparation, ...], authority: str) -> tuple[Preparation, tuple[str, ...]]:

@@ -386,6 +386,8 @@ def parse_amount(text: str, *, what: str = "amount") -> Amount:
         return Amount(_within(value * per_unit, text, what, (MIN_ML, MAX_ML), "1 µL to 10 L"), "volume")
     if key in COUNT_UNITS:
         return Amount(_within(value * count, text, what, (0.01, COUNT_MAX), f"0.01 to {COUNT_MAX}"), "count")
+    if key in ("oz", "oz.", "ounce", "ounces"):
+        raise MgcalcError(f"{what} {shown(text)}: oz may be a weight; write fl oz for a fluid ounce")
     return Amount(_read(text, what, magnesium=False), "mass")
 
 
