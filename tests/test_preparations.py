@@ -363,7 +363,7 @@ def test_a_malformed_preparations_table_names_the_line(row, fragment):
 
 # --- round trips ------------------------------------------------------------------------------------
 
-volumes = st.floats(min_value=0.1, max_value=1000, allow_nan=False)
+volumes = st.floats(min_value=1, max_value=1000, allow_nan=False)
 per_ml = st.floats(min_value=1, max_value=1000, allow_nan=False)
 
 

@@ -249,7 +249,8 @@ def compound_command(
     ] = Authority.us,  # type: ignore[attr-defined]
     as_json: JsonOption = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet).")
+        bool,
+        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet)."),
     ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.

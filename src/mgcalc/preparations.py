@@ -297,7 +297,8 @@ def parse_preparations(text: str, origin: str) -> PreparationsTable:
         if form.kind == "excipient":
             raise FormsTableError(f"{where}: form {form.id!r} is not a magnesium source")
         if values["country"] not in COUNTRIES:
-            raise FormsTableError(f"{where}: country {values['country']!r} is not one of {', '.join(sorted(COUNTRIES))}")
+            known = ", ".join(sorted(COUNTRIES))
+            raise FormsTableError(f"{where}: country {values['country']!r} is not one of {known}")
         aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
         preparation = Preparation(values["id"], values["name"], aliases, form.id, strength, values["country"],
                                   values["source"], values["note"])
@@ -374,10 +375,11 @@ def choose(text: str, rows: tuple[Preparation, ...], authority: str) -> tuple[Pr
     if not others:
         return chosen, ()
     listed = "; ".join(f"{r.country} {r.strength.text}" for r in others)
-    hint = "--authority " + "/".join(sorted({k for k, v in AUTHORITY_COUNTRY.items() if v in {r.country for r in others}}))
+    codes = sorted(code for code, country in AUTHORITY_COUNTRY.items() if country in {r.country for r in others})
+    hint = f"use --authority {'/'.join(codes)} or give the strength" if codes else "give the strength"
     return chosen, (
         f"{shown(text)} was read as the {chosen.country} product, {chosen.strength.text}; elsewhere it is {listed}"
-        f" (use {hint} or give the strength)",
+        f" ({hint})",
     )
 
 
