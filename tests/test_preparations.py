@@ -406,3 +406,36 @@ def test_reading_a_strength_never_raises_anything_but_mgcalc_errors(text):
     except MgcalcError:
         return
     assert strength.per_one > 0
+
+
+# --- unquoted strengths, names with a strength, check ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["15", "mL", "chloride", "hexahydrate", "200", "mg/mL"],
+        ["15", "mL", "chloride hexahydrate 200 mg/mL"],
+        ["15", "ML", "Magnesium", "Chloride", "Hexahydrate", "200mg/mL"],
+        ["3", "x", "5", "mL", "chloride hexahydrate 200 mg/mL"],
+    ],
+)
+def test_a_strength_unquoted_or_quoted_reads_the_same(runner, args):
+    result = run(runner, "dose", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    (component,) = json.loads(result.stdout)["components"]
+    assert component["compound_mg"] == pytest.approx(3000) and component["strength"] == "200 mg/mL"
+
+
+def test_a_preparation_name_may_carry_its_own_strength():
+    reading = read_form("milk of magnesia 415mg/5mL")
+    assert reading.form.id == "hydroxide" and reading.strength.per_one == pytest.approx(83)
+
+
+def test_check_reads_a_preparation_name_as_its_compound(runner):
+    result = run(runner, "check", "500mg", "1200mg", "milk", "of", "magnesia", "-q")
+    assert result.exit_code == 0 and result.stdout == "500.16\n"
+
+
+def test_a_volume_holding_more_than_a_kilogram_is_refused(runner):
+    assert_one_line_error(run(runner, "dose", "10", "L", "sulfate 50%"), "holds 5,000 g of the compound")

@@ -7,7 +7,7 @@ from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
 from mgcalc.preparations import FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import Amount, bounded_mg, magnesium_mg, parse_amount, parse_weight, per_kg, to_meq, to_mmol
+from mgcalc.units import MAX_MG, MIN_MG, Amount, bounded_mg, magnesium_mg, parse_amount, parse_weight, per_kg, to_meq, to_mmol
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -164,11 +164,9 @@ class CompoundResult(NamedTuple):
 
 
 def resolve_source(form: str | Form) -> Resolution:
-    """The form a person names, refused if it is no magnesium source (an excipient)."""
-    resolution = Resolution(form.id, form, "id") if isinstance(form, Form) else load_forms().resolve(form)
-    if resolution.form.kind == "excipient":
-        raise MgcalcError(f"{resolution.form.name} is not a magnesium source: {resolution.form.note}")
-    return resolution
+    """The compound a person names (a preparation or a strength names its compound), refused if it is
+    no magnesium source (an excipient)."""
+    return read_source(form).resolution
 
 
 def read_source(form: str | Form, authority: str = "us") -> FormReading:
@@ -252,7 +250,11 @@ def component(amount: str | float, form: str | Form, per_day: int = 1, authority
         measure = measured.value
         elemental_mg = measure * strength.magnesium_per_one(form_row)
         compound_mg = measure * strength.compound_per_one(form_row)
-    compound_mg = bounded_mg(compound_mg, what="amount")
+    if measured.kind != "mass" and not MIN_MG <= compound_mg <= MAX_MG:
+        raise MgcalcError(
+            f"amount {shown!r} of {form!r} holds {compound_mg / 1000:,.10g} g of the compound, outside 1 µg to 1 kg; "
+            "check the number and unit"
+        )
     daily = None if measure is None else measure * per_day
     volume, sachets = (daily, None) if strength is None or strength.per_unit == "mL" else (None, daily)
     return Component(reading.resolution, compound_mg * per_day, elemental_mg * per_day, volume, strength, sachets,

@@ -343,7 +343,15 @@ def read_form(text: str, authority: str = "us") -> FormReading:
     if split is None or not split[0]:
         raise _with_preparations(unknown, text)
     name, strength_text = split
-    return FormReading(forms.resolve(name), parse_strength(strength_text))
+    try:
+        resolution = forms.resolve(name)
+    except MgcalcError:
+        # A preparation's name with a strength of its own ("milk of magnesia 415mg/5mL"): its compound.
+        named = {row.form_id for row in load_preparations().find(name)}
+        if len(named) != 1:
+            raise
+        resolution = Resolution(name, forms.by_id(named.pop()), "id")
+    return FormReading(resolution, parse_strength(strength_text))
 
 
 def _with_preparations(unknown: MgcalcError, text: str) -> MgcalcError:
