@@ -517,9 +517,9 @@ def preparations_command(
         return
     from rich.table import Table
 
-    drawn = Table("name", "country", "compound", "strength", "note", title="magnesium preparations")
+    drawn = Table("name", "country", "compound", "strength", title="magnesium preparations (notes and sources: --json)")
     for r in rows:
-        drawn.add_row(r.name, r.country, r.form_id, r.strength.text, r.note)
+        drawn.add_row(r.name, r.country, r.form_id, r.strength.text)
     console.print(drawn)
 
 

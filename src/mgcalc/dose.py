@@ -4,10 +4,21 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
-from mgcalc.forms import Form, Resolution, load_forms
+from mgcalc.forms import Form, Resolution
 from mgcalc.preparations import FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import MAX_MG, MIN_MG, Amount, bounded_mg, magnesium_mg, parse_amount, parse_weight, per_kg, to_meq, to_mmol
+from mgcalc.units import (
+    MAX_MG,
+    MIN_MG,
+    Amount,
+    bounded_mg,
+    magnesium_mg,
+    parse_amount,
+    parse_weight,
+    per_kg,
+    to_meq,
+    to_mmol,
+)
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).

@@ -43,7 +43,7 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>[0-9][0-9,]*(?:\.[0-9]*)?|\.[0-9]+)|(?P<word
 _STRENGTH_START = re.compile(
     r"[0-9.][0-9.,]*\s*(?:%|[^\W\d_]+(?:\s+[^\W\d_]+)*\s*(?:/|per\b|in\b))", re.IGNORECASE
 )
-_AMOUNT_ONLY = re.compile(r"[0-9.][0-9.,]*\s*(?P<unit>[^\W\d_]+)\s*$")
+_AMOUNT_ONLY = re.compile(r"(?P<num>[0-9.][0-9.,]*)\s*(?P<unit>[^\W\d_]+)\s*$")
 AUTHORITY_COUNTRY = {"us": "US", "uk": "UK", "au": "AU", "ca": "CA"}
 COUNTRIES = frozenset(("US", "UK", "IE", "AU", "NZ", "CA", "EU"))
 COLUMNS = ("id", "name", "aliases", "form_id", "strength", "country", "source", "note")
@@ -240,7 +240,8 @@ def split_strength(text: str) -> tuple[str, str] | None:
     if lone and (lone["unit"].lower() in MASS_UNITS or lone["unit"].lower() in MAGNESIUM_UNITS):
         amount = text[lone.start():].strip()
         raise MgcalcError(
-            f"strength {shown(amount)} has no volume; write what it is in, e.g. {amount}/5mL, or a % w/v"
+            f"strength {shown(amount)} has no volume; write what it is in, e.g. {lone['num']}{lone['unit']}/5mL, "
+            "or a % w/v"
         )
     return None
 

@@ -240,6 +240,12 @@ def _ambiguous_point(text: str, what: str, value: float, thousands: float, unit:
     )
 
 
+def _said_unit(unit: str) -> str:
+    """A unit as typed, to repeat in a message's suggestion: mg when it is empty or not one short line."""
+    unit = unit.strip()
+    return unit if unit and unit.isprintable() and len(unit) <= 12 else "mg"
+
+
 def _shown_number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
@@ -252,7 +258,7 @@ def _count(text: str, what: str) -> tuple[int, str]:
         from fractions import Fraction  # only a fraction needs it
 
         den = int(fraction["den"])
-        unit = fraction["unit"].strip() or "mg"
+        unit = _said_unit(fraction["unit"])
         if den == 0:
             raise MgcalcError(f"{what} {shown(text)} divides by zero; write a decimal, e.g. 0.5 {unit}")
         exact = Fraction(int(fraction["num"]), den)
@@ -290,7 +296,7 @@ def _split(text: str, what: str, original: str) -> tuple[float, str, float | Non
         elif re.fullmatch(_POINT_GROUPS, num, re.ASCII):
             raise MgcalcError(
                 f"{what} {shown(original)} uses points as thousands separators; write "
-                f"{num.replace('.', '').replace(',', '.')} {unit or 'mg'}"
+                f"{num.replace('.', '').replace(',', '.')} {_said_unit(unit)}"
             )
         elif re.fullmatch(_DECIMAL_COMMA, num, re.ASCII):
             raise MgcalcError(
