@@ -285,8 +285,9 @@ def _compound_lines(result: CompoundResult) -> list[str]:
     return [
         wanted,
         f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({_num(result.compound_mg)} mg)",
-        f"= {_num(result.target_mg)} mg magnesium / {_num(holds)} mg magnesium per {per} "
-        f"({form.percent_elemental:.2f} % Mg of {strength.text})",
+        f"= {_num(result.target_mg)} mg magnesium / {_figures(holds)} mg magnesium per {per}"
+        + ("" if strength.of_magnesium else
+           f" ({strength.text} = {_figures(strength.per_one)} mg per {per} x {form.percent_elemental:.2f} % Mg)"),
     ]
 
 
