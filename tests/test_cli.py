@@ -192,7 +192,7 @@ def test_version(runner):
     assert (result.exit_code, result.stdout) == (0, f"mgcalc {mgcalc.__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["dose"], ["forms"], ["reference"], ["compound"], ["check"]])
+@pytest.mark.parametrize("command", [[], ["dose"], ["forms"], ["reference"], ["compound"], ["compare"], ["check"]])
 def test_every_command_has_help_with_an_example(runner, command):
     result = run(runner, *command, "--help", env={"COLUMNS": "120"})
     assert result.exit_code == 0

@@ -26,8 +26,11 @@ CALLS = [
     ["dose", "500 mg", "Magnesium Citrate", "-q", "--age", "30", "--sex", "female", "--food", "100mg"],
     ["dose", "250mg", "oxide", "5 grains", "glycinate", "1,250 mcg", "lactate"],
     ["forms"],
+    ["compare", "300mg"],
     ["--help"],
     ["dose", "--help"],
+    ["interactions", "Cipro", "furosemide", "ciprofloxacine"],
+    ["dose", "500mg", "citrate", "--with", "Cipro"],
 ]
 
 

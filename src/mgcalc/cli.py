@@ -14,22 +14,25 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer._click as click  # typer vendors click; its exceptions and context are needed here
 from typer.core import TyperGroup
-from typer.core import _click as click
 
 from mgcalc import __version__
+from mgcalc.arguments import Segment, is_amount, segments, unknown_option
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
 from mgcalc.dose import MAX_PER_DAY, Component, CompoundResult, DoseResult, beyond
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
+from mgcalc.interactions import NOT_LISTED, Interaction
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
-from mgcalc.arguments import Segment, segments, unknown_option
 from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from mgcalc.compare import CompareResult
 
 #: Exit status when a check fails (``dose --fail-over-ul``).
 EXIT_CHECK_FAILED = 3
@@ -178,7 +181,8 @@ def _pairs(items: list[str] | None, shape: str, example: str) -> list[Segment]:
     found = _segments(items)
     for segment in found:
         if not segment.form:
-            raise typer.BadParameter(f"{segment.amount!r} has no form after it; give {shape}, e.g. {example}",
+            problem = "has no form after it" if is_amount(segment.amount) else "is not an amount"
+            raise typer.BadParameter(f"{segment.amount!r} {problem}; give {shape}, amount first, e.g. {example}",
                                      param_hint=shape)
     if not found:
         raise typer.BadParameter(f"give {shape}, e.g. {example}", param_hint=shape)
@@ -205,7 +209,8 @@ def dose_command(
     food: Annotated[
         str | None,
         typer.Option(
-            "--food", metavar="AMOUNT", help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL."
+            "--food", metavar="AMOUNT",
+            help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL.",
         ),
     ] = None,
     authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
@@ -216,6 +221,11 @@ def dose_command(
     weight: WeightOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+    with_drugs: Annotated[
+        list[str] | None,
+        typer.Option("--with", metavar="DRUG",
+                     help="A medicine also taken (repeatable): adds what mgcalc's interactions table says."),
+    ] = None,
 ) -> None:
     """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
 
@@ -225,7 +235,7 @@ def dose_command(
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value, weight=weight)
+                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
     _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -309,6 +319,118 @@ def _liquid_name(form: Form, strength: Any, preparation: Any) -> str:
     if preparation is None:
         return f"{form.name} {strength.text}"
     return f"{preparation.name} ({preparation.country}), {form.name} {strength.text}"
+
+
+@app.command("compare", context_settings=AMOUNTS)
+def compare_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TARGET",
+            help="Magnesium wanted (300mg, 0.3 g, 12 mmol, 24 mEq), shown as every form.",
+            show_default=False,
+        ),
+    ],
+    family: Annotated[
+        str | None,
+        typer.Option("--family", metavar="NAME", help="Only one family's hydrates and salts, e.g. citrate."),
+    ] = None,
+    per_unit: Annotated[
+        str | None,
+        typer.Option("--per-unit", metavar="MASS",
+                     help="Weight of one tablet or capsule, e.g. 500mg: adds how many of them each form takes."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One amount of magnesium in every form: the compound weight of each, lightest first.
+
+    Example: mgcalc compare 300mg --family citrate
+    """
+    from mgcalc.compare import compare
+
+    found = _segments(items)
+    if len(found) != 1 or found[0].form:
+        raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
+    result = compare(found[0].amount, family=family, per_unit=per_unit)
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        _draw_compare(result)
+
+
+def _draw_compare(result: "CompareResult") -> None:
+    """The compare table: tab-separated text with a header line when piped; on a terminal a rich
+    table with the compound weights as bars, the ids whole at 80 columns. Then the disclaimer."""
+    per_unit = result.per_unit_mg
+    console = _terminal_console()
+    if console is None:
+        header = ["form_id", "form_name", "formula", "percent_elemental", "compound_mg", "kind",
+                  "percent_range", "compound_mg_range"] + (["units_needed"] if per_unit is not None else [])
+        lines = ["\t".join(header)]
+        for row in result.rows:
+            form, span = row.form, row.compound_mg_range
+            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", f"{row.compound_mg:.1f}",
+                     form.kind, form.content.removesuffix(" %") if span else "",
+                     f"{span[0]:.1f}-{span[1]:.1f}" if span else ""]
+            if row.units_needed is not None:
+                cells.append(f"{row.units_needed:.1f}")
+            lines.append("\t".join(cells))
+        typer.echo("\n".join(lines))
+        typer.echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
+        return
+    from rich import box
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    family = f", {result.family} family" if result.family else ""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=f"{_num(result.target_mg)} mg magnesium ({result.mmol:.2f} mmol, "
+                        f"{result.meq:.2f} mEq){family}, lightest compound first")
+    _id_column(table, "form", [row.form for row in result.rows])
+    wide = console.width >= _COMPARE_NAME_FROM
+    if wide:
+        table.add_column("name", min_width=16, ratio=2)
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("compound", justify="right", no_wrap=True)
+    if per_unit is not None:
+        table.add_column(f"x {_num(per_unit)} mg", justify="right", no_wrap=True)
+    table.add_column("", min_width=4)
+    heaviest = max(row.compound_mg for row in result.rows)
+    marks = {"declared": " *", "range": " †"}
+    for row in result.rows:
+        form = row.form
+        drawn: list[Any] = [form.id, form.name] if wide else [form.id]
+        drawn += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
+        if row.units_needed is not None:
+            drawn.append(f"{row.units_needed:.1f}")
+        drawn.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
+                                 finished_style="cyan"))
+        table.add_row(*drawn)
+    console.print(table)
+    notes = []
+    if any(row.form.kind == "declared" for row in result.rows):
+        notes.append("* content declared by the ingredient's maker ('mgcalc forms' gives the source)")
+    for row in result.rows:
+        if row.compound_mg_range:
+            low, high = row.compound_mg_range
+            notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
+                         "the figures use the midpoint")
+    for note in notes:
+        console.print(Text(note, style="yellow"))
+    console.print(Text(DISCLAIMER, style="dim"))
+
+
+# Terminal widths from which a table adds a column: ids come whole at 80 columns, and a column
+# is added only where it fits without squeezing the others.
+_FORMS_NAME_FROM = 110
+_FORMS_NOTE_FROM = 180
+_COMPARE_NAME_FROM = 120  # the name (wrapped where long) beside a bar of 10 columns or more
+
+
+def _id_column(table: Any, header: str, forms: "list[Form] | tuple[Form, ...]") -> None:
+    """The id column: never wrapped or cut, so that a row's id can be typed back in."""
+    table.add_column(header, no_wrap=True, min_width=max(len(f.id) for f in forms))
 
 
 def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
@@ -557,6 +679,104 @@ def reference_command(
         table.add_row(*line.split("\t"))
     console.print(table)
 
+@app.command("interactions")
+def interactions_command(
+    drugs: Annotated[
+        list[str],
+        typer.Argument(metavar="DRUG [DRUG ...]", help="Generic or brand names, e.g. ciprofloxacin Cipro.",
+                       show_default=False),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Medicines and magnesium: how far apart to take them, or whether a drug changes magnesium levels.
+
+    Every rule names its source (a drug label, an SmPC or the FDA) and its date. A drug mgcalc's
+    table does not list is 'not listed': that is not a statement that it is safe.
+
+    Example: mgcalc interactions Cipro furosemide
+    """
+    from mgcalc.interactions import lookup_all
+
+    found = lookup_all(tuple(drugs))
+    if as_json:
+        _print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
+        return
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join([line for i in found for line in _interaction_block(i)] + [DISCLAIMER]))
+        return
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for i in found:
+        head, *rest = _interaction_block(i)
+        parts.append(Text(head, style=f"bold {_KIND_STYLES[i.kind]}"))
+        parts += [Padding(Text(line.strip()), (0, 0, 0, 2)) for line in rest]
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title="mgcalc interactions", title_align="left", expand=False))
+
+
+_KIND_STYLES = {"spacing": "yellow", "avoid": "red", "affects-magnesium-status": "cyan", NOT_LISTED: "dim"}
+_KIND_WORDS = {"spacing": "take apart", "avoid": "avoid together", "affects-magnesium-status":
+               "can change magnesium levels", NOT_LISTED: "not listed"}
+
+
+def _hours_text(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:g} minutes"
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def _timing(i: Interaction) -> str:
+    """'take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium'."""
+    sides = [f"at least {_hours_text(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
+             if h is not None]
+    return f"take {i.drug} {' or '.join(sides)} the magnesium"
+
+
+def _source_text(i: Interaction) -> str:
+    return "; ".join(f"{s.title}, {s.section}, {s.date}" for s in i.sources)
+
+
+def _interaction_line(i: Interaction) -> str:
+    """One line for ``dose --with``: the drug, what to do, and the source with its date."""
+    if i.row is None:
+        return i.rule
+    if i.kind == "spacing":
+        what = _timing(i)
+    elif i.kind == "avoid":
+        what = "the source advises against taking it with magnesium antacids even spaced apart; ask the prescriber"
+    else:
+        what = "can change magnesium levels; no spacing applies: ask the prescriber"
+    return f"{i.drug}: {what} (source: {_source_text(i)})"
+
+
+def _interaction_block(i: Interaction) -> list[str]:
+    """Lines about one drug for ``mgcalc interactions``: heading, rule, source and date, other authorities."""
+    typed = "" if i.drug is not None and i.query.casefold() == i.drug.casefold() else f" (you typed {i.query!r})"
+    if i.row is None:
+        return [f"{i.query}: {_KIND_WORDS[NOT_LISTED]}", f"  {i.rule}"]
+    lines = [f"{i.drug}{typed}: {_KIND_WORDS[i.kind]}"]
+    if i.kind == "spacing":
+        lines.append(f"  {_timing(i)}")
+    lines.append(f"  rule: {i.rule}")
+    if i.kind == "affects-magnesium-status":
+        lines.append("  This drug can change magnesium levels; mgcalc gives no spacing for it. Ask the prescriber "
+                     "before starting, stopping or changing magnesium.")
+    elif i.kind == "avoid":
+        lines.append("  Spacing the doses does not help; ask the prescriber.")
+    lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}" for s in i.sources]
+    lines.append(f"  the source's wording: {i.row.wording_basis}")
+    if i.row.wording_basis.startswith("antacid"):
+        lines.append("  The source names antacids; a magnesium supplement carries the same magnesium, so mgcalc "
+                     "applies the rule to it (mgcalc's reading, not the source's words).")
+    lines += [f"  another authority differs: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
+              f"{o.source.url})" for o in i.other_sources]
+    return lines
+
 
 def _one_output(as_json: bool, quiet: bool) -> None:
     if as_json and quiet:
@@ -736,6 +956,7 @@ def _draw_dose(result: DoseResult) -> None:
     if dv:
         parts.append(Text(dv))
     parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
+    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
     for warning in result.warnings:
         over = warning.startswith("OVER")
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
@@ -763,6 +984,7 @@ def _plain_dose(result: DoseResult) -> None:
     if dv:
         lines.append(dv)
     lines.append(f"References: {AUTHORITIES[result.authority]}")
+    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
     lines += [f"warning: {w}" for w in result.warnings]
     lines.append(DISCLAIMER)
     typer.echo("\n".join(lines))
@@ -775,11 +997,22 @@ def _draw_forms(rows: tuple[Form, ...]) -> None:
         lines += [f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}" for f in rows]
         typer.echo("\n".join(lines))
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table("id", "name", "formula", "% Mg", "kind", "note", title="magnesium forms")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="magnesium forms")
+    _id_column(table, "id", rows)
+    wide, wider = console.width >= _FORMS_NAME_FROM, console.width >= _FORMS_NOTE_FROM
+    if wide:
+        table.add_column("name")
+    table.add_column("formula")
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("kind")
+    if wider:
+        table.add_column("note")
     for f in rows:
-        table.add_row(f.id, f.name, f.formula, f"{f.percent_elemental:.2f}", f.kind, f.note)
+        cells = [f.id, *([f.name] if wide else []), f.formula, f"{f.percent_elemental:.2f}", f.kind]
+        table.add_row(*cells, *([f.note] if wider else []))
     console.print(table)
 
 

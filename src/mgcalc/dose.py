@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution
+from mgcalc.interactions import Interaction, lookup_all
 from mgcalc.preparations import FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
 from mgcalc.units import (
@@ -80,6 +81,8 @@ class DoseResult(NamedTuple):
     percent_dv: float | None
     #: The US label Daily Value for the profile (420 mg; 400 pregnant or lactating; 80 at 1-3 y; 75 at 7-12 months).
     dv_mg: float | None = None
+    #: What mgcalc's interactions table says about each drug given with ``with_drugs``.
+    interactions: tuple[Interaction, ...] = ()
     #: Body weight in kg (``--weight``), and the dose per kg of it; None when no weight was given.
     weight_kg: float | None = None
 
@@ -134,6 +137,7 @@ class DoseResult(NamedTuple):
             "mmol_per_kg": self.mmol_per_kg,
             "reference": self.reference(),
             "warnings": list(self.warnings),
+            "interactions": [i.as_dict() for i in self.interactions],
         }
 
 
@@ -214,7 +218,7 @@ def compound(
         target_mg=target_mg,
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
-        compound_mg=target_mg * 100 / percent,
+        compound_mg=compound_weight(target_mg, percent),
         warnings=(*((note,) if note else ()), *reading.notes),
         volume_ml=measure if strength is not None and strength.per_unit == "mL" else None,
         strength=strength,
@@ -222,6 +226,11 @@ def compound(
         preparation=reading.preparation,
         weight_kg=weight_kg,
     )
+
+
+def compound_weight(target_mg: float, percent_elemental: float) -> float:
+    """Compound mg that carries ``target_mg`` of magnesium at ``percent_elemental`` % Mg."""
+    return target_mg * 100 / percent_elemental
 
 
 def _weight(weight: str | float) -> float:
@@ -281,6 +290,7 @@ def dose(
     food: str | float | None = None,
     authority: str = "us",
     weight: str | float | None = None,
+    with_drugs: Sequence[str] = (),
 ) -> DoseResult:
     """Elemental magnesium of one compound, or a blend: ``dose("250mg", "oxide", "500mg", "citrate")``.
 
@@ -288,7 +298,8 @@ def dose(
     "milk of magnesia")``); ``per_day`` multiplies the listed amounts; ``food`` is magnesium
     from food (counts toward the RDA, never the UL); ``authority`` picks the reference values
     (us, eu, uk, au or ca) and the country of a preparation named bare; ``weight`` ("20kg")
-    adds the dose per kg of body weight.
+    adds the dose per kg of body weight; ``with_drugs`` names medicines taken too, each looked
+    up in the interactions table.
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
@@ -297,7 +308,11 @@ def dose(
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
     result = evaluate(components, per_day, profile or Profile(), food, authority)
-    return result if weight is None else result._replace(weight_kg=_weight(weight))
+    if weight is not None:
+        result = result._replace(weight_kg=_weight(weight))
+    if isinstance(with_drugs, str):
+        with_drugs = (with_drugs,)
+    return result._replace(interactions=lookup_all(tuple(with_drugs))) if with_drugs else result
 
 
 def evaluate(
