@@ -112,6 +112,8 @@ LABELS = [
      "X-Gen Magnesium Sulfate Injection USP 50%: 4.06 mEq/mL"),
     ("1 mL", "magnesium sulfate 50% injection", "us", "mmol", 2.03, 0.1,
      "X-Gen Magnesium Sulfate Injection USP 50%: 2.03 mM/mL"),
+    ("1 mL", "magnesium sulfate 50% injection", "us", "mg", 49.3, 0.1,
+     "Exela NDC 51754-1000 How Supplied (https://ndclist.com/ndc/51754-1000/label): Magnesium mg/mL 49.3"),
     ("50 mL", "magnesium sulfate in water 2 g/50 mL", "us", "meq", 16.25, 0.2,
      "Pfizer How Supplied NDC 0409-6729-24: 2 g ... 16.25 mEq (a double rounding: 16.23)"),
     ("100 mL", "magnesium sulfate in water 4 g/100 mL", "us", "meq", 32.5, 0.2,
