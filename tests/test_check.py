@@ -11,7 +11,7 @@ from mgcalc.cli import app
 from mgcalc.label import read_label
 
 COMPOUND_KEYS = {"schema_version", "target_mg", "mmol", "meq", "form_id", "form_name", "formula",
-                 "percent_elemental", "compound_mg", "warnings"}
+                 "percent_elemental", "compound_mg", "volume_ml", "strength", "weight_kg", "warnings"}
 CHECK_KEYS = {"schema_version", "declared_mg", "compound_mg", "form_id", "forms", "expected_mg", "deviation_percent",
               "consistent", "reason", "per", "percent_dv_printed", "percent_dv_expected", "implied_compound_mg",
               "per_unit", "explained_by", "issues"}

@@ -25,6 +25,8 @@ CALLS = [
     ["dose", "500mg", "citrate", "--json"],
     ["dose", "500 mg", "Magnesium Citrate", "-q", "--age", "30", "--sex", "female", "--food", "100mg"],
     ["dose", "250mg", "oxide", "5 grains", "glycinate", "1,250 mcg", "lactate"],
+    ["dose", "15", "mL", "milk", "of", "magnesia", "-q"],
+    ["compound", "10mmol", "sulfate 50%", "-q"],
     ["forms"],
     ["compare", "300mg"],
     ["--help"],

@@ -100,3 +100,44 @@ def test_a_bare_number_joins_the_unit_word_after_it():
     assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 grains", "citrate"]
     assert units.join_amounts(["500mg", "citrate"]) == ["500mg", "citrate"]
     assert units.join_amounts(["500", "citrate"]) == ["500", "citrate"]
+
+
+@pytest.mark.parametrize(("unit", "default_name"), [("liter", "liter"), ("fluid_ounce", "US_fluid_ounce")])
+def test_our_volumes_agree_with_pints_default_registry(unit, default_name):
+    default = pint.UnitRegistry()
+    expected = default.Quantity(1.0, default_name).to("milliliter").magnitude
+    assert units.factor(unit, "milliliter") == pytest.approx(expected, rel=1e-15)
+
+
+def test_the_spoons_are_the_medicinal_5_and_15_ml_not_pints_us_customary_ones():
+    default = pint.UnitRegistry()
+    assert units.factor("metric_teaspoon", "milliliter") == 5
+    assert units.factor("metric_tablespoon", "milliliter") == 15
+    assert default.Quantity(1.0, "teaspoon").to("milliliter").magnitude == pytest.approx(4.93, abs=0.01)
+
+
+def test_body_weight_units_agree_with_pints_default_registry():
+    default = pint.UnitRegistry()
+    expected = default.Quantity(1.0, "pound").to("kilogram").magnitude
+    assert units.factor("pound", "kilogram") == pytest.approx(expected, rel=1e-15)
+    assert units.parse_weight("44 lb") == pytest.approx(44 * units.factor("pound", "kilogram"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [("15 mL", 15, "volume"), ("15 ML", 15, "volume"), ("1 tsp", 5, "volume"), ("2 x 5 mL", 10, "volume"),
+     ("1 sachet", 1, "count"), ("2 sachets", 2, "count"), ("500mg", 500, "mass"), ("0.25 L", 250, "volume")],
+)
+def test_amounts_may_be_volumes_or_counts(text, value, kind):
+    assert units.parse_amount(text) == (pytest.approx(value), kind)
+
+
+def test_a_fluid_ounce_typed_as_three_words_is_one_amount():
+    assert units.join_amounts(["1", "fl", "oz", "citrate"]) == ["1 fl oz", "citrate"]
+    assert units.join_amounts(["15", "mL", "milk"]) == ["15 mL", "milk"]
+
+
+def test_every_volume_and_weight_a_user_can_type_is_precomputed():
+    wanted = {(unit, "milliliter") for unit in units.VOLUME_UNITS.values()}
+    wanted |= {(unit, "kilogram") for unit in units.WEIGHT_UNITS.values()}
+    assert wanted <= set(units.PRECOMPUTED)

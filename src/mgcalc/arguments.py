@@ -18,6 +18,8 @@ _UNIT_LIKE = re.compile(r"[^\W\d_]+\.?(?: [^\W\d_]+\.?)*")
 _COUNT_OR_FRACTION = re.compile(r"[0-9]+\s*(?:[xX×*]\s*[0-9.]|/\s*[0-9])")
 # Words of a form that start with a digit: "6 H2O" (a hydrate count), "1:1", "6-hydrate", "50%".
 _HYDRATE = re.compile(r"H2O\b", re.IGNORECASE)
+# A number before "mg/mL" or "g/fl" is a liquid's strength, part of its form ("chloride 200 mg/mL").
+_STRENGTH_UNIT = re.compile(r"[^\W\d_]+\.?\s*/")
 
 
 class Segment(NamedTuple):
@@ -48,7 +50,7 @@ def is_amount(word: str, following: str = "") -> bool:
         return False
     unit = match["unit"].strip()
     if not unit:
-        return not _HYDRATE.match(following)
+        return not _HYDRATE.match(following) and not _STRENGTH_UNIT.match(following)
     return _UNIT_LIKE.fullmatch(unit) is not None
 
 

@@ -20,13 +20,14 @@ from typer.core import TyperGroup
 from mgcalc import __version__
 from mgcalc.arguments import Segment, is_amount, segments, unknown_option
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
-from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult, beyond
+from mgcalc.dose import MAX_PER_DAY, Component, CompoundResult, DoseResult, beyond
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, load_forms
 from mgcalc.interactions import NOT_LISTED, Interaction
 from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
+from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -131,6 +132,10 @@ AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
 ]
+WeightOption = Annotated[
+    str | None,
+    typer.Option("--weight", metavar="KG", help="Body weight (20kg, 44lb; a bare number is kg), for amounts per kg."),
+]
 
 
 def _profile(age: float | None, sex: Sex | None, pregnant: bool, lactating: bool) -> Profile:
@@ -215,6 +220,7 @@ def dose_command(
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
     ] = False,
+    weight: WeightOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
     with_drugs: Annotated[
@@ -231,7 +237,7 @@ def dose_command(
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value, with_drugs=tuple(with_drugs or ()))
+                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
     _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -243,33 +249,78 @@ def compound_command(
         list[str],
         typer.Argument(
             metavar="TARGET FORM",
-            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq) and the compound to take it as.",
+            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq; per kg: 0.2mmol/kg with --weight) and the "
+            "compound, liquid or preparation to take it as.",
             show_default=False,
         ),
     ],
+    weight: WeightOption = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose product a preparation named bare is: us, eu, uk, au or ca."),
+    ] = Authority.us,  # type: ignore[attr-defined]
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the compound mg.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet)."),
+    ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
-    Example: mgcalc compound 4mmol glycerophosphate
+    Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
+    mgcalc compound 10mmol "sulfate 50%"
     """
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
     _one_output(as_json, quiet)
-    result = compute_compound(*pairs[0])
-    _emit(as_json, quiet, result.as_dict, result.compound_mg, result.warnings,
+    result = compute_compound(*pairs[0], weight=weight, authority=authority.value)
+    bare = next(v for v in (result.volume_ml, result.sachets, result.compound_mg) if v is not None)
+    _emit(as_json, quiet, result.as_dict, bare, result.warnings,
           lambda: _draw_lines("mgcalc compound", _compound_lines(result), result.warnings))
 
 
 def _compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
+    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    if result.weight_kg is not None:
+        kg = result.weight_kg
+        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({result.mmol / kg:.2f} mmol/kg, "
+                   f"{result.meq / kg:.2f} mEq/kg)")
+    arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
+    strength = result.strength
+    if strength is None:
+        return [wanted, f"Take {_num(result.compound_mg)} mg {form.label}", arithmetic]
+    measure = _measure(result.volume_ml, result.sachets)
+    per = "mL" if strength.per_unit == "mL" else "sachet"
+    holds = strength.magnesium_per_one(form)
     return [
-        f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
-        f"Take {_num(result.compound_mg)} mg {form.label}",
-        f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
+        wanted,
+        f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({_num(result.compound_mg)} mg)",
+        f"= {_num(result.target_mg)} mg magnesium / {_figures(holds)} mg magnesium per {per}"
+        + ("" if strength.of_magnesium else
+           f" ({strength.text} = {_figures(strength.per_one)} mg per {per} x {form.percent_elemental:.2f} % Mg)"),
     ]
+
+
+def _measure(volume_ml: float | None, sachets: float | None) -> str:
+    """'4.93 mL' or '1 sachet': a measured amount of a liquid or sachet."""
+    if volume_ml is not None:
+        return f"{_figures(volume_ml)} mL"
+    count = sachets or 0.0
+    return f"{_figures(count)} sachet{'' if count == 1 else 's'}"
+
+
+def _figures(value: float) -> str:
+    """Two decimals at most, no trailing zeros, thousands commas: 4.93, 15, 1,000."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _liquid_name(form: Form, strength: Any, preparation: Any) -> str:
+    """'magnesium sulfate heptahydrate 50 % w/v', or 'milk of magnesia (US), magnesium hydroxide 1200 mg/15 mL'."""
+    if preparation is None:
+        return f"{form.name} {strength.text}"
+    return f"{preparation.name} ({preparation.country}), {form.name} {strength.text}"
 
 
 @app.command("compare", context_settings=AMOUNTS)
@@ -622,6 +673,40 @@ def forms_command(
         _draw_forms(rows)
 
 
+@app.command("preparations")
+def preparations_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only preparations whose name or alias contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The preparations table: liquids, injections and sachets by name, with strength, country and source.
+
+    Example: mgcalc preparations sulfate
+    """
+    from mgcalc.preparations import load_preparations
+
+    table = load_preparations()
+    rows = table.search(query) if query else tuple(table)
+    if not rows:
+        raise MgcalcError(f"no preparation matches {query!r}; run 'mgcalc preparations' to list them all")
+    if as_json:
+        _print_json([row.as_dict() for row in rows])
+        return
+    lines = ["id\tname\tcountry\tform_id\tstrength"]
+    lines += [f"{r.id}\t{r.name}\t{r.country}\t{r.form_id}\t{r.strength.text}" for r in rows]
+    console = _terminal_console()
+    if console is None:
+        typer.echo("\n".join(lines))
+        return
+    from rich.table import Table
+
+    drawn = Table("name", "country", "compound", "strength", title="magnesium preparations (notes and sources: --json)")
+    for r in rows:
+        drawn.add_row(r.name, r.country, r.form_id, r.strength.text)
+    console.print(drawn)
+
+
 @app.command("reference")
 def reference_command(
     authority: Annotated[
@@ -859,10 +944,21 @@ def _dv_text(result: DoseResult) -> str | None:
     return f"US label %DV (Daily Value {result.dv_mg:g} mg): {result.percent_dv:.0f} %"
 
 
-def _component_text(c: Any) -> str:
+def _component_text(c: Component) -> str:
+    if c.strength is None:
+        return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
     return (
-        f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
+        f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
+        f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
+        f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq)"
     )
+
+
+def _per_kg_text(result: DoseResult) -> str | None:
+    if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
+        return None
+    return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
+            f"({result.mmol_per_kg:.2f} mmol/kg)")
 
 
 def _draw_dose(result: DoseResult) -> None:
@@ -883,7 +979,9 @@ def _draw_dose(result: DoseResult) -> None:
                             ("% Mg", "right"), (f"Mg {per}", "right")]:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for c in result.components:
-        table.add_row(f"{_num(c.compound_mg)} mg", c.form.name, c.form.formula,
+        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
+        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
                       f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
 
     total = Text.assemble(
@@ -910,7 +1008,11 @@ def _draw_dose(result: DoseResult) -> None:
                       Text(f"{_ul_share(result.percent_ul)} %", style=style))
     else:
         gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
-    parts: list[Any] = [table, total, gauge]
+    parts: list[Any] = [table, total]
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        parts.append(Text(per_kg))
+    parts.append(gauge)
     dv = _dv_text(result)
     if dv:
         parts.append(Text(dv))
@@ -931,6 +1033,9 @@ def _plain_dose(result: DoseResult) -> None:
         f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
         f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
     )
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        lines.append(per_kg)
     food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
     for who, lo, hi, pct in _rda_rows(result):
         lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")

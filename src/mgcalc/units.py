@@ -9,7 +9,7 @@ module.
 import math
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, NamedTuple, NoReturn
 
 from mgcalc.errors import MgcalcError, shown
 
@@ -43,12 +43,38 @@ AMBIGUOUS_UNITS: dict[str, str] = {
     "gr": "'gr' is read as grains by some and as grams by others (ISMP lists it as error-prone); "
     "write {num} grains or {num} g",
 }
-_NOT_MASS = frozenset(
-    ("ml", "l", "dl", "cl", "tsp", "tbsp", "drop", "drops", "iu", "%", "cc", "oz", "fl oz", "floz", "ml.")
-)
+#: Volumes, for amounts of a liquid and for strengths ("400 mg/5 mL"). The spoons are the metric
+#: 5 mL and 15 mL that labels print ("in each 5 mL tsp"), not the US customary 4.93 and 14.79 mL;
+#: the fluid ounce is the US one (29.5735 mL), as US labels use it.
+VOLUME_UNITS: dict[str, str] = {
+    **dict.fromkeys(("ml", "ml.", "milliliter", "milliliters", "millilitre", "millilitres", "cc"), "milliliter"),
+    **dict.fromkeys(("l", "liter", "liters", "litre", "litres"), "liter"),
+    **dict.fromkeys(("tsp", "tsp.", "teaspoon", "teaspoons", "teaspoonful", "teaspoonfuls"), "metric_teaspoon"),
+    **dict.fromkeys(
+        ("tbsp", "tbsp.", "tablespoon", "tablespoons", "tablespoonful", "tablespoonfuls"), "metric_tablespoon"
+    ),
+    **dict.fromkeys(("fl oz", "floz", "fl. oz", "fl. oz.", "fluid ounce", "fluid ounces"), "fluid_ounce"),
+}
+#: Counted units a strength may be given per ("243 mg magnesium/sachet"); an amount of them is a count.
+COUNT_UNITS: dict[str, str] = dict.fromkeys(("sachet", "sachets"), "sachet")
+#: Body weight, for doses per kilogram.
+WEIGHT_UNITS: dict[str, str] = {
+    **dict.fromkeys(("kg", "kilogram", "kilograms"), "kilogram"),
+    **dict.fromkeys(("g", "gram", "grams"), "gram"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
+}
+#: Smallest and largest volume accepted as an amount, in mL (1 µL and 10 L).
+MIN_ML = 0.001
+MAX_ML = 10_000.0
+#: Lightest and heaviest body weight accepted, in kg.
+MIN_KG = 0.2
+MAX_KG = 650.0
+_NOT_MASS = frozenset(("dl", "cl", "drop", "drops", "iu", "%", "oz", "fl")) | frozenset(VOLUME_UNITS)
 
 #: Words that are (or look like) a unit, lower case: a bare number followed by one is one amount.
-UNIT_WORDS = frozenset(MASS_UNITS) | frozenset(MAGNESIUM_UNITS) | _NOT_MASS | frozenset(AMBIGUOUS_UNITS)
+UNIT_WORDS = (
+    frozenset(MASS_UNITS) | frozenset(MAGNESIUM_UNITS) | _NOT_MASS | frozenset(AMBIGUOUS_UNITS) | frozenset(COUNT_UNITS)
+)
 _BARE_NUMBER = r"[-+−]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?|[-+−]?\.[0-9]+"
 
 _AMOUNT = re.compile(
@@ -69,6 +95,8 @@ PRECOMPUTED: tuple[tuple[str, str], ...] = (
     *((unit, "milligram") for unit in sorted(set(MASS_UNITS.values()) | set(MAGNESIUM_UNITS.values()))),
     ("milligram", "millimole_magnesium"),
     ("milligram", "milliequivalent_magnesium"),
+    *((unit, "milliliter") for unit in sorted(set(VOLUME_UNITS.values()))),
+    *((unit, "kilogram") for unit in sorted(set(WEIGHT_UNITS.values()))),
 )
 
 
@@ -164,6 +192,8 @@ def join_amounts(tokens: list[str]) -> list[str]:
         word = token.strip()
         if joined and (word.lower() in UNIT_WORDS) and _JOINABLE.fullmatch(joined[-1].strip()):
             joined[-1] = f"{joined[-1]} {token}"
+        elif joined and word.lower() in ("oz", "oz.") and _FLUID.fullmatch(joined[-1].strip()):
+            joined[-1] = f"{joined[-1]} {token}"  # "1 fl" + "oz": a fluid ounce is two words
         elif len(joined) >= 2 and joined[-1].strip() in _TIMES and _COUNT.fullmatch(joined[-2].strip()):
             times = joined.pop()
             joined[-1] = f"{joined[-1]} {times} {token}"
@@ -175,6 +205,7 @@ def join_amounts(tokens: list[str]) -> list[str]:
 
 
 _TIMES = ("x", "X", "×")
+_FLUID = re.compile(rf"(?:{_BARE_NUMBER})\s*fl\.?", re.IGNORECASE)
 _COUNT = re.compile(r"[0-9]{1,3}", re.ASCII)
 _COUNT_TIMES = re.compile(r"[0-9]{1,3}\s*[xX×]")
 _JOINABLE = re.compile(rf"{_BARE_NUMBER}|[0-9]+/[0-9]+|[0-9]{{1,3}}\s*[xX×]\s*(?:{_BARE_NUMBER})")
@@ -198,12 +229,21 @@ def _read(text: str, what: str, *, magnesium: bool) -> float:
     name = _unit_name(text, unit, what, value, magnesium=magnesium)
     per_unit = factor(name, "milligram") * count
     if thousands is not None and MIN_MG <= thousands * per_unit <= MAX_MG:
-        decimal = _shown_number(value)
-        raise MgcalcError(
-            f"{what} {shown(text)} is ambiguous: the point may be a thousands separator or a decimal point; "
-            f"write {thousands:g} {unit} or {decimal} {unit}"
-        )
+        _ambiguous_point(text, what, value, thousands, unit)
     return _bounded(value * per_unit, text, what)
+
+
+def _ambiguous_point(text: str, what: str, value: float, thousands: float, unit: str) -> NoReturn:
+    raise MgcalcError(
+        f"{what} {shown(text)} is ambiguous: the point may be a thousands separator or a decimal point; "
+        f"write {thousands:g} {unit} or {_shown_number(value)} {unit}"
+    )
+
+
+def _said_unit(unit: str) -> str:
+    """A unit as typed, to repeat in a message's suggestion: mg when it is empty or not one short line."""
+    unit = unit.strip()
+    return unit if unit and unit.isprintable() and len(unit) <= 12 else "mg"
 
 
 def _shown_number(value: float) -> str:
@@ -218,7 +258,7 @@ def _count(text: str, what: str) -> tuple[int, str]:
         from fractions import Fraction  # only a fraction needs it
 
         den = int(fraction["den"])
-        unit = fraction["unit"].strip() or "mg"
+        unit = _said_unit(fraction["unit"])
         if den == 0:
             raise MgcalcError(f"{what} {shown(text)} divides by zero; write a decimal, e.g. 0.5 {unit}")
         exact = Fraction(int(fraction["num"]), den)
@@ -256,7 +296,7 @@ def _split(text: str, what: str, original: str) -> tuple[float, str, float | Non
         elif re.fullmatch(_POINT_GROUPS, num, re.ASCII):
             raise MgcalcError(
                 f"{what} {shown(original)} uses points as thousands separators; write "
-                f"{num.replace('.', '').replace(',', '.')} {unit or 'mg'}"
+                f"{num.replace('.', '').replace(',', '.')} {_said_unit(unit)}"
             )
         elif re.fullmatch(_DECIMAL_COMMA, num, re.ASCII):
             raise MgcalcError(
@@ -328,3 +368,73 @@ def _bounded(mg: float, text: str, what: str) -> float:
     if not MIN_MG <= mg <= MAX_MG:
         raise MgcalcError(f"{what} {shown(text)} is outside 1 µg to 1 kg; check the number and unit")
     return mg
+
+
+class Amount(NamedTuple):
+    """An amount of a compound or a preparation: mg of the compound, mL of a liquid, or sachets."""
+
+    value: float
+    kind: Literal["mass", "volume", "count"]
+
+
+@lru_cache(maxsize=4096)
+def parse_amount(text: str, *, what: str = "amount") -> Amount:
+    """Read a mass (``500mg``), a volume (``15 mL``, ``1 tsp``, ``1 fl oz``) or a count (``1 sachet``)."""
+    if len(text) > AMOUNT_MAX_CHARS:
+        raise MgcalcError(f"{what} is too long ({len(text)} characters; at most {AMOUNT_MAX_CHARS})")
+    count, rest = _count(text, what)
+    value, unit, thousands = _split(rest, what, text)
+    key = " ".join(unit.lower().split())
+    if key in VOLUME_UNITS:
+        per_unit = factor(VOLUME_UNITS[key], "milliliter") * count
+        if thousands is not None and MIN_ML <= thousands * per_unit <= MAX_ML:
+            _ambiguous_point(text, what, value, thousands, unit)
+        return Amount(_within(value * per_unit, text, what, (MIN_ML, MAX_ML), "1 µL to 10 L"), "volume")
+    if key in COUNT_UNITS:
+        return Amount(_within(value * count, text, what, (0.01, COUNT_MAX), f"0.01 to {COUNT_MAX}"), "count")
+    if key in ("oz", "oz.", "ounce", "ounces"):
+        raise MgcalcError(f"{what} {shown(text)}: oz may be a weight; write fl oz for a fluid ounce")
+    return Amount(_read(text, what, magnesium=False), "mass")
+
+
+def parse_weight(text: str, *, what: str = "weight") -> float:
+    """Body weight in kg: ``20kg``, ``44 lb``, or a bare number of kg (``--weight 20``)."""
+    stripped = text.strip()
+    if len(stripped) > AMOUNT_MAX_CHARS:
+        raise MgcalcError(f"{what} is too long ({len(stripped)} characters; at most {AMOUNT_MAX_CHARS})")
+    if _PLAIN.fullmatch(stripped):
+        value, name = float(stripped), "kilogram"
+    else:
+        value, unit, _ = _split(stripped, what, text)
+        name = WEIGHT_UNITS.get(unit.lower(), "")
+        if not name:
+            raise MgcalcError(f"{what} {shown(text)}: {shown(unit)} is not a body weight unit; use kg or lb")
+    kg = value * factor(name, "kilogram")
+    if kg == 0:
+        raise MgcalcError(f"{what} {shown(text)} is zero; give the body weight, e.g. 20kg")
+    if not MIN_KG <= kg <= MAX_KG:
+        raise MgcalcError(f"{what} {shown(text)} is outside {MIN_KG:g} to {MAX_KG:g} kg; check the number and unit")
+    return kg
+
+
+_PER_KG = re.compile(r"(?P<amount>.+?)\s*(?:/|\bper\b)\s*(?:kg|kilogram)\s*", re.IGNORECASE | re.DOTALL)
+
+
+def per_kg(text: str) -> str | None:
+    """The amount of ``0.2mmol/kg`` (``0.2mmol``), or None when the text is not per kilogram."""
+    match = _PER_KG.fullmatch(text.strip())
+    return match["amount"] if match else None
+
+
+def read_number(text: str, *, what: str) -> tuple[float, float | None]:
+    """A number inside a strength, by the rules of amounts: (value, value with a thousands point or None)."""
+    value, _, thousands = _split(f"{text} mg", what, text)
+    return value, thousands
+
+
+def _within(value: float, text: str, what: str, bounds: tuple[float, float], said: str) -> float:
+    if value == 0:
+        raise MgcalcError(f"{what} {shown(text)} is zero; give an amount above zero")
+    if not bounds[0] <= value <= bounds[1]:
+        raise MgcalcError(f"{what} {shown(text)} is outside {said}; check the number and unit")
+    return value
