@@ -258,7 +258,7 @@ def test_a_missing_or_corrupt_forms_table_in_an_installed_copy(tmp_path, damage,
         table.write_text(text.replace("percent_elemental", "percent", 1), encoding="utf-8")
     elif damage == "bad number":
         lines = text.splitlines(keepends=True)
-        lines[2] = lines[2].replace(",41.68,", ",sixty,")
+        lines[2] = lines[2].replace(",41.6756,", ",sixty,")
         table.write_text("".join(lines), encoding="utf-8")
     else:
         table.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
