@@ -692,19 +692,15 @@ def preparations_command(
         raise MgcalcError(f"no preparation matches {query!r}; run 'mgcalc preparations' to list them all")
     if as_json:
         _print_json([row.as_dict() for row in rows])
-        return
-    lines = ["id\tname\tcountry\tform_id\tstrength"]
-    lines += [f"{r.id}\t{r.name}\t{r.country}\t{r.form_id}\t{r.strength.text}" for r in rows]
-    console = _terminal_console()
-    if console is None:
-        typer.echo("\n".join(lines))
-        return
-    from rich.table import Table
+    else:
+        _draw_preparations(rows)
 
-    drawn = Table("name", "country", "compound", "strength", title="magnesium preparations (notes and sources: --json)")
-    for r in rows:
-        drawn.add_row(r.name, r.country, r.form_id, r.strength.text)
-    console.print(drawn)
+
+def _draw_preparations(rows: Any) -> None:
+    _listing(["id", "name", "country", "form_id", "strength"],
+             [[r.id, r.name, r.country, r.form_id, r.strength.text] for r in rows],
+             "magnesium preparations (notes and sources: --json)", drawn=(1, 2, 3, 4),
+             headers=("id", "name", "country", "compound", "strength"))
 
 
 @app.command("reference")
@@ -723,21 +719,31 @@ def reference_command(
         _print_json([
             {**r._asdict(), "age_to": None if math.isinf(r.age_to) else r.age_to} for r in rows
         ])
-        return
-    lines = ["authority\tmeasure\twho\tmg_per_day\tsource"]
-    lines += [
-        f"{r.authority}\t{r.measure}\t{r.group}\t{'not established' if r.mg is None else f'{r.mg:g}'}\t{r.source}"
-        for r in rows
-    ]
+    else:
+        _draw_reference(rows)
+
+
+def _draw_reference(rows: list[Row]) -> None:
+    _listing(["authority", "measure", "who", "mg_per_day", "source"],
+             [[r.authority, r.measure, r.group, "not established" if r.mg is None else f"{r.mg:g}", r.source]
+              for r in rows], "reference values", headers=("authority", "measure", "who", "mg/day", "source"))
+
+
+def _listing(header: list[str], rows: list[list[str]], title: str, drawn: tuple[int, ...] | None = None,
+             headers: tuple[str, ...] | None = None) -> None:
+    """A table: tab-separated with a header line when piped; on a terminal a rich table of the
+    ``drawn`` columns (all by default), headed ``headers`` (the piped header by default)."""
     console = _terminal_console()
-    if console is None:
-        typer.echo("\n".join(lines))
+    if console is None:  # one write: click flushes after every echo
+        typer.echo("\n".join("\t".join(cells) for cells in [header, *rows]))
         return
     from rich.table import Table
 
-    table = Table("authority", "measure", "who", "mg/day", "source", title="reference values")
-    for line in lines[1:]:
-        table.add_row(*line.split("\t"))
+    columns = drawn if drawn is not None else tuple(range(len(header)))
+    names = headers if headers is not None else header
+    table = Table(*(names[c] for c in columns), title=title)
+    for cells in rows:
+        table.add_row(*(cells[c] for c in columns))
     console.print(table)
 
 @app.command("interactions")
@@ -761,7 +767,12 @@ def interactions_command(
     found = lookup_all(tuple(drugs))
     if as_json:
         _print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
-        return
+    else:
+        _draw_interactions(found)
+
+
+def _draw_interactions(found: "tuple[Interaction, ...] | list[Interaction]") -> None:
+    """Each drug's rule with its source: plain lines when piped, a panel on a terminal."""
     console = _terminal_console()
     if console is None:
         typer.echo("\n".join([line for i in found for line in _interaction_block(i)] + [DISCLAIMER]))
