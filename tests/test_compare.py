@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract import COMPARE_FORM_KEYS, COMPARE_KEYS
-from mgcalc import cli
+from mgcalc import cli, render
 from mgcalc.compare import compare
 from mgcalc.dose import compound
 from mgcalc.errors import MgcalcError
@@ -115,7 +115,7 @@ def test_bad_input_is_refused_with_what_would_be_right(kwargs, fragment):
 
 def test_piped_output_is_one_tab_separated_table_and_the_disclaimer_goes_to_stderr(runner, table):
     result = run(runner, "compare", "300mg")
-    assert result.exit_code == 0 and result.stderr == cli.DISCLAIMER + "\n"
+    assert result.exit_code == 0 and result.stderr == render.DISCLAIMER + "\n"
     rows = plain_rows(result.stdout)
     assert list(rows[0]) == ["form_id", "form_name", "formula", "percent_elemental", "compound_mg", "kind",
                              "percent_range", "compound_mg_range"]
@@ -196,7 +196,7 @@ def test_on_a_terminal_a_table_with_bars_and_the_marks_explained(runner):
     out = ANSI.sub("", result.stdout)
     assert result.exit_code == 0 and "━" in out
     assert "24.12-26.23 % Mg" in out and "declared" in out
-    assert " ".join(cli.DISCLAIMER.split()) in " ".join(out.split())
+    assert " ".join(render.DISCLAIMER.split()) in " ".join(out.split())
 
 
 # Every id whole at 80 columns (mgcalc forms cut them before issue 15)
