@@ -181,9 +181,25 @@ def test_uk_values_are_held_for_adults_only():
     assert any("holds no UK upper level" in w for w in result.warnings)
 
 
-def test_percent_dv_uses_the_us_daily_value_of_420_mg():
-    assert dose("500mg", "oxide").percent_dv == pytest.approx(100 * 301.5 / 420, rel=1e-3)
-    assert dose("500mg", "oxide", profile=Profile(age=2)).percent_dv is None
+@pytest.mark.parametrize(
+    ("profile", "dv"),
+    [
+        # 21 CFR 101.9(c)(8)(iv), as ../shared/references.md gives it.
+        (Profile(), 420), (Profile(age=4), 420), (Profile(age=70, sex="male"), 420),
+        (Profile(sex="female", pregnant=True), 400), (Profile(age=30, sex="female", lactating=True), 400),
+        (Profile(age=16, sex="female", pregnant=True), 400),
+        (Profile(age=1), 80), (Profile(age=3.9), 80), (Profile(age=0.5), 75), (Profile(age=0.9), 75),
+    ],
+)
+def test_percent_dv_uses_the_daily_value_of_the_audience(profile, dv):
+    result = dose("500mg", "oxide", profile=profile)
+    assert result.dv_mg == dv
+    assert result.percent_dv == pytest.approx(100 * 301.5 / dv, rel=1e-3)
+
+
+def test_no_daily_value_under_7_months():
+    result = dose("500mg", "oxide", profile=Profile(age=0.3))
+    assert result.dv_mg is None and result.percent_dv is None
 
 
 def test_unknown_authority_is_refused():

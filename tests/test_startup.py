@@ -24,10 +24,15 @@ CALLS = [
     ["dose", "500mg", "citrate"],
     ["dose", "500mg", "citrate", "--json"],
     ["dose", "500 mg", "Magnesium Citrate", "-q", "--age", "30", "--sex", "female", "--food", "100mg"],
-    ["dose", "250mg", "oxide", "5gr", "glycinate", "1,250 mcg", "lactate"],
+    ["dose", "250mg", "oxide", "5 grains", "glycinate", "1,250 mcg", "lactate"],
+    ["dose", "15", "mL", "milk", "of", "magnesia", "-q"],
+    ["compound", "10mmol", "sulfate 50%", "-q"],
     ["forms"],
+    ["compare", "300mg"],
     ["--help"],
     ["dose", "--help"],
+    ["interactions", "Cipro", "furosemide", "ciprofloxacine"],
+    ["dose", "500mg", "citrate", "--with", "Cipro"],
 ]
 
 

@@ -21,7 +21,7 @@ GRAIN_MG = 64.79891  # exact, by the 1959 international yard and pound agreement
         ("500mg", 500), ("500 mg", 500), (" 500 mg ", 500), ("0.5g", 500), ("1 g", 1000), (".5 g", 500),
         ("1,250 mg", 1250), ("1,250.5 mg", 1250.5), ("12,345,678 mcg", 12345.678),
         ("500mcg", 0.5), ("500 µg", 0.5), ("500 μg", 0.5), ("500ug", 0.5), ("500 micrograms", 0.5),
-        ("5gr", 5 * GRAIN_MG), ("1 grain", GRAIN_MG), ("2 grams", 2000), ("500 MG", 500), ("1e3 mg", 1000),
+        ("5grains", 5 * GRAIN_MG), ("1 grain", GRAIN_MG), ("2 grams", 2000), ("500 MG", 500), ("1e3 mg", 1000),
     ],
 )
 def test_accepted_amounts(text, mg):
@@ -96,7 +96,48 @@ def test_user_text_never_reaches_pints_expression_parser():
 
 def test_a_bare_number_joins_the_unit_word_after_it():
     assert units.join_amounts(["500", "mg", "citrate"]) == ["500 mg", "citrate"]
-    tokens = ["1,250", "mg", "oxide", "5", "gr", "citrate"]
-    assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 gr", "citrate"]
+    tokens = ["1,250", "mg", "oxide", "5", "grains", "citrate"]
+    assert units.join_amounts(tokens) == ["1,250 mg", "oxide", "5 grains", "citrate"]
     assert units.join_amounts(["500mg", "citrate"]) == ["500mg", "citrate"]
     assert units.join_amounts(["500", "citrate"]) == ["500", "citrate"]
+
+
+@pytest.mark.parametrize(("unit", "default_name"), [("liter", "liter"), ("fluid_ounce", "US_fluid_ounce")])
+def test_our_volumes_agree_with_pints_default_registry(unit, default_name):
+    default = pint.UnitRegistry()
+    expected = default.Quantity(1.0, default_name).to("milliliter").magnitude
+    assert units.factor(unit, "milliliter") == pytest.approx(expected, rel=1e-15)
+
+
+def test_the_spoons_are_the_medicinal_5_and_15_ml_not_pints_us_customary_ones():
+    default = pint.UnitRegistry()
+    assert units.factor("metric_teaspoon", "milliliter") == 5
+    assert units.factor("metric_tablespoon", "milliliter") == 15
+    assert default.Quantity(1.0, "teaspoon").to("milliliter").magnitude == pytest.approx(4.93, abs=0.01)
+
+
+def test_body_weight_units_agree_with_pints_default_registry():
+    default = pint.UnitRegistry()
+    expected = default.Quantity(1.0, "pound").to("kilogram").magnitude
+    assert units.factor("pound", "kilogram") == pytest.approx(expected, rel=1e-15)
+    assert units.parse_weight("44 lb") == pytest.approx(44 * units.factor("pound", "kilogram"))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [("15 mL", 15, "volume"), ("15 ML", 15, "volume"), ("1 tsp", 5, "volume"), ("2 x 5 mL", 10, "volume"),
+     ("1 sachet", 1, "count"), ("2 sachets", 2, "count"), ("500mg", 500, "mass"), ("0.25 L", 250, "volume")],
+)
+def test_amounts_may_be_volumes_or_counts(text, value, kind):
+    assert units.parse_amount(text) == (pytest.approx(value), kind)
+
+
+def test_a_fluid_ounce_typed_as_three_words_is_one_amount():
+    assert units.join_amounts(["1", "fl", "oz", "citrate"]) == ["1 fl oz", "citrate"]
+    assert units.join_amounts(["15", "mL", "milk"]) == ["15 mL", "milk"]
+
+
+def test_every_volume_and_weight_a_user_can_type_is_precomputed():
+    wanted = {(unit, "milliliter") for unit in units.VOLUME_UNITS.values()}
+    wanted |= {(unit, "kilogram") for unit in units.WEIGHT_UNITS.values()}
+    assert wanted <= set(units.PRECOMPUTED)

@@ -10,4 +10,12 @@ FACTORS: dict[tuple[str, str], float] = {
     ('millimole_magnesium', 'milligram'): 24.305,
     ('milligram', 'millimole_magnesium'): 0.04114379757251595,
     ('milligram', 'milliequivalent_magnesium'): 0.0822875951450319,
+    ('fluid_ounce', 'milliliter'): 29.5735295625,
+    ('liter', 'milliliter'): 1000.0,
+    ('metric_tablespoon', 'milliliter'): 15.0,
+    ('metric_teaspoon', 'milliliter'): 5.0,
+    ('milliliter', 'milliliter'): 1.0,
+    ('gram', 'kilogram'): 0.001,
+    ('kilogram', 'kilogram'): 1.0,
+    ('pound', 'kilogram'): 0.45359237,
 }

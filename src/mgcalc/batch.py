@@ -34,8 +34,10 @@ RESULT_COLUMNS = (
     "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "warnings", "error",
 )
 #: The input fields a result is computed from, in the order RowEvaluator.compute takes them.
-INPUT_COLUMNS = ("amount", "form", "per_day", "declared_mg")
+INPUT_COLUMNS = ("amount", "form", "per_day", "declared_mg", "label")
 REQUIRED_COLUMNS = ("amount", "form")
+#: A column of label text as printed, read instead of amount and form (``check --label``).
+LABEL_COLUMN = "label"
 FORMATS = ("csv", "jsonl")
 INPUT_FORMATS = ("csv", "jsonl", "json")
 #: Field separators recognised in a CSV header when --delimiter is not given.
@@ -146,8 +148,13 @@ class RowEvaluator:
             return self.error(" ".join(str(exc).split()))
         return self._serialise(values), None
 
-    def compute(self, amount: Any, form: Any, per_day: Any, declared: Any) -> tuple[Any, ...]:
-        """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad)."""
+    def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
+        """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
+
+        Without an amount (no such column or key) a ``label`` is read as ``check --label`` reads it.
+        """
+        if amount is None and label is not None:
+            return self._label_values(_text(label, LABEL_COLUMN), _per_day(per_day))
         result = dose(_text(amount, "amount"), _text(form, "form"), per_day=_per_day(per_day), profile=self.profile,
                       authority=self.authority)
         [component] = result.components
@@ -158,6 +165,29 @@ class RowEvaluator:
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
                 result.meq, result.over_ul, consistent, result.intake.mg, result.upper.mg, result.percent_rda,
                 result.percent_ul, result.percent_dv, "; ".join(result.warnings), None)
+
+    def _label_values(self, text: str, per_day: int) -> tuple[Any, ...]:
+        """A label read as ``check --label`` reads it: the magnesium it provides, and the verdict."""
+        from mgcalc.check import check_label
+        from mgcalc.references import daily_value, intake, upper_level
+        from mgcalc.units import to_meq, to_mmol
+
+        result = check_label(text, profile=self.profile)
+        form = result.resolution.form if result.resolution else None
+        unit_mg = result.declared_mg if result.declared_mg is not None else result.expected_mg
+        daily = None if unit_mg is None else unit_mg * per_day
+        rda = intake(self.profile, self.authority).mg
+        ul = upper_level(self.profile, self.authority).mg
+        dv = daily_value(self.profile)
+
+        def percent(reference: float | None) -> float | None:
+            return None if daily is None or not reference else 100 * daily / reference
+
+        notes = [*result.issues, *([result.reason] if result.reason else [])]
+        return ("ok", form.id if form else None, form.percent_elemental if form else None, daily,
+                None if daily is None else to_mmol(daily), None if daily is None else to_meq(daily),
+                None if daily is None or ul is None else daily > ul, result.consistent, rda, ul, percent(rda),
+                percent(ul), percent(dv), "; ".join(notes), None)
 
     def _serialise(self, values: tuple[Any, ...]) -> str:
         if not self._csv:
@@ -323,7 +353,7 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
     if not _encodable("".join(header)):
         raise MgcalcError("the CSV header is not valid text in the input's encoding; try --encoding cp1252")
     names = [_header_name(h) for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    missing = [] if LABEL_COLUMN in names else [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         wanted = " or ".join(repr(c) for c in missing)
         others = [d for d in DELIMITERS if d != chosen and d in first]
@@ -335,7 +365,8 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
     return header, chosen
 
 
-def _csv_records(text: IO[str], width: int, delimiter: str, key_positions: list[int]) -> Iterator[_Record]:
+def _csv_records(text: IO[str], width: int, delimiter: str,
+                 key_positions: list[tuple[str, int]]) -> Iterator[_Record]:
     """The records after the header, one per row, each with the line it starts on.
 
     A line without quotes is split on the delimiter, exactly as the csv module would; a line with
@@ -408,7 +439,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str, key_positions: list[
                     yield _Record(record_line, None, fields, "NUL character in the row")
                     continue
                 if not body.isascii():
-                    bad = [INPUT_COLUMNS[i] for i, p in enumerate(key_positions) if not _encodable(fields[p])]
+                    bad = [name for name, p in key_positions if not _encodable(fields[p])]
                     if bad:
                         yield _Record(record_line, None, fields, _undecodable(bad[0]))
                         continue
@@ -419,7 +450,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str, key_positions: list[
             elif "\x00" in body:
                 yield _Record(line_no, None, fields, "NUL character in the row")
             else:
-                bad = [INPUT_COLUMNS[i] for i, p in enumerate(key_positions) if not _encodable(fields[p])]
+                bad = [name for name, p in key_positions if not _encodable(fields[p])]
                 if bad:
                     yield _Record(line_no, None, fields, _undecodable(bad[0]))
                 else:
@@ -696,7 +727,8 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     cached = cache.current.get
     parts = sink.parts
     add = parts.append
-    for line, body, fields, problem in _csv_records(text, width, delimiter, present):
+    named = [(c, p) for c, p in zip(INPUT_COLUMNS, slots, strict=True) if p is not None]
+    for line, body, fields, problem in _csv_records(text, width, delimiter, named):
         if problem is None:
             key = request(fields)
             entry = cached(key)

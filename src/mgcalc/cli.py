@@ -1,7 +1,7 @@
-"""The ``mgcalc`` command line: parses options, calls the library, renders its results.
+"""The ``mgcalc`` command line: parses options, calls the library, hands results to ``render``.
 
-This is the only module that imports typer. rich is imported inside the functions that
-draw, so a ``--json`` or ``-q`` call never loads it.
+This is the only module that imports typer. Output is drawn by ``mgcalc.render``, which imports
+rich only inside the functions that draw, so a ``--json`` or ``-q`` call never loads it.
 """
 
 import contextlib
@@ -14,39 +14,64 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer._click as click  # typer vendors click; its exceptions and context are needed here
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check, check_label
-from mgcalc.dose import MAX_PER_DAY, CompoundResult, DoseResult
+from mgcalc.arguments import Segment, is_amount, segments, unknown_option
+from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
+from mgcalc.dose import MAX_PER_DAY
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
 from mgcalc.errors import MgcalcError
-from mgcalc.forms import Form, load_forms
-from mgcalc.references import AUTHORITIES, Profile, Row, load_intakes
-from mgcalc.units import join_amounts
+from mgcalc.forms import load_forms
+from mgcalc.references import AUTHORITIES, Profile, load_intakes
+from mgcalc.render import (
+    check_lines,
+    compound_lines,
+    draw_compare,
+    draw_dose,
+    draw_forms,
+    draw_interactions,
+    draw_lines,
+    draw_preparations,
+    draw_reference,
+    emit,
+    might_be_terminal,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+
 #: Exit status when a check fails (``dose --fail-over-ul``).
 EXIT_CHECK_FAILED = 3
-DISCLAIMER = (
-    "mgcalc is a calculator, not medical advice. With impaired kidney function, "
-    "ask a clinician before taking any magnesium supplement."
-)
+#: Exit status when a label is read but cannot be checked (``check --label``).
+EXIT_CANNOT_CHECK = 4
 
 
 class _Group(TyperGroup):
-    """The one place a user error becomes ``mgcalc: error: ...`` on stderr and exit status 1."""
+    """The one place errors become exit statuses: one line ``mgcalc: error: ...`` on stderr.
+
+    A user error (MgcalcError) exits 1; a usage error (unknown option, missing argument) exits 2,
+    also on one line, naming the command's --help.
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:  # options of mgcalc itself
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.UsageError as exc:
+            _usage_error(exc)
 
     def invoke(self, ctx: Any) -> Any:  # click's Context (vendored by newer typer)
         try:
             return super().invoke(ctx)
         except MgcalcError as exc:
-            message = " ".join(str(exc).split())  # always one line
-            typer.echo(f"mgcalc: error: {message}", err=True)
+            _one_line_error(str(exc))
             raise typer.Exit(1) from None
+        except click.exceptions.UsageError as exc:
+            _usage_error(exc)
         except OSError as exc:  # writing the output failed: a full disk, a closed pipe
             _output_failed(exc)
             raise typer.Exit(1) from None
@@ -76,22 +101,17 @@ def _output_failed(exc: OSError) -> None:
         pass
 
 
-def _might_be_terminal() -> bool:
-    """False when rich would surely find stdout no terminal, decided without importing rich.
+def _one_line_error(message: str) -> None:
+    typer.echo(f"mgcalc: error: {' '.join(message.split())}", err=True)
 
-    Mirrors rich's ``Console.is_terminal`` (TTY_COMPATIBLE, FORCE_COLOR, then isatty), so that
-    piped output, what scripts read, never pays for importing rich.
-    """
-    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
-    if tty_compatible in ("0", "1"):
-        return tty_compatible == "1"
-    force_color = os.environ.get("FORCE_COLOR")
-    if force_color is not None:
-        return force_color != ""
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
+
+def _usage_error(exc: "click.exceptions.UsageError") -> NoReturn:
+    """A usage error on one line, with where to find the right usage; exit 2. Help requests pass."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    command = exc.ctx.command_path if exc.ctx is not None else "mgcalc"
+    _one_line_error(f"{exc.format_message()} (see '{command} --help')")
+    raise typer.Exit(2) from None
 
 
 app = typer.Typer(
@@ -101,7 +121,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     # Help and usage errors go through rich on a terminal, as results do; piped, they are plain
     # text, and the call does not pay for importing rich (bench/startup.py).
-    rich_markup_mode="rich" if _might_be_terminal() else None,
+    rich_markup_mode="rich" if might_be_terminal() else None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -129,6 +149,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
+]
+WeightOption = Annotated[
+    str | None,
+    typer.Option("--weight", metavar="KG", help="Body weight (20kg, 44lb; a bare number is kg), for amounts per kg."),
 ]
 
 
@@ -160,12 +184,29 @@ def _root(
 AMOUNTS = {"ignore_unknown_options": True}
 
 
-def _arguments(items: list[str] | None) -> list[str]:
-    """The amount and form words, an amount's number and unit joined; an unknown --option refused."""
-    for item in items or []:
-        if item.startswith("--"):
-            raise typer.BadParameter(f"no such option: {item}", param_hint="OPTIONS")
-    return join_amounts(items or [])
+def _segments(items: list[str] | None, positional: int = 1) -> list[Segment]:
+    """The amounts and their form words (the form is every word up to the next amount).
+
+    A word that looks like an option the command does not have (``-x``) is a usage error.
+    """
+    words = items or []
+    option = unknown_option(words)
+    if option is not None:
+        raise click.exceptions.NoSuchOption(option, ctx=click.globals.get_current_context(silent=True))
+    return segments(words, positional)
+
+
+def _pairs(items: list[str] | None, shape: str, example: str) -> list[Segment]:
+    """AMOUNT FORM [AMOUNT FORM ...]: every amount followed by its form's words."""
+    found = _segments(items)
+    for segment in found:
+        if not segment.form:
+            problem = "has no form after it" if is_amount(segment.amount) else "is not an amount"
+            raise typer.BadParameter(f"{segment.amount!r} {problem}; give {shape}, amount first, e.g. {example}",
+                                     param_hint=shape)
+    if not found:
+        raise typer.BadParameter(f"give {shape}, e.g. {example}", param_hint=shape)
+    return found
 
 
 @app.command("dose", context_settings=AMOUNTS)
@@ -188,7 +229,8 @@ def dose_command(
     food: Annotated[
         str | None,
         typer.Option(
-            "--food", metavar="AMOUNT", help="Magnesium from food per day; counts toward the RDA, not the UL."
+            "--food", metavar="AMOUNT",
+            help="Magnesium from food per day (mg, g, mmol or mEq; 0mg allowed); counts toward the RDA, not the UL.",
         ),
     ] = None,
     authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
@@ -196,20 +238,25 @@ def dose_command(
         bool,
         typer.Option("--fail-over-ul", help="Exit with status 3 when the dose is over the upper level."),
     ] = False,
+    weight: WeightOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+    with_drugs: Annotated[
+        list[str] | None,
+        typer.Option("--with", metavar="DRUG",
+                     help="A medicine also taken (repeatable): adds what mgcalc's interactions table says."),
+    ] = None,
 ) -> None:
     """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
 
     Example: mgcalc dose 500mg citrate --age 40 --sex female
     """
-    items = _arguments(items)
-    if len(items) % 2:
-        raise typer.BadParameter("give pairs of AMOUNT FORM, e.g. 500mg citrate", param_hint="AMOUNT FORM")
+    pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
-    result = compute_dose(*items, per_day=per_day, profile=profile, food=food, authority=authority.value)
-    _emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: _draw_dose(result))
+    result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
+                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
+    emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -220,49 +267,72 @@ def compound_command(
         list[str],
         typer.Argument(
             metavar="TARGET FORM",
-            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq) and the compound to take it as.",
+            help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq; per kg: 0.2mmol/kg with --weight) and the "
+            "compound, liquid or preparation to take it as.",
             show_default=False,
         ),
     ],
+    weight: WeightOption = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose product a preparation named bare is: us, eu, uk, au or ca."),
+    ] = Authority.us,  # type: ignore[attr-defined]
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the compound mg.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet)."),
+    ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
-    Example: mgcalc compound 4mmol glycerophosphate
+    Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
+    mgcalc compound 10mmol "sulfate 50%"
     """
-    items = _arguments(items)
-    if len(items) != 2:
-        raise typer.BadParameter("give TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
+    pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
+    if len(pairs) != 1:
+        raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
     _one_output(as_json, quiet)
-    result = compute_compound(items[0], items[1])
-    _emit(as_json, quiet, result.as_dict, result.compound_mg, result.warnings,
-          lambda: _draw_lines("mgcalc compound", _compound_lines(result), result.warnings))
+    result = compute_compound(*pairs[0], weight=weight, authority=authority.value)
+    bare = next(v for v in (result.volume_ml, result.sachets, result.compound_mg) if v is not None)
+    emit(as_json, quiet, result.as_dict, bare, result.warnings,
+          lambda: draw_lines("mgcalc compound", compound_lines(result), result.warnings))
 
 
-def _compound_lines(result: CompoundResult) -> list[str]:
-    form = result.resolution.form
-    return [
-        f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
-        f"Take {_num(result.compound_mg)} mg {form.label}",
-        f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}",
-    ]
+@app.command("compare", context_settings=AMOUNTS)
+def compare_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TARGET",
+            help="Magnesium wanted (300mg, 0.3 g, 12 mmol, 24 mEq), shown as every form.",
+            show_default=False,
+        ),
+    ],
+    family: Annotated[
+        str | None,
+        typer.Option("--family", metavar="NAME", help="Only one family's hydrates and salts, e.g. citrate."),
+    ] = None,
+    per_unit: Annotated[
+        str | None,
+        typer.Option("--per-unit", metavar="MASS",
+                     help="Weight of one tablet or capsule, e.g. 500mg: adds how many of them each form takes."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One amount of magnesium in every form: the compound weight of each, lightest first.
 
+    Example: mgcalc compare 300mg --family citrate
+    """
+    from mgcalc.compare import compare
 
-def _draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
-    """A short result: plain lines when piped; a panel on a terminal. Warnings, then the disclaimer."""
-    console = _terminal_console()
-    if console is None:
-        typer.echo("\n".join([*lines, *(f"{word}: {w}" for w in warnings), DISCLAIMER]))
-        return
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.text import Text
-
-    parts = [Text(line) for line in lines]
-    parts += [Text(f"• {w}", style="yellow") for w in warnings]
-    parts.append(Text(DISCLAIMER, style="dim"))
-    console.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+    found = _segments(items)
+    if len(found) != 1 or found[0].form:
+        raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
+    result = compare(found[0].amount, family=family, per_unit=per_unit)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        draw_compare(result)
 
 
 @app.command("check", context_settings=AMOUNTS)
@@ -277,48 +347,72 @@ def check_command(
     ] = None,
     label: Annotated[
         str | None,
-        typer.Option("--label", metavar="TEXT", help="A Supplement Facts line to read instead of the arguments."),
+        typer.Option("--label", metavar="TEXT",
+                     help="Label text as printed (a line, or a whole panel over several lines)."),
+    ] = None,
+    label_file: Annotated[
+        str | None,
+        typer.Option("--label-file", metavar="FILE", help="Read the label text from FILE (- for standard input)."),
     ] = None,
     tolerance: Annotated[
         float,
         typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
                      help="Deviation allowed for label rounding, in percent of the expected figure."),
     ] = DEFAULT_TOLERANCE,
+    age: AgeOption = None,
+    pregnant: PregnantOption = False,
+    lactating: LactatingOption = False,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
 ) -> None:
-    """Does a label add up? Exit status 0 when consistent, 3 when not.
+    """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
-    Example: mgcalc check --label "Magnesium 200 mg (as magnesium citrate 1,250 mg)"
+    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)"
     """
     _one_output(as_json, quiet)
-    items = _arguments(items)
-    if label is not None:
-        if items:
-            raise typer.BadParameter("give either --label or DECLARED COMPOUND_AMOUNT FORM", param_hint="--label")
-        result = check_label(label, tolerance)
-    elif len(items) == 3:
-        result = check(items[0], items[1], items[2], tolerance)
+    shape = "DECLARED COMPOUND_AMOUNT FORM"
+    found = _segments(items, positional=2)
+    if label is not None or label_file is not None:
+        if found:
+            raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
+        if label is not None and label_file is not None:
+            raise typer.BadParameter("give --label or --label-file, not both", param_hint="--label")
+        text = label if label is not None else _read_label_file(label_file or "-")
+        profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
+                          lactating=lactating)
+        result = check_label(text, tolerance, profile)
+    elif len(found) == 2 and not found[0].form and found[1].form:
+        result = check(found[0].amount, found[1].amount, found[1].form, tolerance)
     else:
         raise typer.BadParameter("give DECLARED COMPOUND_AMOUNT FORM, e.g. 64mg 535mg 'chloride hexahydrate', "
                                  "or --label TEXT", param_hint="DECLARED COMPOUND_AMOUNT FORM")
-    _emit(as_json, quiet, result.as_dict, result.expected_mg, result.issues,
-          lambda: _draw_lines("mgcalc check", _check_lines(result), result.issues, word="issue"), word="issue")
+    notes = result.issues if result.reason is None else (result.reason, *result.issues)
+    if quiet and result.expected_mg is None:
+        for note in notes:
+            typer.echo(f"mgcalc: issue: {note}", err=True)
+    else:
+        emit(as_json, quiet, result.as_dict, result.expected_mg or 0.0, notes,
+              lambda: draw_lines("mgcalc check", check_lines(result), result.issues, word="issue"), word="issue")
+    if result.consistent is None:
+        raise typer.Exit(EXIT_CANNOT_CHECK)
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def _check_lines(result: CheckResult) -> list[str]:
-    form = result.resolution.form
-    explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
-    verdict = "consistent" if result.consistent else "NOT CONSISTENT"
-    return [
-        f"Label: {_num(result.declared_mg)} mg magnesium from {_num(result.compound_mg)} mg {form.label}",
-        f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent:+.1f} % "
-        f"(tolerance {result.tolerance:g} %)",
-        f"Verdict: {verdict}",
-        f"Forms that explain the declared figure: {explained}",
-    ]
+def _read_label_file(path: str) -> str:
+    """The text of a label file, or of standard input for '-'; an unreadable file is a user error."""
+    from mgcalc.label import LABEL_MAX_CHARS
+
+    try:
+        if path == "-":
+            if sys.stdin.isatty():
+                raise MgcalcError("--label-file - reads the label from standard input; pipe it in, "
+                                  "e.g. mgcalc check --label-file - < label.txt")
+            return sys.stdin.read(LABEL_MAX_CHARS + 1)
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(LABEL_MAX_CHARS + 1)
+    except OSError as exc:
+        raise MgcalcError(f"cannot read the label file {path!r}: {exc.strerror or exc}") from None
 
 
 @app.command("batch")
@@ -485,9 +579,32 @@ def forms_command(
     if not rows:
         raise MgcalcError(f"no form matches {query!r}; run 'mgcalc forms' to list them all")
     if as_json:
-        _print_json([form.as_dict() for form in rows])
+        print_json([form.as_dict() for form in rows])
     else:
-        _draw_forms(rows)
+        draw_forms(rows)
+
+
+@app.command("preparations")
+def preparations_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only preparations whose name or alias contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The preparations table: liquids, injections and sachets by name, with strength, country and source.
+
+    Example: mgcalc preparations sulfate
+    """
+    from mgcalc.preparations import load_preparations
+
+    table = load_preparations()
+    rows = table.search(query) if query else tuple(table)
+    if not rows:
+        raise MgcalcError(f"no preparation matches {query!r}; run 'mgcalc preparations' to list them all")
+    if as_json:
+        print_json([row.as_dict() for row in rows])
+    else:
+        draw_preparations(rows)
 
 
 @app.command("reference")
@@ -503,221 +620,41 @@ def reference_command(
     """
     rows = [r for r in load_intakes() if authority is None or r.authority == authority.value]
     if as_json:
-        _print_json([
+        print_json([
             {**r._asdict(), "age_to": None if math.isinf(r.age_to) else r.age_to} for r in rows
         ])
-        return
-    lines = ["authority\tmeasure\twho\tmg_per_day\tsource"]
-    lines += [
-        f"{r.authority}\t{r.measure}\t{r.group}\t{'not established' if r.mg is None else f'{r.mg:g}'}\t{r.source}"
-        for r in rows
-    ]
-    console = _terminal_console()
-    if console is None:
-        typer.echo("\n".join(lines))
-        return
-    from rich.table import Table
+    else:
+        draw_reference(rows)
 
-    table = Table("authority", "measure", "who", "mg/day", "source", title="reference values")
-    for line in lines[1:]:
-        table.add_row(*line.split("\t"))
-    console.print(table)
+
+@app.command("interactions")
+def interactions_command(
+    drugs: Annotated[
+        list[str],
+        typer.Argument(metavar="DRUG [DRUG ...]", help="Generic or brand names, e.g. ciprofloxacin Cipro.",
+                       show_default=False),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Medicines and magnesium: how far apart to take them, or whether a drug changes magnesium levels.
+
+    Every rule names its source (a drug label, an SmPC or the FDA) and its date. A drug mgcalc's
+    table does not list is 'not listed': that is not a statement that it is safe.
+
+    Example: mgcalc interactions Cipro furosemide
+    """
+    from mgcalc.interactions import lookup_all
+
+    found = lookup_all(tuple(drugs))
+    if as_json:
+        print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
+    else:
+        draw_interactions(found)
 
 
 def _one_output(as_json: bool, quiet: bool) -> None:
     if as_json and quiet:
         raise typer.BadParameter("choose --json or --quiet, not both", param_hint="--json")
-
-
-def _emit(as_json: bool, quiet: bool, data: Callable[[], object], bare: float, notes: tuple[str, ...],
-          draw: Callable[[], None], word: str = "warning") -> None:
-    """A result as JSON, as one bare number (its notes on stderr), or drawn for people."""
-    if as_json:
-        _print_json(data())
-    elif quiet:
-        typer.echo(_bare(bare))
-        for note in notes:
-            typer.echo(f"mgcalc: {word}: {note}", err=True)
-    else:
-        draw()
-
-
-def _print_json(data: object) -> None:
-    import json
-
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _bare(mg: float) -> str:
-    """A number for ``$(...)``: two decimals at most, no trailing zeros."""
-    return f"{mg:.2f}".rstrip("0").rstrip(".")
-
-
-def _num(mg: float) -> str:
-    """An amount for people: one decimal (none when it is .0), three digits below 1 mg."""
-    return f"{mg:,.1f}".removesuffix(".0") if mg >= 1 else f"{mg:.3g}"
-
-
-def _terminal_console() -> "Console | None":
-    """A rich console when stdout is a terminal; None for plain text."""
-    if not _might_be_terminal():
-        return None
-    from rich.console import Console
-
-    console = Console(highlight=False)
-    return console if console.is_terminal else None
-
-
-def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
-    """(who, lowest mg, highest mg, percent of the lowest) per RDA/AI that may apply.
-
-    Without a settled value (no sex, or no age), the candidate rows are grouped by sex,
-    e.g. "RDA female 19+ y" with 310-320 mg.
-    """
-    rda = result.intake
-    total = result.elemental_mg + result.food_mg
-    groups: dict[str, list[Row]] = {}
-    for row in rda.options:
-        if row.mg:
-            groups.setdefault(row.sex, []).append(row)
-    rows = []
-    for members in groups.values():
-        span = members[0]._replace(age_from=min(r.age_from for r in members),
-                                   age_to=max(r.age_to for r in members))
-        lo, hi = min(r.mg or 0 for r in members), max(r.mg or 0 for r in members)
-        who = f"{rda.measure} {span.group}"
-        rows.append((who or "RDA", lo, hi, 100 * total / lo))
-    return rows
-
-
-def _share(pct_of_lo: float, lo: float, hi: float) -> str:
-    """'26 %', or '25-26 %' for a range of references."""
-    low, high = f"{pct_of_lo * lo / hi:.0f}", f"{pct_of_lo:.0f}"
-    return f"{high} %" if low == high else f"{low}-{high} %"
-
-
-def _mg_range(lo: float, hi: float) -> str:
-    return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
-
-
-def _upper_label(result: DoseResult) -> str:
-    """E.g. 'Upper level for supplements (US UL, 9+ y)'."""
-    row = result.upper.row
-    who = f"{result.authority.upper()} {row.measure}, {row.group}" if row else result.authority.upper()
-    return f"Upper level for supplements ({who})"
-
-
-def _upper_value(result: DoseResult) -> str:
-    upper = result.upper
-    if upper.mg is not None:
-        return f"{upper.mg:g} mg/day"
-    return "not established" if upper.row else "none held by mgcalc for this age"
-
-
-def _dv_text(result: DoseResult) -> str | None:
-    if result.percent_dv is None:
-        return None
-    return f"US label %DV (Daily Value 420 mg): {result.percent_dv:.0f} %"
-
-
-def _component_text(c: Any) -> str:
-    return (
-        f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
-    )
-
-
-def _draw_dose(result: DoseResult) -> None:
-    console = _terminal_console()
-    if console is None:
-        _plain_dose(result)
-        return
-    from rich import box
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
-    from rich.text import Text
-
-    per = "per day" if result.per_day == 1 else f"per day ({result.per_day} times a day)"
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column, justify in [("compound", "right"), ("form understood", "left"), ("formula", "left"),
-                            ("% Mg", "right"), (f"Mg {per}", "right")]:
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for c in result.components:
-        table.add_row(f"{_num(c.compound_mg)} mg", c.form.name, c.form.formula,
-                      f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
-
-    total = Text.assemble(
-        ("Elemental magnesium: ", "bold"),
-        (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
-        f"  ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
-    )
-    gauge = Table.grid(padding=(0, 1))
-    for _ in range(3):
-        gauge.add_column()
-    food = f" incl. {_num(result.food_mg)} mg food" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
-        gauge.add_row(f"{who} {_mg_range(lo, hi)}{food}",
-                      ProgressBar(total=100, completed=min(pct, 100), width=30,
-                                  complete_style="cyan", finished_style="cyan"),
-                      _share(pct, lo, hi))
-    upper = result.upper
-    kind = upper.row.measure if upper.row else "upper level"
-    if upper.mg is not None and result.percent_ul is not None:
-        style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
-        gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
-                      ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
-                                  complete_style=style, finished_style=style),
-                      Text(f"{result.percent_ul:.0f} %", style=style))
-    else:
-        gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
-    parts: list[Any] = [table, total, gauge]
-    dv = _dv_text(result)
-    if dv:
-        parts.append(Text(dv))
-    parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
-    for warning in result.warnings:
-        over = warning.startswith("OVER")
-        parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
-    parts.append(Text(DISCLAIMER, style="dim"))
-    console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
-
-
-def _plain_dose(result: DoseResult) -> None:
-    lines = [_component_text(c) for c in result.components]
-    if result.per_day > 1:
-        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
-    lines.append(
-        f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
-        f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
-    )
-    food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
-        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")
-    lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
-                 + (f"; this dose is {result.percent_ul:.0f} % of it" if result.percent_ul is not None else ""))
-    dv = _dv_text(result)
-    if dv:
-        lines.append(dv)
-    lines.append(f"References: {AUTHORITIES[result.authority]}")
-    lines += [f"warning: {w}" for w in result.warnings]
-    lines.append(DISCLAIMER)
-    typer.echo("\n".join(lines))
-
-
-def _draw_forms(rows: tuple[Form, ...]) -> None:
-    console = _terminal_console()
-    if console is None:  # one write: click flushes after every echo
-        lines = ["id\tname\tformula\tpercent_elemental\tkind"]
-        lines += [f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}" for f in rows]
-        typer.echo("\n".join(lines))
-        return
-    from rich.table import Table
-
-    table = Table("id", "name", "formula", "% Mg", "kind", "note", title="magnesium forms")
-    for f in rows:
-        table.add_row(f.id, f.name, f.formula, f"{f.percent_elemental:.2f}", f.kind, f.note)
-    console.print(table)
 
 
 def app_for(args: list[str]) -> typer.Typer:

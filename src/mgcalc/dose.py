@@ -4,9 +4,22 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError
-from mgcalc.forms import Form, Resolution, load_forms
+from mgcalc.forms import Form, Resolution
+from mgcalc.interactions import Interaction, lookup_all
+from mgcalc.preparations import FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
-from mgcalc.units import magnesium_mg, mass_mg, to_meq, to_mmol
+from mgcalc.units import (
+    MAX_MG,
+    MIN_MG,
+    Amount,
+    bounded_mg,
+    magnesium_mg,
+    parse_amount,
+    parse_weight,
+    per_kg,
+    to_meq,
+    to_mmol,
+)
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -21,6 +34,16 @@ class Component(NamedTuple):
     resolution: Resolution
     compound_mg: float
     elemental_mg: float
+    #: mL of a liquid per day (None for a solid or a sachet).
+    volume_ml: float | None = None
+    #: The strength of a liquid or sachet, as read (None for a solid).
+    strength: Strength | None = None
+    #: Sachets per day, for a strength per sachet.
+    sachets: float | None = None
+    #: How the form was read (e.g. which country's product a bare preparation name meant).
+    notes: tuple[str, ...] = ()
+    #: The row of the preparations table the form named, if any.
+    preparation: Preparation | None = None
 
     @property
     def form(self) -> Form:
@@ -34,6 +57,8 @@ class Component(NamedTuple):
             "compound_mg": self.compound_mg,
             "percent_elemental": self.form.percent_elemental,
             "elemental_mg": self.elemental_mg,
+            "volume_ml": self.volume_ml,
+            "strength": None if self.strength is None else self.strength.text,
         }
 
 
@@ -54,6 +79,20 @@ class DoseResult(NamedTuple):
     percent_ul: float | None
     over_ul: bool | None
     percent_dv: float | None
+    #: The US label Daily Value for the profile (420 mg; 400 pregnant or lactating; 80 at 1-3 y; 75 at 7-12 months).
+    dv_mg: float | None = None
+    #: What mgcalc's interactions table says about each drug given with ``with_drugs``.
+    interactions: tuple[Interaction, ...] = ()
+    #: Body weight in kg (``--weight``), and the dose per kg of it; None when no weight was given.
+    weight_kg: float | None = None
+
+    @property
+    def mg_per_kg(self) -> float | None:
+        return None if self.weight_kg is None else self.elemental_mg / self.weight_kg
+
+    @property
+    def mmol_per_kg(self) -> float | None:
+        return None if self.weight_kg is None else self.mmol / self.weight_kg
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -93,8 +132,12 @@ class DoseResult(NamedTuple):
             "percent_ul": self.percent_ul,
             "over_ul": self.over_ul,
             "percent_dv": self.percent_dv,
+            "dv_mg": self.dv_mg,
+            "mg_per_kg": self.mg_per_kg,
+            "mmol_per_kg": self.mmol_per_kg,
             "reference": self.reference(),
             "warnings": list(self.warnings),
+            "interactions": [i.as_dict() for i in self.interactions],
         }
 
 
@@ -107,6 +150,13 @@ class CompoundResult(NamedTuple):
     meq: float
     compound_mg: float
     warnings: tuple[str, ...]
+    #: mL of a liquid that holds the target (None for a solid), and sachets for a strength per sachet.
+    volume_ml: float | None = None
+    strength: Strength | None = None
+    sachets: float | None = None
+    preparation: Preparation | None = None
+    #: Body weight for a target per kg (``0.2mmol/kg``), and that target per kg in mg; else None.
+    weight_kg: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The ``compound --json`` contract (README); tests pin its exact keys."""
@@ -121,42 +171,114 @@ class CompoundResult(NamedTuple):
             "formula": form.formula,
             "percent_elemental": form.percent_elemental,
             "compound_mg": self.compound_mg,
+            "volume_ml": self.volume_ml,
+            "strength": None if self.strength is None else self.strength.text,
+            "weight_kg": self.weight_kg,
             "warnings": list(self.warnings),
         }
 
 
 def resolve_source(form: str | Form) -> Resolution:
-    """The form a person names, refused if it is no magnesium source (an excipient)."""
-    resolution = Resolution(form.id, form, "id") if isinstance(form, Form) else load_forms().resolve(form)
-    if resolution.form.kind == "excipient":
-        raise MgcalcError(f"{resolution.form.name} is not a magnesium source: {resolution.form.note}")
-    return resolution
+    """The compound a person names (a preparation or a strength names its compound), refused if it is
+    no magnesium source (an excipient)."""
+    return read_source(form).resolution
 
 
-def compound(target: str | float, form: str | Form) -> CompoundResult:
+def read_source(form: str | Form, authority: str = "us") -> FormReading:
+    """A FORM (compound, compound with a strength, or preparation), refused if it is no magnesium source."""
+    reading = FormReading(Resolution(form.id, form, "id")) if isinstance(form, Form) else read_form(form, authority)
+    if reading.form.kind == "excipient":
+        raise MgcalcError(f"{reading.form.name} is not a magnesium source: {reading.form.note}")
+    return reading
+
+
+def compound(
+    target: str | float, form: str | Form, *, weight: str | float | None = None, authority: str = "us"
+) -> CompoundResult:
     """Compound weight that delivers ``target`` magnesium: ``compound("4 mmol", "glycerophosphate")``.
 
-    ``target`` is a mass ("200mg") or an amount of Mg2+ ("4 mmol", "8 mEq"), or a number in mg.
+    ``target`` is a mass ("200mg") or an amount of Mg2+ ("4 mmol", "8 mEq"), or a number in mg;
+    per kilogram ("0.2mmol/kg") with ``weight`` ("20kg"). For a liquid (``"sulfate 50%"``) the
+    result also gives the volume that holds it.
     """
-    target_mg = magnesium_mg(target)
-    resolution = resolve_source(form)
-    note = resolution.note()
+    weight_kg = None if weight is None else _weight(weight)
+    per = per_kg(target) if isinstance(target, str) else None
+    if per is not None:
+        if weight_kg is None:
+            raise MgcalcError(f"target {target!r} is per kg of body weight; add the weight, e.g. --weight 20kg")
+        target_mg = bounded_mg(magnesium_mg(per, what="target") * weight_kg, what="target")
+    else:
+        target_mg = magnesium_mg(target)
+    reading = read_source(form, authority)
+    strength, percent = reading.strength, reading.form.percent_elemental
+    measure = None if strength is None else target_mg / strength.magnesium_per_one(reading.form)
+    note = reading.resolution.note()
     return CompoundResult(
-        resolution=resolution,
+        resolution=reading.resolution,
         target_mg=target_mg,
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
-        compound_mg=target_mg * 100 / resolution.form.percent_elemental,
-        warnings=(note,) if note else (),
+        compound_mg=compound_weight(target_mg, percent),
+        warnings=(*((note,) if note else ()), *reading.notes),
+        volume_ml=measure if strength is not None and strength.per_unit == "mL" else None,
+        strength=strength,
+        sachets=measure if strength is not None and strength.per_unit == "sachet" else None,
+        preparation=reading.preparation,
+        weight_kg=weight_kg,
     )
 
 
-def component(amount: str | float, form: str | Form, per_day: int = 1) -> Component:
-    """One compound: ``amount`` as text ("500mg") or mg, ``form`` as a name, formula or row."""
-    compound_mg = mass_mg(amount)
-    resolution = resolve_source(form)
-    daily = compound_mg * per_day
-    return Component(resolution, daily, daily * resolution.form.percent_elemental / 100)
+def compound_weight(target_mg: float, percent_elemental: float) -> float:
+    """Compound mg that carries ``target_mg`` of magnesium at ``percent_elemental`` % Mg."""
+    return target_mg * 100 / percent_elemental
+
+
+def _weight(weight: str | float) -> float:
+    return parse_weight(weight) if isinstance(weight, str) else parse_weight(repr(float(weight)))
+
+
+def component(amount: str | float, form: str | Form, per_day: int = 1, authority: str = "us") -> Component:
+    """One compound: ``amount`` as text ("500mg", "15 mL", "1 sachet") or mg; ``form`` a name, formula or row.
+
+    A volume needs a form with a strength (``"hydroxide 400mg/5mL"``) or a preparation
+    (``"milk of magnesia"``); a mass of a liquid also gives the volume that holds it.
+    """
+    reading = read_source(form, authority)
+    measured = parse_amount(amount) if isinstance(amount, str) else Amount(bounded_mg(amount), "mass")
+    strength, form_row = reading.strength, reading.form
+    shown = amount if isinstance(amount, str) else f"{amount!r} mg"
+    if measured.kind == "mass":
+        if strength is not None and strength.per_unit == "sachet":
+            raise MgcalcError(
+                f"{form!r} is counted in sachets, and a sachet's weight is not the weight of its salt; "
+                "give the number of sachets, e.g. 1 sachet"
+            )
+        compound_mg = measured.value
+        elemental_mg = compound_mg * form_row.percent_elemental / 100
+        measure = None if strength is None else compound_mg / strength.compound_per_one(form_row)
+    else:
+        wanted = "mL" if measured.kind == "volume" else "sachet"
+        if strength is None:
+            raise MgcalcError(
+                f"amount {shown!r} is a {'volume' if wanted == 'mL' else 'number of sachets'}, but {form!r} has no "
+                "strength; add it after the form, e.g. 'hydroxide 400mg/5mL', or name a preparation "
+                "(mgcalc preparations)"
+            )
+        if strength.per_unit != wanted:
+            said = "a volume (e.g. 15 mL)" if strength.per_unit == "mL" else "a number of sachets (e.g. 1 sachet)"
+            raise MgcalcError(f"{form!r} is {strength.text}: give {said}, not {shown!r}")
+        measure = measured.value
+        elemental_mg = measure * strength.magnesium_per_one(form_row)
+        compound_mg = measure * strength.compound_per_one(form_row)
+    if measured.kind != "mass" and not MIN_MG <= compound_mg <= MAX_MG:
+        raise MgcalcError(
+            f"amount {shown!r} of {form!r} holds {compound_mg / 1000:,.10g} g of the compound, outside 1 µg to 1 kg; "
+            "check the number and unit"
+        )
+    daily = None if measure is None else measure * per_day
+    volume, sachets = (daily, None) if strength is None or strength.per_unit == "mL" else (None, daily)
+    return Component(reading.resolution, compound_mg * per_day, elemental_mg * per_day, volume, strength, sachets,
+                     reading.notes, reading.preparation)
 
 
 def dose(
@@ -167,20 +289,30 @@ def dose(
     profile: Profile | None = None,
     food: str | float | None = None,
     authority: str = "us",
+    weight: str | float | None = None,
+    with_drugs: Sequence[str] = (),
 ) -> DoseResult:
     """Elemental magnesium of one compound, or a blend: ``dose("250mg", "oxide", "500mg", "citrate")``.
 
-    Amounts are text with a unit or numbers in mg; ``per_day`` multiplies the listed
-    amounts; ``food`` is magnesium from food (counts toward the RDA, never the UL);
-    ``authority`` picks the reference values: us, eu, uk, au or ca.
+    Amounts are text with a unit or numbers in mg, or volumes of a liquid (``dose("15 mL",
+    "milk of magnesia")``); ``per_day`` multiplies the listed amounts; ``food`` is magnesium
+    from food (counts toward the RDA, never the UL); ``authority`` picks the reference values
+    (us, eu, uk, au or ca) and the country of a preparation named bare; ``weight`` ("20kg")
+    adds the dose per kg of body weight; ``with_drugs`` names medicines taken too, each looked
+    up in the interactions table.
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
     if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
         raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
-    components = tuple(component(a, f, per_day) for a, f in pairs)  # type: ignore[arg-type]
-    return evaluate(components, per_day, profile or Profile(), food, authority)
+    components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
+    result = evaluate(components, per_day, profile or Profile(), food, authority)
+    if weight is not None:
+        result = result._replace(weight_kg=_weight(weight))
+    if isinstance(with_drugs, str):
+        with_drugs = (with_drugs,)
+    return result._replace(interactions=lookup_all(tuple(with_drugs))) if with_drugs else result
 
 
 def evaluate(
@@ -191,7 +323,7 @@ def evaluate(
     authority: str = "us",
 ) -> DoseResult:
     """Compare daily components with the profile's intake reference and supplemental upper level."""
-    food_mg = 0.0 if food is None else mass_mg(food, what="food")
+    food_mg = 0.0 if food is None else magnesium_mg(food, what="food", zero=True)
     elemental = sum(c.elemental_mg for c in components)
     rda = intake(profile, authority)
     upper = upper_level(profile, authority)
@@ -214,6 +346,7 @@ def evaluate(
         percent_ul=percent_ul,
         over_ul=over_ul,
         percent_dv=None if dv is None else 100 * elemental / dv,
+        dv_mg=dv,
     )
 
 
@@ -234,7 +367,7 @@ def _warnings(
         )
     elif upper.mg is not None and upper.row is not None and elemental > upper.mg:
         warnings.append(
-            f"OVER THE UPPER LEVEL: {elemental:.0f} mg/day of supplemental magnesium is above "
+            f"OVER THE UPPER LEVEL: {beyond(elemental, upper.mg)} mg/day of supplemental magnesium is above "
             f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
@@ -253,6 +386,7 @@ def _warnings(
         note = c.resolution.note()
         if note:
             warnings.append(note)
+        warnings.extend(c.notes)
         form = c.form
         if form.kind == "declared":
             warnings.append(f"{form.name}: {form.percent_elemental:.2f} % Mg is declared by the maker ({form.source})")
@@ -263,6 +397,15 @@ def _warnings(
                 f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
             )
     return tuple(warnings)
+
+
+def beyond(value: float, limit: float, decimals: int = 0) -> str:
+    """``value`` with enough decimals to differ from ``limit`` as shown: 350.3, not 350, above 350."""
+    shown = f"{value:.{decimals}f}"
+    while value != limit and shown == f"{limit:.{decimals}f}" and decimals < 6:
+        decimals += 1
+        shown = f"{value:.{decimals}f}"
+    return shown
 
 
 def _mg_text(mg: float) -> str:

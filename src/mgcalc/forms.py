@@ -31,7 +31,7 @@ _RESOLVED_MAX = 4096
 #: Longest form name or formula accepted from a user.
 FORM_MAX_CHARS = 100
 _HYDRATION_WORDS = ("anhydrous", "hydrate", "h2o")
-_FORMULA_TEXT = r"[A-Za-z0-9()\[\].·•* ]+"  # compiled on first use
+_FORMULA_TEXT = r"[A-Za-z0-9().·•* ]+"  # compiled on first use
 _FORMULA_COUNT_MAX = 999
 
 
@@ -255,14 +255,78 @@ def formula_composition(text: str) -> frozenset[tuple[str, int]] | None:
     return None if parsed is None else parsed.composition
 
 
+#: Elements a formula typed for a magnesium source may contain. molmass reads any element symbol
+#: and many abbreviations ("Ac" is actinium, "Gly" a glycine residue, "Cit" citrulline), so a
+#: formula with anything else is refused rather than computed. The list covers the compounds
+#: sold or dispensed as magnesium sources: organic acid and amino-acid salts (C, H, N, O, S),
+#: phosphates (P), halides (F, Cl, Br, I), silicates and borates (Si, B), and the double salts and
+#: antacid mixtures with sodium, potassium, calcium, aluminium and zinc (Na, K, Ca, Al, Zn).
+FORMULA_ELEMENTS = frozenset(
+    ("Mg", "H", "C", "N", "O", "P", "S", "F", "Cl", "Br", "I", "Si", "B", "Na", "K", "Ca", "Al", "Zn")
+)
+#: What people abbreviate in a formula, and the form they likely mean: the suggestion in a refusal.
+FORMULA_ABBREVIATIONS: dict[str, str] = {
+    "Ac": "acetate", "OAc": "acetate", "Gly": "glycinate", "Cit": "citrate", "Asp": "aspartate",
+    "Glu": "gluconate or glutamate", "Lac": "lactate", "Mal": "malate", "Oro": "orotate", "Tau": "taurate",
+    "Thr": "threonate", "Pic": "picolinate", "Fum": "fumarate", "Suc": "succinate", "Asc": "ascorbate",
+    "Glp": "pidolate", "Pyr": "pidolate", "Pid": "pidolate", "Gp": "glycerophosphate",
+}
+_SYMBOL = r"[A-Z][a-z]*"  # an element symbol, or a longer abbreviation: checked against the lists above
+
+
+def clean_formula(text: str) -> str | None:
+    """A formula as molmass takes it: hydrate dots unified, spaces around them and before a hydrate
+    count dropped ("MgSO4 · 7 H2O" -> "MgSO4.7H2O"); None when spaces remain (not one formula)."""
+    cleaned = re.sub(r"\s*[.·•*]\s*", ".", text.strip())
+    cleaned = re.sub(r"(?<![A-Za-z0-9)\]])([0-9]+)\s+(?=H2O\b)", r"\1", cleaned)  # ".7 H2O", " 6 H2O"
+    cleaned = re.sub(r"\s+(?=[0-9]*H2O\b)", ".", cleaned)  # "MgCl2 6H2O"
+    return None if re.search(r"\s", cleaned) else cleaned
+
+
+def foreign_symbol(cleaned: str) -> tuple[str, str] | None:
+    """The first symbol of a formula outside FORMULA_ELEMENTS, and what it is, or None.
+
+    What it is: an element outside the list, or an abbreviation (one of molmass's groups, or a
+    common one); "" for a symbol that is neither, which makes the text no formula (the caller then
+    treats it as an unknown name).
+    """
+    from molmass import ELEMENTS, GROUPS  # formulas are rare: import on first use
+
+    for symbol in re.findall(_SYMBOL, cleaned):
+        if symbol in FORMULA_ELEMENTS:
+            continue
+        if symbol in ELEMENTS:
+            return symbol, f"is {ELEMENTS[symbol].name.lower()} here, an element no magnesium supplement contains"
+        if symbol in GROUPS or symbol in FORMULA_ABBREVIATIONS:
+            return symbol, "is no element symbol (molmass would read it as an abbreviation)"
+        return symbol, ""
+    return None
+
+
 def parse_formula(text: str) -> ParsedFormula | None:
-    """Parse a formula with molmass; None if it is not one. Bounded: MgcalcError for absurd counts."""
+    """Parse a formula with molmass; None if it is not one. MgcalcError for a symbol outside the
+    allowed elements (FORMULA_ELEMENTS), an abbreviation, or absurd counts."""
     if len(text) > FORM_MAX_CHARS:
         return None
-    cleaned = re.sub(r"[·•*]", ".", text.strip())
-    cleaned = re.sub(r"\s+(?=[0-9]*H2O\b)", ".", cleaned)  # "MgCl2 6H2O"
-    if " " in cleaned:
+    cleaned = clean_formula(text)
+    if cleaned is None or "[" in cleaned or "]" in cleaned:
         return None
+    foreign = foreign_symbol(cleaned)
+    if foreign is not None:
+        symbol, what = foreign
+        if not what:
+            return None
+        meant = FORMULA_ABBREVIATIONS.get(symbol)
+        hint = f"did you mean {meant}? Name the form instead, e.g. '{meant.split()[0]}'" if meant else (
+            "write the formula with element symbols only, or name the form ('mgcalc forms' lists them)"
+        )
+        raise MgcalcError(f"formula {shown(text)}: {symbol!r} {what}; {hint}")
+    glued = re.search(r"(?<=[A-Za-z)])[0-9]+(?=H2O$)", cleaned)
+    if glued:
+        raise MgcalcError(
+            f"formula {shown(text)}: the count before H2O runs into the one before it ({glued.group()}); "
+            "separate the water of hydration with a dot, e.g. MgSO4.7H2O"
+        )
     if any(len(n) > 3 for n in re.findall(r"[0-9]+", cleaned)):
         raise MgcalcError(f"formula {shown(text)} has a count above {_FORMULA_COUNT_MAX}; check the formula")
     from molmass import Formula, FormulaError  # formulas are rare: import on first use

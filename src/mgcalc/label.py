@@ -1,67 +1,913 @@
-"""Supplement Facts wordings: which amount is the magnesium, which the compound, and what form.
+"""Reading label text as it is printed: first tokens, then the role of each amount.
 
-Only parses: the numbers are read by ``units`` and the verdict is ``check``'s. Recognised:
+Only reads: the numbers are converted by ``units`` and the verdict is ``check``'s. The text is
+split into typed tokens (amounts with their units, percentages, form names found in the forms
+table, the word magnesium, cue words such as "as", "equivalent to", "elemental", other nutrients,
+per-basis words). A few named rules then give each amount its role:
 
-    Magnesium 200 mg (as magnesium citrate 1,250 mg)
-    Magnesium 64 mg (as 535 mg magnesium chloride hexahydrate)
-    Magnesium (from 1,250 mg magnesium citrate) 200 mg
-    Magnesium Citrate 1250 mg providing 200 mg magnesium
-    Magnesium (as magnesium oxide) 400 mg          (one amount: the magnesium)
+- ``unit``: an amount in mmol or mEq counts magnesium (unless another nutrient stands before it:
+  "phosphate 5 mmol");
+- ``alternate``: "97.2 mg (4 mmol)" is one amount written twice, so it is magnesium;
+- ``right``: an amount followed by (of) a subject belongs to it ("84 mg of elemental magnesium",
+  "535 mg magnesium chloride"); followed by a dose unit it is that unit's weight ("6.5 g sachet"),
+  or, after a form, the form's strength ("Magnesium oxide 400 mg capsules");
+- ``left``: an amount after a subject belongs to it ("Magnesium oxide 400 mg"), across a
+  bracket that follows the subject ("Magnesium (as magnesium citrate) 200 mg") or a bracket that
+  is a row label of its own ("(providing elemental magnesium) | 150mg");
+- ``row``: in a table row, a figure after "Magnesium (elemental) from magnesium citrate |" is the
+  magnesium; without a cell separator that wording is refused;
+- ``bracketed second figure``: "470 mg (48 mg)" is the magnesium only where the text says the
+  bracket is calculated as magnesium, a second weight of the salt where it names the hydrate,
+  and cannot be told otherwise;
+- ``link``: an amount linked by "equivalent to" (or followed by a bracket with the magnesium
+  figure) to the magnesium is the compound; "1000mg/5mL as gluconate dihydrate" too;
+- other nutrients (calcium, potassium, vitamin B6 ...) and the figures in their brackets are left out.
+
+Whatever the rules leave open is an answer too: ``Reading.problem`` says why the label cannot be
+checked, and no figure is guessed. The vocabulary is data (the tables below and the forms table):
+a new wording is a new row.
 """
 
 import re
+import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from mgcalc.errors import MgcalcError, shown
+from mgcalc.forms import Form, Resolution, load_forms, normalize, parse_formula
 
-#: Longest label text accepted.
-LABEL_MAX_CHARS = 500
-_AMOUNT = r"[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:mg|g|mcg|µg|μg|ug)\b"
-_PROVIDING = r"(?:providing|provides|supplying|supplies|yielding|yields|giving|gives|with|equivalent\s+to|=)"
-_PATTERNS = [
-    # Magnesium 200 mg (as magnesium citrate 1,250 mg) / Magnesium 64 mg (as 535 mg magnesium chloride)
-    re.compile(
-        rf"magnesium\s*:?\s*(?P<declared>{_AMOUNT})\s*\(\s*(?:as|from)\s+"
-        rf"(?:(?P<compound1>{_AMOUNT})\s+(?:of\s+)?)?(?P<form>.+?)(?:\s*,?\s*(?P<compound2>{_AMOUNT}))?\s*\)",
-        re.IGNORECASE,
-    ),
-    # Magnesium (from 1,250 mg magnesium citrate) 200 mg / Magnesium (as magnesium oxide) 400 mg
-    re.compile(
-        rf"magnesium\s*\(\s*(?:as|from)\s+(?:(?P<compound1>{_AMOUNT})\s+(?:of\s+)?)?(?P<form>.+?)"
-        rf"(?:\s*,?\s*(?P<compound2>{_AMOUNT}))?\s*\)\s*:?\s*(?P<declared>{_AMOUNT})",
-        re.IGNORECASE,
-    ),
-    # Magnesium Citrate 1250 mg providing 200 mg magnesium
-    re.compile(
-        rf"(?P<form>.+?)\s*:?\s*(?P<compound1>{_AMOUNT})\s*,?\s*{_PROVIDING}\s+(?P<declared>{_AMOUNT})"
-        rf"\s*(?:of\s+)?(?:elemental\s+)?magnesium",
-        re.IGNORECASE,
-    ),
-]
-_NOISE = re.compile(r"[*†‡]|\b[0-9]+\s*%\s*(?:DV|daily\s+value)?|\bDV\b", re.IGNORECASE)
+#: Longest label text accepted (a whole panel fits).
+LABEL_MAX_CHARS = 6000
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+#: Cue phrases (lower case) and their role. source: introduces the compound the magnesium comes
+#: from; link: joins two figures of the same ingredient; element: the next figure is magnesium
+#: itself; as-magnesium: the figure in brackets is calculated as magnesium; hydrate-of: a second
+#: weight of the same salt in another hydration state; filler: words between a subject and its
+#: figure; per: a basis follows; plus: another ingredient follows.
+CUES: dict[str, str] = {
+    "as": "source", "from": "source", "in the form of": "hydrate-of", "existing as": "hydrate-of",
+    "in form of": "hydrate-of",
+    "equivalent to": "link", "equivalent of": "link", "corresponding to": "link", "corresponds to": "link",
+    "which corresponds to": "link", "equal to": "link", "providing": "link", "provides": "link",
+    "supplying": "link", "supplies": "link", "delivers": "link", "delivering": "link", "yielding": "link",
+    "yields": "link", "which provides": "link", "or": "link", "=": "link",
+    "elemental": "element",
+    "calculated as": "as-magnesium", "in terms of": "as-magnesium", "expressed as": "as-magnesium",
+    "content": "filler", "content of": "filler", "of": "filler", "a": "filler", "the": "filler",
+    "in the amount of": "filler", "at a concentration of": "filler", "with nominal quantity": "filler",
+    "nominal quantity": "filler", "total": "filler", "amount": "filler",
+    "per": "per", "in each": "per", "each": "per",
+    "plus": "plus", "and": "and",
+}
+#: Words for magnesium itself (lower case; "Mg2+" and "Mg++" are matched by the scanner).
+MAGNESIUM_WORDS = frozenset({"magnesium", "mag.", "mg", "magnesio", "magnésium"})
+#: Nutrients and ingredients that are not magnesium: their figures are left out.
+OTHER_WORDS = frozenset({
+    "calcium", "potassium", "sodium", "zinc", "iron", "copper", "manganese", "selenium", "chromium",
+    "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
+    "aspartame", "phosphate", "sulfate", "sulphate",
+    "lactose", "glucose", "k+", "na+", "ca++", "ca2+", "caffeine", "taurine", "glycine", "boron", "iodine",
+})
+#: Hydration words and the water count each names.
+HYDRATES: dict[str, int] = {
+    "anhydrous": 0, "monohydrate": 1, "dihydrate": 2, "trihydrate": 3, "tetrahydrate": 4,
+    "pentahydrate": 5, "hexahydrate": 6, "heptahydrate": 7, "octahydrate": 8, "nonahydrate": 9,
+}
+#: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules".
+BASIS_WORDS: dict[str, str] = {
+    **dict.fromkeys(("tablet", "tablets", "tab", "tab.", "tabs"), "tablet"),
+    **dict.fromkeys(("capsule", "capsules", "caps", "vegcap", "vegcaps"), "capsule"),
+    **dict.fromkeys(("caplet", "caplets"), "caplet"),
+    **dict.fromkeys(("softgel", "softgels"), "softgel"),
+    **dict.fromkeys(("sachet", "sachets", "stick", "sticks"), "sachet"),
+    **dict.fromkeys(("packet", "packets"), "packet"),
+    **dict.fromkeys(("serving", "servings"), "serving"),
+    **dict.fromkeys(("scoop", "scoops"), "scoop"),
+    **dict.fromkeys(("gummy", "gummies"), "gummy"),
+    **dict.fromkeys(("lozenge", "lozenges"), "lozenge"),
+    **dict.fromkeys(("teaspoon", "teaspoons", "tsp", "teaspoonful"), "teaspoon"),
+    **dict.fromkeys(("tablespoon", "tablespoons", "tbsp", "tablespoonful", "tablespoonfuls"), "tablespoon"),
+    **dict.fromkeys(("ampoule", "ampoules", "ampule", "vial", "vials"), "ampoule"),
+}
+#: Units a figure on a label can carry, lower case, and what they measure.
+UNITS: dict[str, str] = {
+    **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
+                     "microgram", "micrograms", "kg"), "mass"),
+    **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
+                     "milliequivalents"), "magnesium"),
+    **dict.fromkeys(("ml", "ml.", "l", "fl oz", "fl. oz", "fl.oz", "floz", "fluid ounce", "fluid ounces", "oz"),
+                    "volume"),
+}
+#: A solid dose unit holding more salt than this is not plausible (a heuristic: the largest
+#: common tablets and capsules weigh 1 to 1.5 g in all).
+PLAUSIBLE_UNIT_MG = 1500.0
+_SOLID = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
+#: Two figures of magnesium agree when within this fraction (label rounding of mmol and mg).
+_AGREE = 0.02
+
+# --- tokens -----------------------------------------------------------------------------------
+
+_NUM = r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
+_UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligrams?|micrograms?|milliequivalents?|millimoles?|grams?|mcg|µg|μg|ug"
+            r"|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz")
+_SCANNER = re.compile(
+    rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![a-zA-Z]))"
+    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
+    rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
+    r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
+    rf"|(?P<bare>{_NUM})"
+    r"|(?P<water>[.·•*]\s*(?P<wcount>\d*)\s*H2O\b)"
+    r"|(?P<word>[^\W\d_][\w'’+\-]*(?:\.(?!\d))?)"
+    r"|(?P<leader>\.{3,}|…+|\s-\s|\s–\s|\|+|\t+)"
+    r"|(?P<punct>[()\[\],;:•■=])",
+    re.IGNORECASE,
+)
 
 
-class LabelClaim(NamedTuple):
-    """What a label states: declared magnesium, compound weight (None if not printed), form words."""
+class Token(NamedTuple):
+    """One piece of label text: kind, its text, and what the kind carries."""
 
-    declared: str
-    compound: str | None
-    form: str
+    kind: str  # amount range pct bare word mg form other salt hydrate basis cue ( ) [ ] , ; : sep water
+    text: str
+    start: int
+    value: float = 0.0  # amount: mg (mass or magnesium); pct: the percentage; water: count
+    unit: str = ""  # amount: mass / magnesium / volume; cue: its role; basis: the unit name
+    per: str = ""  # amount: "/mL" written after it
+    form: Resolution | None = None  # form: the row
+    note: str = ""
 
 
-def parse_label(text: str) -> LabelClaim:
-    """Read one Supplement Facts line; MgcalcError when it matches no known wording."""
+class Figure(NamedTuple):
+    """An amount with the role the rules gave it."""
+
+    mg: float
+    text: str
+    role: str  # magnesium / compound / other / basis / unknown / range
+    form: Resolution | None = None
+    per: str = ""
+    rule: str = ""
+
+
+class Reading(NamedTuple):
+    """What a label text says, as far as it can be told."""
+
+    declared_mg: float | None
+    compound_mg: float | None
+    #: The form the compound figure (or, without one, the declared magnesium) belongs to.
+    form: Resolution | None
+    #: Every magnesium source the text names (several for a blend).
+    forms: tuple[Resolution, ...]
+    #: Compound figures with their forms (several for a blend with weights, or a salt printed twice).
+    compounds: tuple[Figure, ...]
+    per: str | None
+    percent_dv_printed: float | None
+    #: Why the text cannot be checked, or None.
+    problem: str | None
+    notes: tuple[str, ...]
+    #: A Supplement Facts serving: (count, unit), e.g. (2, "capsule"); None when not printed.
+    serving: tuple[float, str] | None = None
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+
+def read_label(text: str) -> Reading:
+    """Read one label statement (a line, a sentence or a Supplement Facts row)."""
+    check_size(text)
+    tokens = tokenize(text)
+    excipients = [t.form.form for t in tokens if t.kind == "form" and t.form and t.form.form.kind == "excipient"]
+    sources = [t for t in tokens if t.kind in ("mg", "salt") or (t.kind == "form" and t.form
+               and t.form.form.kind != "excipient") or (t.kind == "amount" and t.unit == "magnesium")]
+    if excipients and not sources:
+        raise MgcalcError(f"the label {shown(text)} names only {excipients[0].name}, which is not a magnesium "
+                          f"source: {excipients[0].note}")
+    if not sources:
+        raise MgcalcError(
+            f"cannot read the label {shown(text)}: it names no magnesium; write it as printed, "
+            "e.g. 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'"
+        )
+    return _roles(tokens)
+
+
+def check_size(text: str) -> None:
     if len(text) > LABEL_MAX_CHARS:
         raise MgcalcError(f"label text is too long ({len(text)} characters; at most {LABEL_MAX_CHARS})")
-    cleaned = " ".join(_NOISE.sub(" ", text).split())
-    for pattern in _PATTERNS:
-        match = pattern.fullmatch(cleaned)
-        if match:
-            form = match["form"].strip(" ,;:")
-            compound = match["compound1"] or match["compound2"]
-            if not form or re.fullmatch(r"(?:elemental\s+)?magnesium", form, re.IGNORECASE):
-                break
-            return LabelClaim(match["declared"], compound, form)
-    raise MgcalcError(
-        f"cannot read the label {shown(text)}; write it like 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'"
+
+
+def _clean(text: str) -> str:
+    """NFKC, symbols dropped (™ ® © * † ‡ §), non-breaking spaces as spaces."""
+    folded = unicodedata.normalize("NFKC", text)
+    cleaned = re.sub(r"[™®©*†‡§¹²³⁺]", " ", folded).replace("\u00a0", " ")
+    return re.sub(r"(?<=\dmg)(?=[A-Z][a-z])|(?<=\d mg)(?=[A-Z][a-z])", " ", cleaned)  # "2400 mgSaline laxative"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Typed tokens of a label text (see ``Token``); words are grouped into phrases afterwards."""
+    cleaned = _clean(text)
+    raw: list[Token] = []
+    for m in _SCANNER.finditer(cleaned):
+        kind = m.lastgroup or ""
+        piece = m.group(0)
+        if kind == "amount":
+            raw.append(_amount(m, piece))
+        elif kind == "pct":
+            raw.append(Token("pct", piece, m.start(), value=_number(m["pnum"])))
+        elif kind == "ion":
+            raw.append(Token("mg", piece, m.start()))
+        elif kind == "water":
+            count = int(m["wcount"]) if m["wcount"] else 1
+            raw.append(Token("water", piece, m.start(), value=count))
+        elif kind == "leader":
+            raw.append(Token("sep", piece, m.start()))
+        elif kind == "punct":
+            raw.append(Token(piece if piece in "()[],;:" else "sep", piece, m.start()))
+        elif kind == "bare":
+            raw.append(Token("bare", piece, m.start(), value=_number(piece)))
+        else:
+            raw.append(Token(kind, piece, m.start()))
+    return _phrases(raw)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _amount(m: re.Match[str], piece: str) -> Token:
+    from mgcalc.units import parse_magnesium
+
+    unit = re.sub(r"\s+", " ", m["unit"]).lower().rstrip(".")
+    note = ""
+    if m["unit"] == "Mg":
+        note = f"'{piece.strip()}': 'Mg' read as milligrams, as old labels print it"
+    kind = UNITS.get(unit) or UNITS.get(unit + ".") or "mass"
+    per = ""
+    if m["slash"]:
+        name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
+        per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
+    if kind == "volume":
+        return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
+    spelled = "mg" if unit in ("mg", "mgs", "milligram", "milligrams") else unit
+    value = parse_magnesium(f"{m['num']} {spelled}", what=f"label amount {piece.strip()!r}")
+    return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
+
+
+@lru_cache(maxsize=1)
+def _form_index() -> dict[str, Form]:
+    """Every name, alias and id of the forms table by its lookup key."""
+    index: dict[str, Form] = {}
+    for form in load_forms():
+        for name in (form.id, form.name, *form.aliases):
+            index.setdefault(normalize(name), form)
+    return index
+
+
+_MAX_FORM_WORDS = 6
+
+
+def _phrases(raw: list[Token]) -> list[Token]:
+    """Group words: cue phrases, form names (with hydration words), magnesium, other nutrients, bases."""
+    out: list[Token] = []
+    i = 0
+    while i < len(raw):
+        tok = raw[i]
+        if tok.kind != "word":
+            out.append(tok)
+            i += 1
+            continue
+        found = _form_at(raw, i, after=out)
+        if found is not None:
+            token, i = found
+            out.append(token)
+            continue
+        cue, n = _cue_at(raw, i)
+        if cue is not None:
+            out.append(cue)
+            i += n
+            continue
+        low = tok.text.lower()
+        low = low if low == "mag." else low.rstrip(".")
+        if low in MAGNESIUM_WORDS or low.startswith("magnesium"):
+            salt = _unknown_salt(raw, i)
+            if salt is not None:
+                out.append(salt)
+                i += 2
+                continue
+            out.append(Token("mg", tok.text, tok.start))
+        elif low in OTHER_WORDS or low.rstrip("s") in OTHER_WORDS:
+            j = i + 1
+            if j < len(raw) and raw[j].kind == "word" and re.fullmatch(r"[A-Za-z]\d+", raw[j].text):
+                j += 1  # vitamin B6
+            while j < len(raw) and raw[j].kind == "word" and re.fullmatch(_SALT_WORD, raw[j].text.lower()):
+                j += 1  # pyridoxine hydrochloride, potassium aspartate
+            out.append(Token("other", " ".join(t.text for t in raw[i:j]), tok.start))
+            i = j
+            continue
+        elif low in HYDRATES:
+            out.append(Token("hydrate", tok.text, tok.start, value=HYDRATES[low]))
+        elif low in BASIS_WORDS:
+            out.append(Token("basis", tok.text, tok.start, unit=BASIS_WORDS[low]))
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
+    for n in (5, 4, 3, 2, 1):
+        words = raw[i:i + n]
+        if len(words) < n or any(w.kind != "word" for w in words):
+            continue
+        phrase = " ".join(w.text.lower() for w in words)
+        role = CUES.get(phrase)
+        if role is not None:
+            return Token("cue", phrase, raw[i].start, unit=role), n
+    return None, 0
+
+
+def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] | None:
+    """A form name starting at word ``i``: "magnesium L-lactate dihydrate", "anhydrous Magnesium
+    aspartate", "Magnesium aspartate.4H2O", "Mag. Hydroxide"; a bare name ("citrate") only after
+    "as" or "from"."""
+    start = i
+    water: int | None = None
+    if raw[i].text.lower() in HYDRATES and i + 1 < len(raw) and _leads_form(raw[i + 1]):
+        water = HYDRATES[raw[i].text.lower()]
+        i += 1
+    word = raw[i]
+    low = word.text.lower()
+    bare = not (low in MAGNESIUM_WORDS or low.startswith(("magnesium", "mg-", "tri-magnesium", "trimagnesium")))
+    if bare:
+        previous = after[-1] if after else None
+        if previous is None or previous.kind != "cue" or previous.unit not in ("source", "hydrate-of"):
+            return None
+        if _head(after[:-1]) == "other":  # Calcium 500 mg (as carbonate 1250 mg): calcium's source
+            return None
+    best: tuple[Resolution, int, int | None] | None = None
+    for n in range(_MAX_FORM_WORDS, 0, -1):
+        words = raw[i:i + n]
+        if len(words) < n or any(w.kind != "word" for w in words):
+            continue
+        names = [_spelled(w.text) for w in words]
+        count = water
+        if names[-1].lower() in HYDRATES and n > 1:
+            count = HYDRATES[names[-1].lower()]
+        resolution = _lookup(" ".join(names), count)
+        if resolution is None and count is not None and names[-1].lower() in HYDRATES:
+            resolution = _lookup(" ".join(names[:-1]), count)
+        if resolution is not None:
+            best = (resolution, n, count)
+            break
+    if best is None:
+        return None
+    resolution, n, count = best
+    end = i + n
+    if end < len(raw) and raw[end].kind == "water":  # Magnesium aspartate.4H2O
+        hydrated = _with_water(resolution, int(raw[end].value))
+        if hydrated is not None:
+            resolution = hydrated
+        end += 1
+    text = " ".join(t.text for t in raw[start:end])
+    return Token("form", text, raw[start].start, form=resolution), end
+
+
+def _head(before: list[Token]) -> str:
+    """The kind of the nearest subject before a cue, across brackets, amounts and separators."""
+    for t in reversed(before):
+        if t.kind in ("mg", "form", "other", "salt"):
+            return t.kind
+        if t.kind in ("word", ";"):
+            return ""
+    return ""
+
+
+def _leads_form(token: Token) -> bool:
+    low = token.text.lower()
+    return token.kind == "word" and (low in MAGNESIUM_WORDS or low.startswith("magnesium"))
+
+
+def _spelled(word: str) -> str:
+    low = word.lower()
+    if low in ("mag.", "mg"):
+        return "magnesium"
+    if low.startswith("mg-"):
+        return "magnesium " + word[3:]
+    return word
+
+
+def _lookup(text: str, water: int | None) -> Resolution | None:
+    """The form a name means, with the water count a hydration word gives (None: not said)."""
+    key = normalize(text)
+    if not key:
+        return None
+    form = _form_index().get(key)
+    if form is None:
+        return None
+    explicit = any(w in key for w in ("anhydrous", "hydrate", "h2o"))
+    if water is not None and not explicit:
+        return _with_water(Resolution(text, form, "name"), water)
+    family = () if explicit else load_forms().family(form)
+    return Resolution(text, form, "name", family)
+
+
+def _water_count(form: Form) -> int:
+    m = re.search(r"\.(\d*)H2O$", form.formula)
+    return (int(m[1]) if m[1] else 1) if m else 0
+
+
+def _with_water(resolution: Resolution, water: int) -> Resolution | None:
+    """The row of the same family with ``water`` waters, or one computed from the formula."""
+    base = resolution.form
+    if base.kind != "stoichiometric":
+        return None
+    for form in load_forms():
+        if form.family == base.family and form.kind == "stoichiometric" and _water_count(form) == water:
+            return Resolution(resolution.query, form, "name")
+    anhydrous = base.formula.split(".")[0]
+    formula = anhydrous if water == 0 else f"{anhydrous}.{water}H2O"
+    parsed = parse_formula(formula)
+    if parsed is None or not parsed.percent_mg:
+        return None
+    computed = Form(f"formula:{parsed.text}", f"{base.family} {formula} (computed)", (), parsed.text,
+                    parsed.percent_mg, "stoichiometric", base.family,
+                    "computed from the formula with molmass and standard atomic weights", "")
+    return Resolution(resolution.query, computed, "computed")
+
+
+#: A word that names a salt or its hydration ("aspartate", "hydrochloride", "hcl").
+_SALT_WORD = r"[a-z\-]{3,}(?:ate|ite|ide)\.?|hcl"
+
+
+def _unknown_salt(raw: list[Token], i: int) -> Token | None:
+    """'magnesium asparaginate': magnesium and a salt name the table does not know."""
+    if i + 1 < len(raw) and raw[i + 1].kind == "word":
+        name = raw[i + 1].text.lower()
+        if re.fullmatch(r"[a-z\-]{4,}(?:ate|ite|ide)", name) and name not in CUES:
+            return Token("salt", f"{raw[i].text} {raw[i + 1].text}", raw[i].start)
+    return None
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+_SUBJECTS = ("mg", "form", "other", "salt")
+_LEFT_SKIP = ("sep", ":", "hydrate", "basis")
+
+
+def _roles(tokens: list[Token]) -> Reading:
+    notes: list[str] = []
+    problems: list[str] = []
+    figures: list[Figure] = []
+    used_alt: set[int] = set()
+    percents: list[tuple[int, Token]] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "range":
+            subject = _right_subject(tokens, i) or _left_subject(tokens, i)[0]
+            if subject is not None and subject.kind in ("mg", "form"):
+                problems.append(f"it prints a range ({tok.text.strip()}), not one amount")
+            continue
+        if tok.kind == "pct":
+            percents.append((i, tok))
+            continue
+        if tok.kind == "bare":
+            figure = _bare_magnesium(tokens, i)
+            if figure is not None:
+                figures.append(figure)
+                notes.append(f"'{tok.text}' has no unit; read as mg of magnesium")
+            continue
+        if tok.kind != "amount" or i in used_alt:
+            continue
+        if tok.note:
+            notes.append(tok.note)
+        if tok.unit == "volume":
+            continue
+        figure, alt = _role(tokens, i)
+        if alt is not None:
+            used_alt.add(alt)
+        figures.append(figure)
+    return _collect(tokens, figures, percents, notes, problems)
+
+
+def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
+    tok = tokens[i]
+    per = _basis_after(tokens, i) or tok.per
+    alt = _alternate(tokens, i)
+    agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
+    before = _left_subject(tokens, i)[0]
+    if tok.unit == "magnesium" and before is not None and before.kind == "other":  # phosphate 5 mmol
+        return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
+    if tok.unit == "magnesium":
+        return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
+    if alt is not None and tokens[alt].unit == "magnesium" and agrees:
+        return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
+    right = _right_subject(tokens, i)
+    if right is not None:
+        if right.kind == "basis":
+            left = _left_subject(tokens, i)[0]
+            if left is not None and left.kind == "form":  # Magnesium oxide 400 mg capsules
+                return Figure(tok.value, tok.text, "compound", form=left.form, per=per or right.unit,
+                              rule="strength"), None
+            return Figure(tok.value, tok.text, "basis", rule="right"), None
+        if right.kind == "form" and _element_between(tokens, i, right):
+            return Figure(tok.value, tok.text, "magnesium", form=right.form, per=per, rule="right"), None
+        return _figure(tok, right, per, "right"), None
+    left, crossed, opened = _left_subject(tokens, i)
+    if left is not None and left.kind == "amount":
+        return _second_figure(tokens, i, left, per), None
+    if left is not None:
+        if left.kind == "form" and not opened and _head_is_magnesium(tokens, left) \
+                and not _inside_bracket(tokens, tokens.index(left), i):
+            if crossed:
+                return Figure(tok.value, tok.text, "magnesium", form=left.form, per=per, rule="row"), None
+            return Figure(tok.value, tok.text, "unknown", per=per, rule="source"), None
+        return _figure(tok, left, per, "left"), None
+    source = _as_form_after(tokens, i)
+    if source is not None:  # 1000mg/5mL as gluconate dihydrate
+        return Figure(tok.value, tok.text, "compound", form=source.form, per=per, rule="as"), None
+    if _links_to_magnesium(tokens, i):
+        return Figure(tok.value, tok.text, "compound", per=per, rule="link"), None
+    if _bracket_head(tokens, i) == "other":  # Calcium 500 mg (as carbonate 1250 mg)
+        return Figure(tok.value, tok.text, "other", per=per, rule="bracket"), None
+    return Figure(tok.value, tok.text, "unknown", per=per, rule="none"), None
+
+
+def _bracket_head(tokens: list[Token], i: int) -> str:
+    """The kind of subject the bracket around tokens[i] belongs to ('' when none)."""
+    depth = 0
+    for j in range(i - 1, -1, -1):
+        kind = tokens[j].kind
+        if kind in (")", "]"):
+            depth += 1
+        elif kind in ("(", "["):
+            if depth == 0:
+                return _head(tokens[:j])
+            depth -= 1
+    return ""
+
+
+def _figure(tok: Token, subject: Token, per: str, rule: str) -> Figure:
+    role = {"mg": "magnesium", "form": "compound", "other": "other", "salt": "salt"}.get(subject.kind, "unknown")
+    if subject.kind == "form" and subject.form is not None and subject.form.form.kind == "excipient":
+        role = "other"
+    return Figure(tok.value, tok.text, role, form=subject.form, per=per, rule=rule)
+
+
+def _alternate(tokens: list[Token], i: int) -> int | None:
+    """'97.2mg (4mmol)', '84.5mg [6.93mEq]', '7mEq (84 Mg)': the same amount in brackets just after."""
+    j = i + 1
+    if j + 2 < len(tokens) and tokens[j].kind in ("(", "[") and tokens[j + 1].kind == "amount" \
+            and tokens[j + 2].kind in (")", "]"):
+        a, b = tokens[i], tokens[j + 1]
+        if "magnesium" in (a.unit, b.unit) and a.unit != "volume" and b.unit != "volume":
+            return j + 1
+    return None
+
+
+def _right_subject(tokens: list[Token], i: int) -> Token | None:
+    """The subject an amount is 'of': '84 mg of elemental magnesium', '535 mg magnesium chloride'."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].kind in ("(", "[") and _alternate(tokens, i) is not None:
+        j += 3
+    skipped_words = 0
+    after_of = False
+    while j < len(tokens):
+        t = tokens[j]
+        if t.kind == "cue" and t.unit in ("element", "filler"):
+            after_of = after_of or t.text == "of"
+            j += 1
+            continue
+        if (t.kind == "sep" and t.text.strip() == ".") or t.kind == "hydrate":
+            j += 1
+            continue
+        if t.kind in _SUBJECTS or t.kind == "basis":
+            return t
+        if after_of and (t.kind == "word" or t.kind == ",") and skipped_words < 4:
+            skipped_words += 1
+            j += 1
+            continue
+        return None
+    return None
+
+
+def _element_between(tokens: list[Token], i: int, subject: Token) -> bool:
+    for t in tokens[i + 1:]:
+        if t is subject:
+            return False
+        if t.kind == "cue" and t.unit == "element":
+            return True
+    return False
+
+
+def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool]:
+    """The subject an amount follows, across separators, 'content of', 'per tablet' and brackets.
+
+    Returns the subject (or the amount just before, for a second figure), whether a table cell
+    separator was crossed, and whether the amount opens a bracket after its subject.
+    """
+    j = i - 1
+    crossed = opened = False
+    steps = 0
+    while j >= 0 and steps < 12:
+        steps += 1
+        t = tokens[j]
+        if t.kind in _LEFT_SKIP or (t.kind == "cue" and t.unit in ("filler", "per", "element")) or t.kind == ",":
+            if t.kind == "," and j > 0 and tokens[j - 1].kind == "amount":
+                return None, crossed, opened
+            crossed = crossed or (t.kind == "sep" and (t.text.strip() in ("|", "…") or "..." in t.text))
+            j -= 1
+            continue
+        if t.kind in (")", "]"):
+            found = _matching_open(tokens, j)
+            if found is None:
+                return None, crossed, opened
+            label = _row_label(tokens[found + 1:j])
+            if label is not None:  # | (providing elemental magnesium) | 150mg |
+                return label, crossed, opened
+            j = found - 1
+            continue
+        if t.kind in ("(", "["):
+            opened = True  # the amount opens a bracket: its subject is what the bracket follows
+            j -= 1
+            continue
+        if t.kind in _SUBJECTS or t.kind == "amount":
+            return t, crossed, opened
+        return None, crossed, opened
+    return None, crossed, opened
+
+
+def _row_label(inside: list[Token]) -> Token | None:
+    """A bracket that names magnesium as a row of its own: '(providing elemental magnesium)'."""
+    cues = {t.unit for t in inside if t.kind == "cue"}
+    if any(t.kind in ("amount", "form") for t in inside) or "as-magnesium" in cues:
+        return None
+    if cues & {"link", "element"}:
+        return next((t for t in inside if t.kind == "mg"), None)
+    return None
+
+
+def _inside_bracket(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether tokens[start] and tokens[end] stand inside one bracket ('(as X, ... 777.6 mg)')."""
+    depth = 0
+    for t in tokens[start + 1:end]:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(t.kind, 0)
+        if depth < 0:
+            return False
+    before = 0
+    for t in tokens[:start]:
+        before += {"(": 1, "[": 1, ")": -1, "]": -1}.get(t.kind, 0)
+    return before > 0
+
+
+def _matching_open(tokens: list[Token], j: int) -> int | None:
+    depth = 0
+    while j >= 0:
+        if tokens[j].kind in (")", "]"):
+            depth += 1
+        elif tokens[j].kind in ("(", "["):
+            depth -= 1
+            if depth == 0:
+                return j
+        j -= 1
+    return None
+
+
+def _head_is_magnesium(tokens: list[Token], form_token: Token) -> bool:
+    """'Magnesium (elemental) from magnesium citrate': the form is the source of a magnesium head."""
+    j = tokens.index(form_token) - 1
+    if j < 0 or tokens[j].kind != "cue" or tokens[j].unit != "source":
+        return False
+    j -= 1
+    while j >= 0 and tokens[j].kind in (")", "("):
+        if tokens[j].kind == ")":
+            found = _matching_open(tokens, j)
+            if found is None:
+                return False
+            j = found - 1
+        else:
+            j -= 1
+    return j >= 0 and tokens[j].kind == "mg"
+
+
+def _second_figure(tokens: list[Token], i: int, previous: Token, per: str) -> Figure:
+    """'470 mg (48 mg)' and '40 mg 400 mg': whose is the second figure?"""
+    tok = tokens[i]
+    bracketed = i > 0 and tokens[i - 1].kind in ("(", "[")
+    cues = {t.unit for t in tokens if t.kind == "cue"}
+    if bracketed and "as-magnesium" in cues:
+        return Figure(tok.value, tok.text, "magnesium", per=per, rule="as-magnesium")
+    if bracketed and "hydrate-of" in cues:
+        return Figure(tok.value, tok.text, "hydrate-weight", per=per, rule="hydrate-of")
+    return Figure(tok.value, tok.text, "unknown", per=per, rule="second figure")
+
+
+def _bare_magnesium(tokens: list[Token], i: int) -> Figure | None:
+    """'400 mg 241.3 Elemental Magnesium': a number without unit just before elemental magnesium."""
+    j = i + 1
+    if i == 0 or not any(t.kind == "amount" for t in tokens[:i]):
+        return None
+    if j < len(tokens) and tokens[j].kind == "cue" and tokens[j].unit == "element":
+        if j + 1 < len(tokens) and tokens[j + 1].kind == "mg":
+            return Figure(tokens[i].value, tokens[i].text, "magnesium", rule="unit missing")
+    return None
+
+
+def _as_form_after(tokens: list[Token], i: int) -> Token | None:
+    """'1000mg/5mL as gluconate dihydrate': an amount with no subject before it, then as + a form."""
+    if i + 2 < len(tokens) and tokens[i + 1].kind == "cue" and tokens[i + 1].unit == "source" \
+            and tokens[i + 2].kind == "form":
+        return tokens[i + 2]
+    return None
+
+
+def _links_to_magnesium(tokens: list[Token], i: int) -> bool:
+    """'400mg (equivalent to 240mg elemental magnesium)', '500mg (27mg elemental Mg)': the first
+    figure is the compound's."""
+    for t in tokens[i + 1:i + 4]:
+        if t.kind == "cue" and t.unit == "link":
+            return True
+    j = i + 1
+    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+        j += 2  # 1 g in 10 mL (equivalent to magnesium 4 mmol/10 mL)
+    if j < len(tokens) and tokens[j].kind in ("(", "["):
+        end = _matching_close(tokens, j)
+        inside = tokens[j + 1:end]
+        return any(t.kind == "amount" for t in inside) and any(t.kind == "mg" for t in inside)
+    return False
+
+
+def _matching_close(tokens: list[Token], j: int) -> int:
+    depth = 0
+    for k in range(j, len(tokens)):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(tokens[k].kind, 0)
+        if depth == 0:
+            return k
+    return len(tokens)
+
+
+def _basis_after(tokens: list[Token], i: int) -> str:
+    """'per fl oz', 'per tablet', 'per 1 fl oz (30 mL)' right after an amount."""
+    j = i + 1
+    if j < len(tokens) and tokens[j].kind == "cue" and tokens[j].unit == "per":
+        return _basis_text(tokens, j + 1)
+    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+        return _volume_text(tokens[j + 1])  # 2.5 g in 5 mL
+    return ""
+
+
+def _basis_text(tokens: list[Token], j: int) -> str:
+    if j < len(tokens) and tokens[j].kind == "bare" and j + 1 < len(tokens):
+        j += 1
+    if j < len(tokens) and tokens[j].kind == "basis":
+        if j + 3 < len(tokens) and tokens[j + 1].kind == "(" and tokens[j + 2].kind == "amount" \
+                and tokens[j + 2].unit == "volume" and tokens[j + 3].kind == ")":
+            return _volume_text(tokens[j + 2])  # each tablespoon (15 ml)
+        return tokens[j].unit
+    if j < len(tokens) and tokens[j].kind == "amount" and tokens[j].unit == "volume":
+        return _volume_text(tokens[j])
+    if j < len(tokens) and tokens[j].kind in ("word", "mg") and tokens[j].text.lower() in ("ml", "mg"):
+        return "mL" if tokens[j].text.lower() == "ml" else ""
+    if j + 1 < len(tokens) and tokens[j].text.lower() == "fl" and tokens[j + 1].text.lower() == "oz":
+        return "fl oz"
+    return ""
+
+
+def _volume_text(tok: Token) -> str:
+    unit = re.sub(r"[\d.,\s]", "", tok.text).lower()
+    if "oz" in unit:
+        return "fl oz" if tok.value == 1 else f"{tok.value:g} fl oz"
+    return f"{tok.value:g} mL"
+
+
+_CONTAINS = frozenset({"contains", "contain", "supplies", "supply", "provides", "provide", "delivers", "deliver"})
+
+
+def statement_basis(tokens: list[Token]) -> str:
+    """The basis a statement gives itself: 'Each capsule contains', 'in each 15 mL', 'Each mL',
+    'Each 6.5 g sachet', '1 packet contains'."""
+    for j, t in enumerate(tokens):
+        if t.kind == "cue" and t.unit == "per" and t.text in ("each", "in each", "per"):
+            k = j + 1
+            while k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.lower() in _ADJECTIVES:
+                k += 1
+            if k + 1 < len(tokens) and tokens[k].kind == "amount" and tokens[k].unit == "mass" \
+                    and tokens[k + 1].kind == "basis":
+                k += 1  # each 6.5 g sachet
+            text = _basis_text(tokens, k)
+            if text:
+                return text
+        if t.kind == "basis" and j + 1 < len(tokens) and tokens[j + 1].text.lower() in _CONTAINS:
+            return t.unit
+    return ""
+
+
+_ADJECTIVES = frozenset({"level", "film-coated", "chewable", "vegetable", "veg", "pale", "yellow", "white",
+                         "coated", "effervescent", "soft", "hard"})
+
+
+def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[int, Token]],
+             notes: list[str], problems: list[str]) -> Reading:
+    forms = _forms(tokens)
+    magnesium = [f for f in figures if f.role == "magnesium"]
+    compounds = [f for f in figures if f.role in ("compound", "hydrate-weight")]
+    unknown = [f for f in figures if f.role == "unknown"]
+    salts = [t for t in tokens if t.kind == "salt"]
+    if salts:
+        problems.append(f"{shown(salts[0].text)} is not a compound in the forms table, so its figures "
+                        "cannot be told apart from magnesium")
+    if unknown:
+        problems.append(f"cannot tell whether {unknown[0].text.strip()} is the magnesium or the compound")
+    magnesium = distinct_figures(magnesium)
+    if len(magnesium) > 1:
+        problems.append("it prints several figures for magnesium (" +
+                        ", ".join(f.text.strip() for f in magnesium) + ")")
+    declared = magnesium[0] if magnesium else None
+    statement = statement_basis(tokens)
+    bases = {f.per or statement for f in [*magnesium, *compounds] if (f.per or statement)}
+    per = statement or (next(iter(bases)) if len(bases) == 1 else None)
+    if len({normalize_per(b) for b in bases}) > 1:
+        problems.append("its figures are on different bases (" + ", ".join(sorted(bases)) + ")")
+    hydrate_weights = [f for f in compounds if f.role == "hydrate-weight"]
+    weights = [f for f in compounds if f.role == "compound"]
+    # a hydrate-weight is a second weight of the compound just before it, in the form the text names
+    if hydrate_weights and weights:
+        named = [r for r in forms if _water_named(r)]
+        form = named[-1] if named else None
+        compounds = [*weights, *(f._replace(form=form) for f in hydrate_weights)]
+    form = _main_form(compounds, forms)
+    compound_mg = compounds[0].mg if compounds else None
+    if compounds and compounds[0].form is None and len(forms) == 1:
+        compounds[0] = compounds[0]._replace(form=forms[0])
+    dv = _percent_dv(tokens, percents, declared)
+    return Reading(
+        declared_mg=declared.mg if declared else None,
+        compound_mg=_compound_total(compounds) if compounds else compound_mg,
+        form=form,
+        forms=forms,
+        compounds=tuple(compounds),
+        per=normalize_per(per) if per else None,
+        percent_dv_printed=dv,
+        problem="; ".join(dict.fromkeys(problems)) or None,
+        notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def normalize_per(per: str) -> str:
+    """'/mL', 'mL' and '1 mL' are one basis; '/tablet' and 'tablet' too."""
+    text = per.lstrip("/")
+    if text.lower() in ("ml", "1 ml"):
+        return "mL"
+    return text
+
+
+def _water_named(resolution: Resolution) -> bool:
+    return any(w in resolution.query.lower() for w in HYDRATES) or "h2o" in resolution.query.lower()
+
+
+def distinct_figures(figures: list[Figure]) -> list[Figure]:
+    """Magnesium figures with the same amount written twice (mg and mmol) counted once."""
+    out: list[Figure] = []
+    for f in figures:
+        if not any(abs(f.mg - g.mg) <= _AGREE * max(f.mg, g.mg) for g in out):
+            out.append(f)
+    return out
+
+
+def _forms(tokens: list[Token]) -> tuple[Resolution, ...]:
+    """Every magnesium source named (excipients and repeats left out)."""
+    seen: dict[str, Resolution] = {}
+    for t in tokens:
+        if t.kind == "form" and t.form is not None and t.form.form.kind != "excipient":
+            seen.setdefault(t.form.form.id, t.form)
+    return tuple(seen.values())
+
+
+def _main_form(compounds: list[Figure], forms: tuple[Resolution, ...]) -> Resolution | None:
+    with_form = [f.form for f in compounds if f.form is not None]
+    if with_form:
+        return with_form[0]
+    return forms[0] if len(forms) == 1 else None
+
+
+def _compound_total(compounds: list[Figure]) -> float:
+    """The compound figure: the first one (a salt printed twice), or the sum of a blend's weights."""
+    families = {f.form.form.family for f in compounds if f.form is not None}
+    if len(families) > 1:
+        return sum(f.mg for f in compounds if f.role == "compound")
+    return compounds[0].mg
+
+
+def _percent_dv(tokens: list[Token], percents: list[tuple[int, Token]], declared: Figure | None) -> float | None:
+    """A %DV: a percentage marked DV, or the percentage after the magnesium figure in a row."""
+    for i, tok in percents:
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is not None and after.kind == "word" and after.text.lower() in ("dv", "daily"):
+            return tok.value
+    if declared is None:
+        return None
+    for i, tok in percents:
+        before = [t for t in tokens[:i] if t.kind == "amount"]
+        if before and before[-1].text == declared.text:
+            return tok.value
+    return None

@@ -9,7 +9,7 @@ module.
 import math
 import re
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, NamedTuple, NoReturn
 
 from mgcalc.errors import MgcalcError, shown
 
@@ -22,25 +22,59 @@ AMOUNT_MAX_CHARS = 64
 MIN_MG = 0.001
 MAX_MG = 1_000_000.0
 
-# Spellings accepted for each unit, mapped to the unit's name in units.txt. Case matters:
-# "Mg" would be a megagram, or magnesium, so it is refused rather than guessed.
+# Spellings accepted for each unit (lower case: a unit is looked up case-insensitively, as labels
+# print "MG", "Gm" or "Milligrams"), mapped to the unit's name in units.txt. Two spellings are
+# refused instead of guessed: "Mg" written just so (megagram, or magnesium?) and, in any case,
+# "gr" (grain or gram? ISMP lists it as an error-prone abbreviation; see AMBIGUOUS_UNITS).
 MASS_UNITS: dict[str, str] = {
-    **dict.fromkeys(("mg", "MG", "milligram", "milligrams"), "milligram"),
-    **dict.fromkeys(("g", "gram", "grams"), "gram"),
+    **dict.fromkeys(("mg", "milligram", "milligrams", "milligramme", "milligrammes"), "milligram"),
+    **dict.fromkeys(("g", "gm", "gram", "grams", "gramme", "grammes"), "gram"),
     **dict.fromkeys(("kg", "kilogram", "kilograms"), "kilogram"),
-    **dict.fromkeys(("mcg", "MCG", "µg", "μg", "ug", "microgram", "micrograms"), "microgram"),
-    **dict.fromkeys(("gr", "grain", "grains"), "grain"),
+    **dict.fromkeys(("mcg", "µg", "μg", "ug", "microgram", "micrograms"), "microgram"),
+    **dict.fromkeys(("grain", "grains"), "grain"),
 }
 MAGNESIUM_UNITS: dict[str, str] = {
     **dict.fromkeys(("mmol", "millimole", "millimoles"), "millimole_magnesium"),
-    **dict.fromkeys(("mEq", "meq", "MEQ", "milliequivalent", "milliequivalents"), "milliequivalent_magnesium"),
+    # "mval" (Millival) is how German labels write mEq.
+    **dict.fromkeys(("meq", "milliequivalent", "milliequivalents", "mval"), "milliequivalent_magnesium"),
 }
-_NOT_MASS = frozenset(
-    ("ml", "mL", "l", "L", "dl", "dL", "tsp", "tbsp", "drop", "drops", "IU", "iu", "%", "cc", "oz")
-)
+#: Unit spellings two conventions read differently: refused with both readings spelled out.
+AMBIGUOUS_UNITS: dict[str, str] = {
+    "gr": "'gr' is read as grains by some and as grams by others (ISMP lists it as error-prone); "
+    "write {num} grains or {num} g",
+}
+#: Volumes, for amounts of a liquid and for strengths ("400 mg/5 mL"). The spoons are the metric
+#: 5 mL and 15 mL that labels print ("in each 5 mL tsp"), not the US customary 4.93 and 14.79 mL;
+#: the fluid ounce is the US one (29.5735 mL), as US labels use it.
+VOLUME_UNITS: dict[str, str] = {
+    **dict.fromkeys(("ml", "ml.", "milliliter", "milliliters", "millilitre", "millilitres", "cc"), "milliliter"),
+    **dict.fromkeys(("l", "liter", "liters", "litre", "litres"), "liter"),
+    **dict.fromkeys(("tsp", "tsp.", "teaspoon", "teaspoons", "teaspoonful", "teaspoonfuls"), "metric_teaspoon"),
+    **dict.fromkeys(
+        ("tbsp", "tbsp.", "tablespoon", "tablespoons", "tablespoonful", "tablespoonfuls"), "metric_tablespoon"
+    ),
+    **dict.fromkeys(("fl oz", "floz", "fl. oz", "fl. oz.", "fluid ounce", "fluid ounces"), "fluid_ounce"),
+}
+#: Counted units a strength may be given per ("243 mg magnesium/sachet"); an amount of them is a count.
+COUNT_UNITS: dict[str, str] = dict.fromkeys(("sachet", "sachets"), "sachet")
+#: Body weight, for doses per kilogram.
+WEIGHT_UNITS: dict[str, str] = {
+    **dict.fromkeys(("kg", "kilogram", "kilograms"), "kilogram"),
+    **dict.fromkeys(("g", "gram", "grams"), "gram"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
+}
+#: Smallest and largest volume accepted as an amount, in mL (1 µL and 10 L).
+MIN_ML = 0.001
+MAX_ML = 10_000.0
+#: Lightest and heaviest body weight accepted, in kg.
+MIN_KG = 0.2
+MAX_KG = 650.0
+_NOT_MASS = frozenset(("dl", "cl", "drop", "drops", "iu", "%", "oz", "fl")) | frozenset(VOLUME_UNITS)
 
-#: Words that are (or look like) a unit: a bare number followed by one is one amount.
-UNIT_WORDS = frozenset(MASS_UNITS) | frozenset(MAGNESIUM_UNITS) | _NOT_MASS | {"Mg"}
+#: Words that are (or look like) a unit, lower case: a bare number followed by one is one amount.
+UNIT_WORDS = (
+    frozenset(MASS_UNITS) | frozenset(MAGNESIUM_UNITS) | _NOT_MASS | frozenset(AMBIGUOUS_UNITS) | frozenset(COUNT_UNITS)
+)
 _BARE_NUMBER = r"[-+−]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?|[-+−]?\.[0-9]+"
 
 _AMOUNT = re.compile(
@@ -61,6 +95,8 @@ PRECOMPUTED: tuple[tuple[str, str], ...] = (
     *((unit, "milligram") for unit in sorted(set(MASS_UNITS.values()) | set(MAGNESIUM_UNITS.values()))),
     ("milligram", "millimole_magnesium"),
     ("milligram", "milliequivalent_magnesium"),
+    *((unit, "milliliter") for unit in sorted(set(VOLUME_UNITS.values()))),
+    *((unit, "kilogram") for unit in sorted(set(WEIGHT_UNITS.values()))),
 )
 
 
@@ -113,22 +149,14 @@ def to_meq(mg: float) -> float:
 
 @lru_cache(maxsize=4096)
 def parse_mass(text: str, *, what: str = "amount") -> float:
-    """Read a mass such as ``500mg``, ``0.5 g``, ``1,250 mg``, ``500 µg`` or ``5gr``; return mg."""
-    value, unit = _split(text, what)
-    if unit not in MASS_UNITS:
-        raise MgcalcError(_unit_problem(text, unit, what))
-    return _bounded(value * factor(MASS_UNITS[unit], "milligram"), text, what)
+    """Read a mass such as ``500mg``, ``0.5 g``, ``1,250 mg``, ``500 µg`` or ``2 x 250 mg``; return mg."""
+    return _read(text, what, magnesium=False)
 
 
 @lru_cache(maxsize=4096)
 def parse_magnesium(text: str, *, what: str = "target") -> float:
     """Read an amount of magnesium: a mass, or ``4 mmol`` / ``8 mEq`` of Mg2+; return mg."""
-    value, unit = _split(text, what)
-    if unit in MAGNESIUM_UNITS:
-        return _bounded(value * factor(MAGNESIUM_UNITS[unit], "milligram"), text, what)
-    if unit not in MASS_UNITS:
-        raise MgcalcError(_unit_problem(text, unit, what, magnesium=True))
-    return _bounded(value * factor(MASS_UNITS[unit], "milligram"), text, what)
+    return _read(text, what, magnesium=True)
 
 
 def mass_mg(value: str | float, *, what: str = "amount") -> float:
@@ -136,73 +164,188 @@ def mass_mg(value: str | float, *, what: str = "amount") -> float:
     return parse_mass(value, what=what) if isinstance(value, str) else bounded_mg(value, what=what)
 
 
-def magnesium_mg(value: str | float, *, what: str = "target") -> float:
-    """An amount of magnesium as text ("4 mmol", "200mg") or a number of mg (the Python API), in mg."""
+def magnesium_mg(value: str | float, *, what: str = "target", zero: bool = False) -> float:
+    """An amount of magnesium as text ("4 mmol", "200mg") or a number of mg (the Python API), in mg.
+
+    ``zero`` accepts an amount of zero (``--food 0mg``: no magnesium from food).
+    """
+    if zero and _is_zero(value):
+        return 0.0
     return parse_magnesium(value, what=what) if isinstance(value, str) else bounded_mg(value, what=what)
+
+
+def _is_zero(value: str | float) -> bool:
+    if isinstance(value, str):
+        match = _AMOUNT.fullmatch(value.strip())
+        return bool(match and not match["sign"] and re.fullmatch(r"0*\.?0*", match["num"]) and match["unit"])
+    return not isinstance(value, bool) and value == 0
 
 
 def join_amounts(tokens: list[str]) -> list[str]:
     """Join a bare number with the unit word after it: ["500", "mg", "citrate"] -> ["500 mg", "citrate"].
 
-    Lets ``mgcalc dose 500 mg citrate`` work unquoted, as people type it.
+    Lets ``mgcalc dose 500 mg citrate`` work unquoted, as people type it; a count before an amount
+    is joined too (["2", "x", "250 mg"] -> ["2 x 250 mg"]).
     """
     joined: list[str] = []
     for token in tokens:
-        if joined and token.strip() in UNIT_WORDS and re.fullmatch(_BARE_NUMBER, joined[-1].strip(), re.ASCII):
+        word = token.strip()
+        if joined and (word.lower() in UNIT_WORDS) and _JOINABLE.fullmatch(joined[-1].strip()):
+            joined[-1] = f"{joined[-1]} {token}"
+        elif joined and word.lower() in ("oz", "oz.") and _FLUID.fullmatch(joined[-1].strip()):
+            joined[-1] = f"{joined[-1]} {token}"  # "1 fl" + "oz": a fluid ounce is two words
+        elif len(joined) >= 2 and joined[-1].strip() in _TIMES and _COUNT.fullmatch(joined[-2].strip()):
+            times = joined.pop()
+            joined[-1] = f"{joined[-1]} {times} {token}"
+        elif joined and _COUNT_TIMES.fullmatch(joined[-1].strip()) and word[:1].isdigit():
             joined[-1] = f"{joined[-1]} {token}"
         else:
             joined.append(token)
     return joined
 
 
-def _split(text: str, what: str) -> tuple[float, str]:
-    """Validate the number of an amount and return it with the unit text that follows."""
+_TIMES = ("x", "X", "×")
+_FLUID = re.compile(rf"(?:{_BARE_NUMBER})\s*fl\.?", re.IGNORECASE)
+_COUNT = re.compile(r"[0-9]{1,3}", re.ASCII)
+_COUNT_TIMES = re.compile(r"[0-9]{1,3}\s*[xX×]")
+_JOINABLE = re.compile(rf"{_BARE_NUMBER}|[0-9]+/[0-9]+|[0-9]{{1,3}}\s*[xX×]\s*(?:{_BARE_NUMBER})")
+# "2 x 250 mg": a whole count (of tablets, capsules, ...) times an amount.
+_COUNT_OF = re.compile(r"(?P<count>[0-9]+)\s*[xX×*]\s*(?P<rest>[0-9.].*)", re.DOTALL)
+_FRACTION = re.compile(r"(?P<num>[0-9]+)\s*/\s*(?P<den>[0-9]+)\s*(?P<unit>[^0-9/]*)", re.ASCII)
+#: Largest count in "N x AMOUNT".
+COUNT_MAX = 100
+# A point before exactly three digits, after 1-3 digits that do not start with 0: "1.250" is 1.25 with
+# a decimal point and 1250 with a thousands point (as much of Europe writes it).
+_POINT_GROUP = r"[1-9][0-9]{0,2}\.[0-9]{3}"
+_POINT_GROUPS = r"[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]+)?"
+
+
+def _read(text: str, what: str, *, magnesium: bool) -> float:
+    """Parse an amount typed by a person into mg (of compound or of magnesium); refuse what is unclear."""
     if len(text) > AMOUNT_MAX_CHARS:
         raise MgcalcError(f"{what} is too long ({len(text)} characters; at most {AMOUNT_MAX_CHARS})")
+    count, rest = _count(text, what)
+    value, unit, thousands = _split(rest, what, text)
+    name = _unit_name(text, unit, what, value, magnesium=magnesium)
+    per_unit = factor(name, "milligram") * count
+    if thousands is not None and MIN_MG <= thousands * per_unit <= MAX_MG:
+        _ambiguous_point(text, what, value, thousands, unit)
+    return _bounded(value * per_unit, text, what)
+
+
+def _ambiguous_point(text: str, what: str, value: float, thousands: float, unit: str) -> NoReturn:
+    raise MgcalcError(
+        f"{what} {shown(text)} is ambiguous: the point may be a thousands separator or a decimal point; "
+        f"write {thousands:g} {unit} or {_shown_number(value)} {unit}"
+    )
+
+
+def _said_unit(unit: str) -> str:
+    """A unit as typed, to repeat in a message's suggestion: mg when it is empty or not one short line."""
+    unit = unit.strip()
+    return unit if unit and unit.isprintable() and len(unit) <= 12 else "mg"
+
+
+def _shown_number(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _count(text: str, what: str) -> tuple[int, str]:
+    """Split "2 x 250 mg" into (2, "250 mg"); plain amounts are (1, text). Fractions are refused."""
+    stripped = text.strip()
+    fraction = _FRACTION.fullmatch(stripped)
+    if fraction:
+        from fractions import Fraction  # only a fraction needs it
+
+        den = int(fraction["den"])
+        unit = _said_unit(fraction["unit"])
+        if den == 0:
+            raise MgcalcError(f"{what} {shown(text)} divides by zero; write a decimal, e.g. 0.5 {unit}")
+        exact = Fraction(int(fraction["num"]), den)
+        twos_fives = exact.denominator
+        for prime in (2, 5):
+            while twos_fives % prime == 0:
+                twos_fives //= prime
+        decimal = _shown_number(float(exact)) if twos_fives == 1 else f"{float(exact):.3f}"
+        wording = f"write {decimal} {unit}" if twos_fives == 1 else f"write a decimal, e.g. {decimal} {unit}"
+        raise MgcalcError(f"{what} {shown(text)} is a fraction; {wording}")
+    times = _COUNT_OF.fullmatch(stripped)
+    if times is None:
+        return 1, text
+    count = int(times["count"])
+    if not 1 <= count <= COUNT_MAX:
+        raise MgcalcError(f"{what} {shown(text)}: the count {count} is outside 1 to {COUNT_MAX}")
+    return count, times["rest"]
+
+
+def _split(text: str, what: str, original: str) -> tuple[float, str, float | None]:
+    """Validate the number of an amount: (value, unit text, value read with a thousands point or None)."""
     stripped = text.strip()
     if not stripped:
         raise MgcalcError(f"{what} is empty; give a number and a unit, e.g. 500mg")
     match = _AMOUNT.fullmatch(stripped)
     if match is None:
-        raise MgcalcError(f"{what} {shown(text)} does not start with a number; write e.g. 500mg")
+        raise MgcalcError(f"{what} {shown(original)} does not start with a number; write e.g. 500mg")
     num, unit = match["num"], match["unit"].strip()
     if match["sign"] in ("-", "−"):
-        raise MgcalcError(f"{what} {shown(text)} is negative; give an amount above zero")
+        raise MgcalcError(f"{what} {shown(original)} is negative; give an amount above zero")
+    thousands = None
     if _PLAIN.fullmatch(num) is None:
         if re.fullmatch(_THOUSANDS, num, re.ASCII):
             num = num.replace(",", "")
+        elif re.fullmatch(_POINT_GROUPS, num, re.ASCII):
+            raise MgcalcError(
+                f"{what} {shown(original)} uses points as thousands separators; write "
+                f"{num.replace('.', '').replace(',', '.')} {_said_unit(unit)}"
+            )
         elif re.fullmatch(_DECIMAL_COMMA, num, re.ASCII):
             raise MgcalcError(
-                f"{what} {shown(text)} has a decimal comma; write {num.replace(',', '.')} with a point"
+                f"{what} {shown(original)} has a decimal comma; write {num.replace(',', '.')} with a point"
             )
         else:
             raise MgcalcError(
-                f"{what} {shown(text)} is not a number mgcalc can read; write digits with a decimal "
+                f"{what} {shown(original)} is not a number mgcalc can read; write digits with a decimal "
                 "point and optional thousands commas, e.g. 1,250.5 mg"
             )
+    elif not match["exp"] and re.fullmatch(_POINT_GROUP, num, re.ASCII):
+        thousands = float(num.replace(".", ""))
     if unit[:1].isdigit():
         raise MgcalcError(
-            f"{what} {shown(text)} has a space inside the number; write 1000 mg or 1,000 mg"
+            f"{what} {shown(original)} has a space inside the number; write 1000 mg or 1,000 mg"
         )
     value = float(num + (match["exp"] or ""))
     if not math.isfinite(value):
-        raise MgcalcError(f"{what} {shown(text)} is not a finite number")
+        raise MgcalcError(f"{what} {shown(original)} is not a finite number")
     if not unit:
-        raise MgcalcError(f"{what} {shown(text)} has no unit; add one, e.g. {num}mg")
-    return value, unit
+        raise MgcalcError(f"{what} {shown(original)} has no unit; add one, e.g. {num}mg")
+    return value, unit, thousands
+
+
+def _unit_name(text: str, unit: str, what: str, value: float, *, magnesium: bool) -> str:
+    """The units.txt name of a unit as typed (case ignored); MgcalcError saying what would be right."""
+    key = unit.lower()
+    if unit != "Mg":
+        if key in MASS_UNITS:
+            return MASS_UNITS[key]
+        if magnesium and key in MAGNESIUM_UNITS:
+            return MAGNESIUM_UNITS[key]
+        if key in AMBIGUOUS_UNITS:
+            raise MgcalcError(f"{what} {shown(text)}: " + AMBIGUOUS_UNITS[key].format(num=_shown_number(value)))
+    raise MgcalcError(_unit_problem(text, unit, what, magnesium=magnesium))
 
 
 def _unit_problem(text: str, unit: str, what: str, *, magnesium: bool = False) -> str:
     """The message for a unit that is not accepted here, saying what would be."""
-    wanted = "mg, g, mcg (µg), gr" + (", mmol or mEq" if magnesium else "")
+    wanted = "mg, g, mcg (µg), grains" + (", mmol or mEq" if magnesium else "")
+    key = unit.lower()
     if unit == "Mg":
         return f"{what} {shown(text)}: 'Mg' is ambiguous (megagram, or magnesium?); write mg for milligrams"
-    if unit in MAGNESIUM_UNITS:
+    if key in MAGNESIUM_UNITS:
         return (
             f"{what} {shown(text)}: {unit} counts magnesium, not the weight of a compound; "
             f"give the compound's weight in {wanted}"
         )
-    if unit in _NOT_MASS or "/" in unit:
+    if key in _NOT_MASS or "/" in unit:
         return f"{what} {shown(text)}: {shown(unit)} is not a mass; use {wanted}"
     return f"{what} {shown(text)}: unknown unit {shown(unit)}; use {wanted}"
 
@@ -225,3 +368,73 @@ def _bounded(mg: float, text: str, what: str) -> float:
     if not MIN_MG <= mg <= MAX_MG:
         raise MgcalcError(f"{what} {shown(text)} is outside 1 µg to 1 kg; check the number and unit")
     return mg
+
+
+class Amount(NamedTuple):
+    """An amount of a compound or a preparation: mg of the compound, mL of a liquid, or sachets."""
+
+    value: float
+    kind: Literal["mass", "volume", "count"]
+
+
+@lru_cache(maxsize=4096)
+def parse_amount(text: str, *, what: str = "amount") -> Amount:
+    """Read a mass (``500mg``), a volume (``15 mL``, ``1 tsp``, ``1 fl oz``) or a count (``1 sachet``)."""
+    if len(text) > AMOUNT_MAX_CHARS:
+        raise MgcalcError(f"{what} is too long ({len(text)} characters; at most {AMOUNT_MAX_CHARS})")
+    count, rest = _count(text, what)
+    value, unit, thousands = _split(rest, what, text)
+    key = " ".join(unit.lower().split())
+    if key in VOLUME_UNITS:
+        per_unit = factor(VOLUME_UNITS[key], "milliliter") * count
+        if thousands is not None and MIN_ML <= thousands * per_unit <= MAX_ML:
+            _ambiguous_point(text, what, value, thousands, unit)
+        return Amount(_within(value * per_unit, text, what, (MIN_ML, MAX_ML), "1 µL to 10 L"), "volume")
+    if key in COUNT_UNITS:
+        return Amount(_within(value * count, text, what, (0.01, COUNT_MAX), f"0.01 to {COUNT_MAX}"), "count")
+    if key in ("oz", "oz.", "ounce", "ounces"):
+        raise MgcalcError(f"{what} {shown(text)}: oz may be a weight; write fl oz for a fluid ounce")
+    return Amount(_read(text, what, magnesium=False), "mass")
+
+
+def parse_weight(text: str, *, what: str = "weight") -> float:
+    """Body weight in kg: ``20kg``, ``44 lb``, or a bare number of kg (``--weight 20``)."""
+    stripped = text.strip()
+    if len(stripped) > AMOUNT_MAX_CHARS:
+        raise MgcalcError(f"{what} is too long ({len(stripped)} characters; at most {AMOUNT_MAX_CHARS})")
+    if _PLAIN.fullmatch(stripped):
+        value, name = float(stripped), "kilogram"
+    else:
+        value, unit, _ = _split(stripped, what, text)
+        name = WEIGHT_UNITS.get(unit.lower(), "")
+        if not name:
+            raise MgcalcError(f"{what} {shown(text)}: {shown(unit)} is not a body weight unit; use kg or lb")
+    kg = value * factor(name, "kilogram")
+    if kg == 0:
+        raise MgcalcError(f"{what} {shown(text)} is zero; give the body weight, e.g. 20kg")
+    if not MIN_KG <= kg <= MAX_KG:
+        raise MgcalcError(f"{what} {shown(text)} is outside {MIN_KG:g} to {MAX_KG:g} kg; check the number and unit")
+    return kg
+
+
+_PER_KG = re.compile(r"(?P<amount>.+?)\s*(?:/|\bper\b)\s*(?:kg|kilogram)\s*", re.IGNORECASE | re.DOTALL)
+
+
+def per_kg(text: str) -> str | None:
+    """The amount of ``0.2mmol/kg`` (``0.2mmol``), or None when the text is not per kilogram."""
+    match = _PER_KG.fullmatch(text.strip())
+    return match["amount"] if match else None
+
+
+def read_number(text: str, *, what: str) -> tuple[float, float | None]:
+    """A number inside a strength, by the rules of amounts: (value, value with a thousands point or None)."""
+    value, _, thousands = _split(f"{text} mg", what, text)
+    return value, thousands
+
+
+def _within(value: float, text: str, what: str, bounds: tuple[float, float], said: str) -> float:
+    if value == 0:
+        raise MgcalcError(f"{what} {shown(text)} is zero; give an amount above zero")
+    if not bounds[0] <= value <= bounds[1]:
+        raise MgcalcError(f"{what} {shown(text)} is outside {said}; check the number and unit")
+    return value

@@ -1,0 +1,281 @@
+"""Medicines and magnesium: how far apart to take them, and which medicines change magnesium levels.
+
+The rules are data (``data/interactions.csv``, shipped as ``mgcalc/data/interactions.csv``),
+each row with the label, SmPC or FDA text it comes from. Kinds:
+
+* ``spacing``: magnesium binds the drug in the gut; take them apart by the hours given.
+* ``avoid``: the source advises against taking them together even when spaced apart.
+* ``affects-magnesium-status``: the drug changes the body's magnesium (mostly by urinary loss);
+  no spacing applies, and the prescriber decides what to do.
+
+Hours are always from the drug's side: ``hours_before`` is how long at least the DRUG is taken
+before the magnesium, ``hours_after`` how long at least after it. Sources that word the rule from
+the mineral's side ("take antacids 2 hours before or 4 hours after the drug") are turned round
+with ``from_mineral_side`` when the table is written.
+
+A name the table does not hold is ``not-listed``: mgcalc says it does not list the drug, never
+that the drug is safe with magnesium.
+"""
+
+import math
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from mgcalc.errors import FormsTableError, MgcalcError, shown
+from mgcalc.tables import read_table, table_rows
+
+KINDS: tuple[str, ...] = ("spacing", "avoid", "affects-magnesium-status")
+NOT_LISTED = "not-listed"
+COLUMNS: tuple[str, ...] = (
+    "drug", "brands", "class", "kind", "hours_before", "hours_after", "rule", "source_title",
+    "source_section", "source_url", "source_date", "wording_basis", "other_sources",
+)
+_REQUIRED_TEXT = ("drug", "kind", "rule", "source_title", "source_section", "source_url", "source_date",
+                  "wording_basis")
+#: Keys of one interaction object in ``--json`` output (README, 'Interactions').
+JSON_KEYS: tuple[str, ...] = (
+    "query", "drug", "kind", "hours_before", "hours_after", "rule", "sources", "other_sources",
+)
+#: Longest drug name accepted from a user.
+NAME_MAX_CHARS = 100
+_SUGGEST_CUTOFF = 0.75
+_SEPARATORS = re.compile(r"[\s\-_]+")
+
+
+class Source(NamedTuple):
+    """Where a rule comes from: document title, section, URL (or DailyMed set id) and date."""
+
+    title: str
+    section: str
+    url: str
+    date: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"title": self.title, "section": self.section, "url": self.url, "date": self.date}
+
+
+class OtherSource(NamedTuple):
+    """A differing rule from another authority, with its source."""
+
+    rule: str
+    source: Source
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "source": self.source.as_dict()}
+
+
+class Row(NamedTuple):
+    """One row of the interactions table."""
+
+    drug: str
+    brands: tuple[str, ...]
+    drug_class: str
+    kind: str
+    hours_before: float | None
+    hours_after: float | None
+    rule: str
+    source: Source
+    wording_basis: str
+    other_sources: tuple[OtherSource, ...]
+
+
+class Interaction(NamedTuple):
+    """What mgcalc's table says about one drug a person named (``row`` None: not listed)."""
+
+    query: str
+    row: Row | None
+    suggestion: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.row.kind if self.row else NOT_LISTED
+
+    @property
+    def drug(self) -> str | None:
+        return self.row.drug if self.row else None
+
+    @property
+    def hours_before(self) -> float | None:
+        return self.row.hours_before if self.row else None
+
+    @property
+    def hours_after(self) -> float | None:
+        return self.row.hours_after if self.row else None
+
+    @property
+    def rule(self) -> str:
+        if self.row:
+            return self.row.rule
+        hint = f" (did you mean {self.suggestion}?)" if self.suggestion else ""
+        return (f"mgcalc's table does not list {shown(self.query)}{hint}; that does not mean it is safe "
+                "with magnesium: ask a pharmacist.")
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.row.source,) if self.row else ()
+
+    @property
+    def other_sources(self) -> tuple[OtherSource, ...]:
+        return self.row.other_sources if self.row else ()
+
+    def as_dict(self) -> dict[str, object]:
+        """One object of the ``interactions`` list in ``--json`` output; keys are JSON_KEYS."""
+        return {
+            "query": self.query,
+            "drug": self.drug,
+            "kind": self.kind,
+            "hours_before": _json_number(self.hours_before),
+            "hours_after": _json_number(self.hours_after),
+            "rule": self.rule,
+            "sources": [s.as_dict() for s in self.sources],
+            "other_sources": [o.as_dict() for o in self.other_sources],
+        }
+
+
+class InteractionsTable(NamedTuple):
+    """The validated table and its lookup index (normalized generic and brand names)."""
+
+    rows: tuple[Row, ...]
+    origin: str
+    by_name: dict[str, tuple[Row, str]]
+
+    def lookup(self, name: str) -> Interaction:
+        """The rule for a generic or brand name, case-insensitively; unknown names are not-listed."""
+        query = _checked_name(name)
+        found = self.by_name.get(normalize(query))
+        if found is not None:
+            return Interaction(query, found[0])
+        return Interaction(query, None, self._suggestion(query))
+
+    def _suggestion(self, query: str) -> str | None:
+        import difflib  # only for names the table does not hold
+
+        match = difflib.get_close_matches(normalize(query), list(self.by_name), n=1, cutoff=_SUGGEST_CUTOFF)
+        return self.by_name[match[0]][1] if match else None
+
+
+def normalize(name: str) -> str:
+    """Lookup key: case-folded, with spaces, hyphens and underscores as single spaces."""
+    return _SEPARATORS.sub(" ", name.casefold()).strip()
+
+
+def from_mineral_side(mineral_before: float | None, mineral_after: float | None) -> tuple[float | None, float | None]:
+    """(hours_before, hours_after) from the drug's side, for a rule worded from the mineral's side.
+
+    "Take the antacid at least 2 hours before or 4 hours after the drug" means the drug comes at
+    least 4 hours before or at least 2 hours after the antacid: the two figures swap places.
+    """
+    return mineral_after, mineral_before
+
+
+def lookup(name: str) -> Interaction:
+    """``lookup("Cipro")``: the table's rule for one drug (generic or brand name)."""
+    return load_interactions().lookup(name)
+
+
+def lookup_all(names: list[str] | tuple[str, ...]) -> tuple[Interaction, ...]:
+    """One Interaction per name, in order."""
+    table = load_interactions()
+    return tuple(table.lookup(n) for n in names)
+
+
+def _checked_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise MgcalcError(f"a drug name must be text, not {type(name).__name__}")
+    query = " ".join(name.split())
+    if not query:
+        raise MgcalcError("give a drug name, e.g. ciprofloxacin or Cipro")
+    if len(query) > NAME_MAX_CHARS:
+        raise MgcalcError(f"drug name {shown(query)} is longer than {NAME_MAX_CHARS} characters")
+    return query
+
+
+def _json_number(hours: float | None) -> float | int | None:
+    if hours is None:
+        return None
+    return int(hours) if hours.is_integer() else hours
+
+
+@lru_cache(maxsize=1)
+def load_interactions() -> InteractionsTable:
+    """The packaged interactions table, validated (cached)."""
+    text, origin = read_table("interactions.csv", "interactions")
+    return parse_interactions(text, origin)
+
+
+def parse_interactions(text: str, origin: str = "<interactions>") -> InteractionsTable:
+    """Validate CSV text as an interactions table; every problem names the file, line and what is wrong."""
+    rows: list[Row] = []
+    by_name: dict[str, tuple[Row, str]] = {}
+    for line, record in table_rows(text, origin, COLUMNS):
+        where = f"{origin}:{line}"
+        row = _row(record, where)
+        rows.append(row)
+        for spelled in (row.drug, *row.brands):
+            key = normalize(spelled)
+            earlier = by_name.get(key)
+            if earlier is not None:
+                raise FormsTableError(f"{where}: name {spelled!r} already names the row for {earlier[0].drug!r}")
+            by_name[key] = (row, spelled)
+    if not rows:
+        raise FormsTableError(f"{origin}: the table has no rows")
+    return InteractionsTable(tuple(rows), origin, by_name)
+
+
+def _row(record: dict[str, str], where: str) -> Row:
+    values = {k: (record.get(k) or "").strip() for k in COLUMNS}
+    for column in _REQUIRED_TEXT:
+        if not values[column]:
+            raise FormsTableError(f"{where}: empty {column}: every row needs its rule and its source")
+    for column, value in values.items():
+        if "\n" in value or "\r" in value:
+            raise FormsTableError(f"{where}: {column} spans several lines; keep it to one")
+    kind = values["kind"]
+    if kind not in KINDS:
+        raise FormsTableError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    before, after = (_hours(values, column, where) for column in ("hours_before", "hours_after"))
+    if kind == "spacing" and before is None and after is None:
+        raise FormsTableError(f"{where}: a spacing row needs hours_before or hours_after")
+    if kind != "spacing" and (before is not None or after is not None):
+        raise FormsTableError(f"{where}: a {kind} row gives no hours")
+    return Row(
+        drug=values["drug"],
+        brands=tuple(b.strip() for b in values["brands"].split("|") if b.strip()),
+        drug_class=values["class"],
+        kind=kind,
+        hours_before=before,
+        hours_after=after,
+        rule=values["rule"],
+        source=Source(values["source_title"], values["source_section"], values["source_url"], values["source_date"]),
+        wording_basis=values["wording_basis"],
+        other_sources=_other_sources(values["other_sources"], where),
+    )
+
+
+def _hours(values: dict[str, str], column: str, where: str) -> float | None:
+    text = values[column]
+    if not text:
+        return None
+    try:
+        hours = float(text)
+    except ValueError:
+        raise FormsTableError(f"{where}: {column} {text!r} is not a number of hours") from None
+    if not (math.isfinite(hours) and 0 <= hours <= 72):
+        raise FormsTableError(f"{where}: {column} {hours:g} is outside 0 to 72 hours")
+    return hours
+
+
+def _other_sources(text: str, where: str) -> tuple[OtherSource, ...]:
+    """``rule | title | section | url | date`` entries, separated by ``||``."""
+    entries = []
+    for entry in (e.strip() for e in text.split("||")):
+        if not entry:
+            continue
+        fields = [f.strip() for f in entry.split(" | ")]
+        if len(fields) != 5 or not all(fields):
+            raise FormsTableError(
+                f"{where}: other_sources entry {entry[:40]!r}... needs rule | title | section | url | date"
+            )
+        entries.append(OtherSource(fields[0], Source(*fields[1:])))
+    return tuple(entries)

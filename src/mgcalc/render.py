@@ -1,0 +1,572 @@
+"""Results drawn for people and for scripts: plain text when piped, rich on a terminal, JSON.
+
+``cli.py`` parses options and calls the library; this module turns the library's typed results
+into output. It imports neither typer nor, at module level, rich: rich is imported inside the
+functions that draw on a terminal, so a piped, ``--json`` or ``-q`` call never loads it.
+"""
+
+import math
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mgcalc.check import CheckResult
+from mgcalc.dose import Component, CompoundResult, DoseResult, beyond
+from mgcalc.forms import Form
+from mgcalc.interactions import NOT_LISTED, Interaction
+from mgcalc.references import AUTHORITIES, Row
+from mgcalc.units import to_meq, to_mmol
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mgcalc.compare import CompareResult
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """One write of ``text`` and a newline to stdout (or stderr), flushed: what scripts read."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+DISCLAIMER = (
+    "mgcalc is a calculator, not medical advice. With impaired kidney function, "
+    "ask a clinician before taking any magnesium supplement."
+)
+
+
+def might_be_terminal() -> bool:
+    """False when rich would surely find stdout no terminal, decided without importing rich.
+
+    Mirrors rich's ``Console.is_terminal`` (TTY_COMPATIBLE, FORCE_COLOR, then isatty), so that
+    piped output, what scripts read, never pays for importing rich.
+    """
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def compound_lines(result: CompoundResult) -> list[str]:
+    form = result.resolution.form
+    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    if result.weight_kg is not None:
+        kg = result.weight_kg
+        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({result.mmol / kg:.2f} mmol/kg, "
+                   f"{result.meq / kg:.2f} mEq/kg)")
+    arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
+    strength = result.strength
+    if strength is None:
+        return [wanted, f"Take {_num(result.compound_mg)} mg {form.label}", arithmetic]
+    measure = _measure(result.volume_ml, result.sachets)
+    per = "mL" if strength.per_unit == "mL" else "sachet"
+    holds = strength.magnesium_per_one(form)
+    return [
+        wanted,
+        f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({_num(result.compound_mg)} mg)",
+        f"= {_num(result.target_mg)} mg magnesium / {_figures(holds)} mg magnesium per {per}"
+        + ("" if strength.of_magnesium else
+           f" ({strength.text} = {_figures(strength.per_one)} mg per {per} x {form.percent_elemental:.2f} % Mg)"),
+    ]
+
+
+def _measure(volume_ml: float | None, sachets: float | None) -> str:
+    """'4.93 mL' or '1 sachet': a measured amount of a liquid or sachet."""
+    if volume_ml is not None:
+        return f"{_figures(volume_ml)} mL"
+    count = sachets or 0.0
+    return f"{_figures(count)} sachet{'' if count == 1 else 's'}"
+
+
+def _figures(value: float) -> str:
+    """Two decimals at most, no trailing zeros, thousands commas: 4.93, 15, 1,000."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _liquid_name(form: Form, strength: Any, preparation: Any) -> str:
+    """'magnesium sulfate heptahydrate 50 % w/v', or 'milk of magnesia (US), magnesium hydroxide 1200 mg/15 mL'."""
+    if preparation is None:
+        return f"{form.name} {strength.text}"
+    return f"{preparation.name} ({preparation.country}), {form.name} {strength.text}"
+
+
+def draw_compare(result: "CompareResult") -> None:
+    """The compare table: tab-separated text with a header line when piped; on a terminal a rich
+    table with the compound weights as bars, the ids whole at 80 columns. Then the disclaimer."""
+    per_unit = result.per_unit_mg
+    console = _terminal_console()
+    if console is None:
+        header = ["form_id", "form_name", "formula", "percent_elemental", "compound_mg", "kind",
+                  "percent_range", "compound_mg_range"] + (["units_needed"] if per_unit is not None else [])
+        lines = ["\t".join(header)]
+        for row in result.rows:
+            form, span = row.form, row.compound_mg_range
+            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", f"{row.compound_mg:.1f}",
+                     form.kind, form.content.removesuffix(" %") if span else "",
+                     f"{span[0]:.1f}-{span[1]:.1f}" if span else ""]
+            if row.units_needed is not None:
+                cells.append(f"{row.units_needed:.1f}")
+            lines.append("\t".join(cells))
+        echo("\n".join(lines))
+        echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
+        return
+    from rich import box
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    family = f", {result.family} family" if result.family else ""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
+                  title=f"{_num(result.target_mg)} mg magnesium ({result.mmol:.2f} mmol, "
+                        f"{result.meq:.2f} mEq){family}, lightest compound first")
+    _id_column(table, "form", [row.form for row in result.rows])
+    wide = console.width >= _COMPARE_NAME_FROM
+    if wide:
+        table.add_column("name", min_width=16, ratio=2)
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("compound", justify="right", no_wrap=True)
+    if per_unit is not None:
+        table.add_column(f"x {_num(per_unit)} mg", justify="right", no_wrap=True)
+    table.add_column("", min_width=4)
+    heaviest = max(row.compound_mg for row in result.rows)
+    marks = {"declared": " *", "range": " †"}
+    for row in result.rows:
+        form = row.form
+        drawn: list[Any] = [form.id, form.name] if wide else [form.id]
+        drawn += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
+        if row.units_needed is not None:
+            drawn.append(f"{row.units_needed:.1f}")
+        drawn.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
+                                 finished_style="cyan"))
+        table.add_row(*drawn)
+    console.print(table)
+    notes = []
+    if any(row.form.kind == "declared" for row in result.rows):
+        notes.append("* content declared by the ingredient's maker ('mgcalc forms' gives the source)")
+    for row in result.rows:
+        if row.compound_mg_range:
+            low, high = row.compound_mg_range
+            notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
+                         "the figures use the midpoint")
+    for note in notes:
+        console.print(Text(note, style="yellow"))
+    console.print(Text(DISCLAIMER, style="dim"))
+
+
+# Terminal widths from which a table adds a column: ids come whole at 80 columns, and a column
+# is added only where it fits without squeezing the others.
+_FORMS_NAME_FROM = 110
+
+
+_FORMS_NOTE_FROM = 180
+
+
+_COMPARE_NAME_FROM = 120  # the name (wrapped where long) beside a bar of 10 columns or more
+
+
+def _id_column(table: Any, header: str, forms: "list[Form] | tuple[Form, ...]") -> None:
+    """The id column: never wrapped or cut, so that a row's id can be typed back in."""
+    table.add_column(header, no_wrap=True, min_width=max(len(f.id) for f in forms))
+
+
+def draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[str], word: str = "warning") -> None:
+    """A short result: plain lines when piped; a panel on a terminal. Warnings, then the disclaimer."""
+    console = _terminal_console()
+    if console is None:
+        echo("\n".join([*lines, *(f"{word}: {w}" for w in warnings), DISCLAIMER]))
+        return
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts = [Text(line) for line in lines]
+    parts += [Text(f"• {w}", style="yellow") for w in warnings]
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title=title, title_align="left", expand=False))
+
+
+def check_lines(result: CheckResult) -> list[str]:
+    lines = []
+    form = result.resolution.form if result.resolution else None
+    per = f" per {result.per}" if result.per else ""
+    printed = []
+    if result.declared_mg is not None:
+        printed.append(f"{_num(result.declared_mg)} mg magnesium")
+    if result.compound_mg is not None:
+        printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
+    elif result.forms:
+        printed.append("as " + " / ".join(f.name for f in result.forms))
+    lines.append(f"Label: {'; '.join(printed) or 'no amount'}{per}")
+    if result.per_unit:
+        unit = result.per_unit
+        if unit.declared_mg is not None:
+            lines.append(f"Per {unit.unit} ({unit.units:g} a serving): {_num(unit.declared_mg)} mg magnesium")
+    if result.consistent is None:
+        if result.expected_mg is not None:
+            lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
+        lines.append(f"Verdict: cannot be checked: {result.reason}")
+    else:
+        explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
+        verdict = "consistent" if result.consistent else "NOT CONSISTENT"
+        lines += [
+            f"Expected: {_num(result.expected_mg or 0)} mg; deviation {result.deviation_percent or 0:+.1f} % "
+            f"(tolerance {result.tolerance:g} %)",
+            f"Verdict: {verdict}",
+            f"Forms that explain the declared figure: {explained}",
+        ]
+    if result.percent_dv_printed is not None or result.percent_dv_expected is not None:
+        shown_dv = "not printed" if result.percent_dv_printed is None else f"{result.percent_dv_printed:g} %"
+        expected_dv = "" if result.percent_dv_expected is None else f", expected {result.percent_dv_expected:g} %"
+        lines.append(f"%DV: {shown_dv}{expected_dv}")
+    return lines
+
+
+def draw_preparations(rows: Any) -> None:
+    _listing(["id", "name", "country", "form_id", "strength"],
+             [[r.id, r.name, r.country, r.form_id, r.strength.text] for r in rows],
+             "magnesium preparations (notes and sources: --json)", drawn=(1, 2, 3, 4),
+             headers=("id", "name", "country", "compound", "strength"))
+
+
+def draw_reference(rows: list[Row]) -> None:
+    _listing(["authority", "measure", "who", "mg_per_day", "source"],
+             [[r.authority, r.measure, r.group, "not established" if r.mg is None else f"{r.mg:g}", r.source]
+              for r in rows], "reference values", headers=("authority", "measure", "who", "mg/day", "source"))
+
+
+def _listing(header: list[str], rows: list[list[str]], title: str, drawn: tuple[int, ...] | None = None,
+             headers: tuple[str, ...] | None = None) -> None:
+    """A table: tab-separated with a header line when piped; on a terminal a rich table of the
+    ``drawn`` columns (all by default), headed ``headers`` (the piped header by default)."""
+    console = _terminal_console()
+    if console is None:  # one write: click flushes after every echo
+        echo("\n".join("\t".join(cells) for cells in [header, *rows]))
+        return
+    from rich.table import Table
+
+    columns = drawn if drawn is not None else tuple(range(len(header)))
+    names = headers if headers is not None else header
+    table = Table(*(names[c] for c in columns), title=title)
+    for cells in rows:
+        table.add_row(*(cells[c] for c in columns))
+    console.print(table)
+
+
+def draw_interactions(found: "tuple[Interaction, ...] | list[Interaction]") -> None:
+    """Each drug's rule with its source: plain lines when piped, a panel on a terminal."""
+    console = _terminal_console()
+    if console is None:
+        echo("\n".join([line for i in found for line in _interaction_block(i)] + [DISCLAIMER]))
+        return
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.text import Text
+
+    parts: list[Any] = []
+    for i in found:
+        head, *rest = _interaction_block(i)
+        parts.append(Text(head, style=f"bold {_KIND_STYLES[i.kind]}"))
+        parts += [Padding(Text(line.strip()), (0, 0, 0, 2)) for line in rest]
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title="mgcalc interactions", title_align="left", expand=False))
+
+
+_KIND_STYLES = {"spacing": "yellow", "avoid": "red", "affects-magnesium-status": "cyan", NOT_LISTED: "dim"}
+_KIND_WORDS = {"spacing": "take apart", "avoid": "avoid together", "affects-magnesium-status":
+               "can change magnesium levels", NOT_LISTED: "not listed"}
+
+
+def _hours_text(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:g} minutes"
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def _timing(i: Interaction) -> str:
+    """'take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium'."""
+    sides = [f"at least {_hours_text(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
+             if h is not None]
+    return f"take {i.drug} {' or '.join(sides)} the magnesium"
+
+
+def _source_text(i: Interaction) -> str:
+    return "; ".join(f"{s.title}, {s.section}, {s.date}" for s in i.sources)
+
+
+def _interaction_line(i: Interaction) -> str:
+    """One line for ``dose --with``: the drug, what to do, and the source with its date."""
+    if i.row is None:
+        return i.rule
+    if i.kind == "spacing":
+        what = _timing(i)
+    elif i.kind == "avoid":
+        what = "the source advises against taking it with magnesium antacids even spaced apart; ask the prescriber"
+    else:
+        what = "can change magnesium levels; no spacing applies: ask the prescriber"
+    return f"{i.drug}: {what} (source: {_source_text(i)})"
+
+
+def _interaction_block(i: Interaction) -> list[str]:
+    """Lines about one drug for ``mgcalc interactions``: heading, rule, source and date, other authorities."""
+    typed = "" if i.drug is not None and i.query.casefold() == i.drug.casefold() else f" (you typed {i.query!r})"
+    if i.row is None:
+        return [f"{i.query}: {_KIND_WORDS[NOT_LISTED]}", f"  {i.rule}"]
+    lines = [f"{i.drug}{typed}: {_KIND_WORDS[i.kind]}"]
+    if i.kind == "spacing":
+        lines.append(f"  {_timing(i)}")
+    lines.append(f"  rule: {i.rule}")
+    if i.kind == "affects-magnesium-status":
+        lines.append("  This drug can change magnesium levels; mgcalc gives no spacing for it. Ask the prescriber "
+                     "before starting, stopping or changing magnesium.")
+    elif i.kind == "avoid":
+        lines.append("  Spacing the doses does not help; ask the prescriber.")
+    lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}" for s in i.sources]
+    lines.append(f"  the source's wording: {i.row.wording_basis}")
+    if i.row.wording_basis.startswith("antacid"):
+        lines.append("  The source names antacids; a magnesium supplement carries the same magnesium, so mgcalc "
+                     "applies the rule to it (mgcalc's reading, not the source's words).")
+    lines += [f"  another authority differs: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
+              f"{o.source.url})" for o in i.other_sources]
+    return lines
+
+
+def emit(as_json: bool, quiet: bool, data: Callable[[], object], bare: float, notes: tuple[str, ...],
+          draw: Callable[[], None], word: str = "warning") -> None:
+    """A result as JSON, as one bare number (its notes on stderr), or drawn for people."""
+    if as_json:
+        print_json(data())
+    elif quiet:
+        echo(_bare(bare))
+        for note in notes:
+            echo(f"mgcalc: {word}: {note}", err=True)
+    else:
+        draw()
+
+
+def print_json(data: object) -> None:
+    import json
+
+    echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _bare(mg: float) -> str:
+    """A number for ``$(...)``: two decimals (three significant digits below 1), no trailing zeros.
+
+    Never an exponent, and never 0 for an amount that is not zero: 1 µg of oxide prints 0.000603.
+    """
+    decimals = 2 if mg >= 1 or mg <= 0 else 2 - math.floor(math.log10(mg))
+    return f"{mg:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _num(mg: float) -> str:
+    """An amount for people: one decimal (none when it is .0), three digits below 1 mg."""
+    return f"{mg:,.1f}".removesuffix(".0") if mg >= 1 else f"{mg:.3g}"
+
+
+def _terminal_console() -> "Console | None":
+    """A rich console when stdout is a terminal; None for plain text."""
+    if not might_be_terminal():
+        return None
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return console if console.is_terminal else None
+
+
+def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
+    """(who, lowest mg, highest mg, percent of the lowest) per RDA/AI that may apply.
+
+    Without a settled value (no sex, or no age), the candidate rows are grouped by sex,
+    e.g. "RDA female 19+ y" with 310-320 mg.
+    """
+    rda = result.intake
+    total = result.elemental_mg + result.food_mg
+    groups: dict[str, list[Row]] = {}
+    for row in rda.options:
+        if row.mg:
+            groups.setdefault(row.sex, []).append(row)
+    rows = []
+    for members in groups.values():
+        span = members[0]._replace(age_from=min(r.age_from for r in members),
+                                   age_to=max(r.age_to for r in members))
+        lo, hi = min(r.mg or 0 for r in members), max(r.mg or 0 for r in members)
+        who = f"{rda.measure} {span.group}"
+        rows.append((who or "RDA", lo, hi, 100 * total / lo))
+    return rows
+
+
+def _share(pct_of_lo: float, lo: float, hi: float) -> str:
+    """'26 %', or '25-26 %' for a range of references."""
+    low, high = f"{pct_of_lo * lo / hi:.0f}", f"{pct_of_lo:.0f}"
+    return f"{high} %" if low == high else f"{low}-{high} %"
+
+
+def _mg_range(lo: float, hi: float) -> str:
+    return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
+
+
+def _upper_label(result: DoseResult) -> str:
+    """E.g. 'Upper level for supplements (US UL, 9+ y)'."""
+    row = result.upper.row
+    who = f"{result.authority.upper()} {row.measure}, {row.group}" if row else result.authority.upper()
+    return f"Upper level for supplements ({who})"
+
+
+def _upper_value(result: DoseResult) -> str:
+    upper = result.upper
+    if upper.mg is not None:
+        return f"{upper.mg:g} mg/day"
+    return "not established" if upper.row else "none held by mgcalc for this age"
+
+
+def _ul_share(percent: float) -> str:
+    """A share of the upper level that never reads 100 for a dose over it (100.1, not 100)."""
+    return beyond(percent, 100) if percent > 100 else f"{percent:.0f}"
+
+
+def _dv_text(result: DoseResult) -> str | None:
+    if result.percent_dv is None:
+        return None
+    return f"US label %DV (Daily Value {result.dv_mg:g} mg): {result.percent_dv:.0f} %"
+
+
+def _component_text(c: Component) -> str:
+    if c.strength is None:
+        return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
+    return (
+        f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
+        f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
+        f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq)"
+    )
+
+
+def _per_kg_text(result: DoseResult) -> str | None:
+    if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
+        return None
+    return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
+            f"({result.mmol_per_kg:.2f} mmol/kg)")
+
+
+def draw_dose(result: DoseResult) -> None:
+    console = _terminal_console()
+    if console is None:
+        _plain_dose(result)
+        return
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    per = "per day" if result.per_day == 1 else f"per day ({result.per_day} times a day)"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column, justify in [("compound", "right"), ("form understood", "left"), ("formula", "left"),
+                            ("% Mg", "right"), (f"Mg {per}", "right")]:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in result.components:
+        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
+        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
+                      f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
+
+    total = Text.assemble(
+        ("Elemental magnesium: ", "bold"),
+        (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
+        f"  ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
+    )
+    gauge = Table.grid(padding=(0, 1))
+    for _ in range(3):
+        gauge.add_column()
+    food = f" incl. {_num(result.food_mg)} mg food" if result.food_mg else ""
+    for who, lo, hi, pct in _rda_rows(result):
+        gauge.add_row(f"{who} {_mg_range(lo, hi)}{food}",
+                      ProgressBar(total=100, completed=min(pct, 100), width=30,
+                                  complete_style="cyan", finished_style="cyan"),
+                      _share(pct, lo, hi))
+    upper = result.upper
+    kind = upper.row.measure if upper.row else "upper level"
+    if upper.mg is not None and result.percent_ul is not None:
+        style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
+        gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
+                      ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
+                                  complete_style=style, finished_style=style),
+                      Text(f"{_ul_share(result.percent_ul)} %", style=style))
+    else:
+        gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
+    parts: list[Any] = [table, total]
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        parts.append(Text(per_kg))
+    parts.append(gauge)
+    dv = _dv_text(result)
+    if dv:
+        parts.append(Text(dv))
+    parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
+    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
+    for warning in result.warnings:
+        over = warning.startswith("OVER")
+        parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
+    parts.append(Text(DISCLAIMER, style="dim"))
+    console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
+
+
+def _plain_dose(result: DoseResult) -> None:
+    lines = [_component_text(c) for c in result.components]
+    if result.per_day > 1:
+        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
+    lines.append(
+        f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
+        f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    )
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        lines.append(per_kg)
+    food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
+    for who, lo, hi, pct in _rda_rows(result):
+        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")
+    lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
+                 + (f"; this dose is {_ul_share(result.percent_ul)} % of it" if result.percent_ul is not None else ""))
+    dv = _dv_text(result)
+    if dv:
+        lines.append(dv)
+    lines.append(f"References: {AUTHORITIES[result.authority]}")
+    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
+    lines += [f"warning: {w}" for w in result.warnings]
+    lines.append(DISCLAIMER)
+    echo("\n".join(lines))
+
+
+def draw_forms(rows: tuple[Form, ...]) -> None:
+    console = _terminal_console()
+    if console is None:  # one write: click flushes after every echo
+        lines = ["id\tname\tformula\tpercent_elemental\tkind"]
+        lines += [f"{f.id}\t{f.name}\t{f.formula}\t{f.percent_elemental:.2f}\t{f.kind}" for f in rows]
+        echo("\n".join(lines))
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="magnesium forms")
+    _id_column(table, "id", rows)
+    wide, wider = console.width >= _FORMS_NAME_FROM, console.width >= _FORMS_NOTE_FROM
+    if wide:
+        table.add_column("name")
+    table.add_column("formula")
+    table.add_column("% Mg", justify="right", no_wrap=True)
+    table.add_column("kind")
+    if wider:
+        table.add_column("note")
+    for f in rows:
+        cells = [f.id, *([f.name] if wide else []), f.formula, f"{f.percent_elemental:.2f}", f.kind]
+        table.add_row(*cells, *([f.note] if wider else []))
+    console.print(table)

@@ -1,0 +1,420 @@
+"""Medication interactions: the table, lookups, the direction of hours, and the commands that show them.
+
+Each row's figures below were read from the source the row cites (data/interactions.csv names the
+document, section, URL or DailyMed set id, and date); the direction tests quote the source
+sentence itself and derive the hours from it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contract import (
+    INTERACTION_KEYS,
+    INTERACTIONS_KEYS,
+    JSON_KEYS,
+    OTHER_SOURCE_KEYS,
+    SOURCE_KEYS,
+)
+from mgcalc import cli
+from mgcalc.dose import dose
+from mgcalc.errors import FormsTableError, MgcalcError
+from mgcalc.interactions import (
+    COLUMNS,
+    KINDS,
+    NOT_LISTED,
+    from_mineral_side,
+    load_interactions,
+    lookup,
+    parse_interactions,
+)
+
+SPACING, AVOID, STATUS = "spacing", "avoid", "affects-magnesium-status"
+
+#: drug -> (kind, hours_before, hours_after), as the cited source gives them, from the drug's side.
+EXPECTED = {
+    "ciprofloxacin": (SPACING, 2, 6),      # CIPRO label 2.4
+    "levofloxacin": (SPACING, 2, 2),       # levofloxacin tablets label 2.4, 7.1
+    "moxifloxacin": (SPACING, 4, 8),       # moxifloxacin tablets label, highlights and 2.2
+    "tetracycline": (SPACING, 3, 3),       # Neomag SmPC 4.5: "2 to 3 hours or more" (the longer)
+    "alendronate": (SPACING, 0.5, None),   # FOSAMAX 2.6 (Drugs.com copy): one-half hour before the first medication
+    "risedronate": (SPACING, 0.5, None),   # ACTONEL 2.6: 30 minutes before any oral medication
+    "ibandronate": (SPACING, 1, None),     # ibandronate tablets 2.2: 60 minutes before
+    "levothyroxine": (SPACING, 4, 4),      # TIROSINT-SOL 2.1 (Drugs.com copy, 2022-05-27): 4 hours before or after
+    "dolutegravir": (SPACING, 2, 6),       # TIVICAY: 2 hours before or 6 hours after
+    "bictegravir": (SPACING, 2, 6),        # BIKTARVY: 2 hours before or 6 hours after Al/Mg antacids
+    "raltegravir": (AVOID, None, None),    # FDA: coadministration or staggered administration not recommended
+    "atazanavir": (SPACING, 2, 1),         # REYATAZ 7.3: 2 hours before or 1 hour after antacids
+    "eltrombopag": (SPACING, 2, 4),        # PROMACTA: 2 hours before or 4 hours after
+    "penicillamine": (SPACING, 4, 4),      # Neomag SmPC 4.5: 3 to 4 hours (the longer)
+    "nitrofurantoin": (SPACING, 4, 4),
+    "hydroxychloroquine": (SPACING, 4, 4),
+    "chloroquine": (SPACING, 4, 4),
+    "quinidine": (SPACING, 4, 4),
+    "sodium fluoride": (SPACING, 3, 3),    # "Fluorides and tetracycline ... 2 to 3 hours or more"
+    **{drug: (STATUS, None, None) for drug in (
+        "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
+        "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
+        "gentamicin", "tobramycin", "amikacin", "amphotericin B", "cyclosporine", "digoxin",
+        "cisplatin", "foscarnet", "pentamidine", "sirolimus", "cetuximab", "erlotinib", "panitumumab",
+        "bevacizumab",
+    )},
+}
+
+_NUMBER_WORDS = {"one-half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
+_BEFORE_AFTER = re.compile(
+    r"(\d+(?:\.\d+)?|one-half|one|two|three|four|six|eight) hours? (?:before|prior)"
+    r"(?: (?:or|and) (\d+|one|two|three|four|six|eight) hours? after)?"
+)
+
+
+def hours_in(sentence: str) -> tuple[float, float | None]:
+    """(before, after) as the sentence words them: 'at least 2 hours before or 6 hours after'."""
+    match = _BEFORE_AFTER.search(sentence)
+    assert match, sentence
+    before, after = (None if t is None else float(_NUMBER_WORDS.get(t, t)) for t in match.groups())
+    if after is None and " or after" in sentence[match.end():match.end() + 10]:
+        after = before  # "4 hours before or after"
+    return before, after  # type: ignore[return-value]
+
+
+def run(runner, *args, env=None):
+    return runner.invoke(cli.app, list(args), env=env)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def test_the_installed_package_finds_the_table():
+    resource = resources.files("mgcalc") / "data" / "interactions.csv"
+    assert resource.is_file()
+    assert load_interactions().origin.endswith("interactions.csv")
+
+
+def test_every_row_has_the_kind_and_hours_its_source_gives():
+    table = load_interactions()
+    found = {row.drug: (row.kind, row.hours_before, row.hours_after) for row in table.rows}
+    assert found == EXPECTED
+
+
+def test_every_row_has_a_source_and_at_least_25_drugs_ship():
+    rows = load_interactions().rows
+    assert len(rows) >= 25
+    for row in rows:
+        assert row.kind in KINDS
+        assert all(row.source), row.drug
+        assert row.source.url.startswith("http"), row.drug
+        assert re.match(r"\d{4}-\d{2}(-\d{2})?$|undated copy, read \d{4}-\d{2}-\d{2}$", row.source.date), row.drug
+        assert row.wording_basis and "\n" not in row.rule
+        for other in row.other_sources:
+            assert other.rule and all(other.source), row.drug
+
+
+def test_every_class_the_issue_names_is_covered():
+    classes = {row.drug_class for row in load_interactions().rows}
+    for needed in ("tetracycline antibiotic", "fluoroquinolone antibiotic", "bisphosphonate", "thyroid hormone",
+                   "HIV integrase inhibitor", "thrombopoietin receptor agonist", "loop diuretic",
+                   "thiazide diuretic", "proton pump inhibitor", "aminoglycoside antibiotic", "antifungal",
+                   "calcineurin inhibitor"):
+        assert needed in classes
+
+
+def table_text(**changes: str) -> str:
+    row = {c: "" for c in COLUMNS}
+    row.update(drug="drugamab", kind="spacing", hours_before="2", rule="Take it 2 hours before.",
+               source_title="A label", source_section="2.4", source_url="https://example.org/label",
+               source_date="2026-01-01", wording_basis="magnesium named")
+    row.update(changes)
+    return ",".join(COLUMNS) + "\n" + ",".join(f'"{row[c]}"' for c in COLUMNS) + "\n"
+
+
+def test_a_valid_minimal_table_parses():
+    row = parse_interactions(table_text(), "t.csv").rows[0]
+    assert (row.kind, row.hours_before, row.hours_after) == ("spacing", 2.0, None)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"kind": "maybe"}, "kind 'maybe' is not one of"),
+    ({"hours_before": "", "hours_after": ""}, "a spacing row needs hours_before or hours_after"),
+    ({"kind": "affects-magnesium-status"}, "row gives no hours"),
+    ({"kind": "avoid", "hours_before": "", "hours_after": "6"}, "row gives no hours"),
+    ({"hours_before": "-1"}, "outside 0 to 72 hours"),
+    ({"hours_after": "soon"}, "is not a number of hours"),
+    ({"hours_after": "nan"}, "outside 0 to 72 hours"),
+    ({"source_title": ""}, "empty source_title"),
+    ({"source_date": ""}, "empty source_date"),
+    ({"source_url": ""}, "empty source_url"),
+    ({"rule": ""}, "empty rule"),
+    ({"brands": "Drugamab|DRUGAMAB"}, "already names the row"),
+    ({"other_sources": "a rule | a title | 4.5"}, "needs rule | title | section | url | date"),
+])
+def test_a_malformed_row_is_refused_with_its_line(changes, message):
+    with pytest.raises(FormsTableError) as caught:
+        parse_interactions(table_text(**changes), "t.csv")
+    assert "t.csv:2" in str(caught.value) and message in str(caught.value)
+
+
+def test_a_table_without_rows_or_columns_is_refused():
+    with pytest.raises(FormsTableError, match="no rows"):
+        parse_interactions(",".join(COLUMNS) + "\n", "t.csv")
+    with pytest.raises(FormsTableError, match="missing column"):
+        parse_interactions("drug,kind\nx,spacing\n", "t.csv")
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "generic"), [
+    ("Cipro", "ciprofloxacin"), ("CIPROFLOXACIN", "ciprofloxacin"), ("tivicay pd", "dolutegravir"),
+    ("Tirosint-SOL", "levothyroxine"), ("tirosint sol", "levothyroxine"), ("Synthroid", "levothyroxine"),
+    ("Nexium", "esomeprazole"), ("Zegerid", "omeprazole"), ("Isentress HD", "raltegravir"),
+    ("Promacta", "eltrombopag"), ("  Lasix ", "furosemide"), ("ciclosporin", "cyclosporine"),
+    ("Fosamax", "alendronate"), ("Biktarvy", "bictegravir"),
+])
+def test_brand_and_generic_names_find_the_generic_row(name, generic):
+    found = lookup(name)
+    assert found.drug == generic and found.kind != NOT_LISTED
+    assert found.query == " ".join(name.split())
+
+
+def test_an_unknown_drug_is_not_listed_never_safe():
+    found = lookup("paracetamol")
+    assert (found.kind, found.drug, found.hours_before, found.hours_after) == (NOT_LISTED, None, None, None)
+    assert "does not list 'paracetamol'" in found.rule and "does not mean it is safe" in found.rule
+    assert found.suggestion is None and "did you mean" not in found.rule
+    assert found.as_dict()["sources"] == [] and found.as_dict()["other_sources"] == []
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ("ciprofloxacine", "ciprofloxacin"), ("levothyroxin", "levothyroxine"), ("dolutegravier", "dolutegravir"),
+    ("Biktarvi", "Biktarvy"), ("omeprazol", "omeprazole"),
+])
+def test_a_misspelled_drug_is_not_listed_with_a_suggestion(typo, meant):
+    found = lookup(typo)
+    assert found.kind == NOT_LISTED and found.drug is None
+    assert found.suggestion == meant
+    assert f"did you mean {meant}?" in found.rule
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101])
+def test_an_empty_or_overlong_name_is_a_user_error(name):
+    with pytest.raises(MgcalcError):
+        lookup(name)
+
+
+@given(st.text(max_size=120))
+def test_lookup_never_raises_anything_but_a_user_error(text):
+    try:
+        found = lookup(text)
+    except MgcalcError:
+        return
+    assert found.kind in (*KINDS, NOT_LISTED)
+
+
+@given(st.sampled_from([n for row in load_interactions().rows for n in (row.drug, *row.brands)]))
+def test_every_name_is_found_whatever_its_case(name):
+    drug = lookup(name).drug
+    assert drug is not None and lookup(name.swapcase()).drug == drug
+
+
+# --- direction of the hours, against the source sentence -----------------------------------
+
+
+@pytest.mark.parametrize(("drug", "sentence", "worded_from"), [
+    ("ciprofloxacin",  # CIPRO label 2.4 (DailyMed set 888dc7f9-..., 2026-03-02)
+     "Administer CIPRO at least 2 hours before or 6 hours after magnesium/aluminum antacids; polymeric phosphate "
+     "binders (for example, sevelamer, lanthanum carbonate) or sucralfate; ... or other products containing "
+     "calcium, iron or zinc.", "drug"),
+    ("moxifloxacin",  # moxifloxacin tablets label highlights (DailyMed set 78039242-..., revised 7/2018)
+     "Take Moxifloxacin Tablet at least 4 hours before or 8 hours after these products.", "drug"),
+    ("levofloxacin",  # levofloxacin tablets label 7.1 (DailyMed set 4be13bd5-..., 2024-07-10)
+     "These agents should be taken at least two hours before or two hours after oral levofloxacin "
+     "administration.", "mineral"),
+    ("bictegravir",  # BIKTARVY prescriber site, US label table
+     "BIKTARVY can be taken at least 2 hours before or 6 hours after taking antacids containing Al/Mg.", "drug"),
+    ("eltrombopag",  # PROMACTA patient site: the food rule, worded from the calcium side
+     "These sample items (not all are foods) may have more than 50 mg of calcium. Avoid them for 4 hours "
+     "before and 2 hours after taking PROMACTA.", "mineral"),
+    ("eltrombopag",  # PROMACTA patient site, worded from the drug's side
+     "PROMACTA should be taken 2 hours before or 4 hours after taking medications like antacids, mineral "
+     "supplements, or foods that are high in calcium", "drug"),
+    ("levothyroxine",  # TIROSINT-SOL label 2.1 (https://www.drugs.com/dosage/tirosint-sol.html, 2022-05-27)
+     "Administer TIROSINT-SOL at least 4 hours before or after drugs known to interfere with TIROSINT-SOL "
+     "absorption", "drug"),
+    ("alendronate",  # FOSAMAX label 2.6 (https://www.drugs.com/dosage/fosamax.html, read 2026-11-23)
+     "Take FOSAMAX at least one-half hour before the first food, beverage, or medication of the day with plain "
+     "water only", "drug"),
+])
+def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_from):
+    before, after = hours_in(sentence)
+    expected = (before, after) if worded_from == "drug" else from_mineral_side(before, after)
+    found = lookup(drug)
+    assert (found.hours_before, found.hours_after) == expected
+
+
+#: Neomag 4mmol chewable tablets SmPC 4.5 (https://www.medicines.org.uk/emc/product/2678/smpc, 2022-11-09),
+#: worded from the magnesium's side; the same hours either way round, so the swap changes nothing.
+NEOMAG_3_TO_4 = (
+    "Aminoquinolines, quinidine and quinidine derivatives, nitrofurantoin, penicillamine, iron, bisphosphonates "
+    "(such as alendronate and risedronate), eltrombopag, nitroxoline: to avoid impairment of absorption, "
+    "magnesium preparations should be taken 3 to 4 hours before or after the administration of those drugs."
+)
+
+
+@pytest.mark.parametrize("drug", ["penicillamine", "nitrofurantoin", "hydroxychloroquine", "chloroquine", "quinidine"])
+def test_a_range_worded_from_the_magnesium_side_gives_its_longer_figure_both_ways(drug):
+    low, high = (float(n) for n in re.search(r"(\d+) to (\d+) hours before or after", NEOMAG_3_TO_4).groups())
+    assert (low, high) == (3, 4)
+    found = lookup(drug)
+    assert (found.hours_before, found.hours_after) == from_mineral_side(high, high) == (high, high)
+    assert "Neomag" in found.sources[0].title
+
+
+def test_every_uk_smpc_source_names_its_product():
+    for row in load_interactions().rows:
+        for source in (row.source, *(o.source for o in row.other_sources)):
+            if "medicines.org.uk/emc/" in source.url:
+                product = re.search(r"/product/(\d+)/", source.url).group(1)
+                assert f"emc product {product}" in source.title, (row.drug, source.title)
+                assert not source.title.startswith("UK SmPC of a magnesium supplement"), row.drug
+                assert re.match(r"\d{4}-\d{2}-\d{2}$", source.date), (row.drug, source.date)
+
+
+def test_cabotegravir_wording_from_the_antacid_side_turns_round():
+    """The oral cabotegravir rule is worded from the antacid's side; its figures swap.
+
+    drugs.com (professional, citing the VOCABRIA prescribing information, 2021): "medications
+    containing polyvalent cations such as antacids and mineral supplements should be administered at
+    least 2 hours before or 4 hours after the oral cabotegravir dose". So cabotegravir comes at least
+    4 hours before, or at least 2 hours after, the magnesium. The row is not shipped: its label text
+    was not read (a compendium is not the label), so it must stay not-listed until it is.
+    """
+    sentence = ("medications containing polyvalent cations such as antacids and mineral supplements should be "
+                "administered at least 2 hours before or 4 hours after the oral cabotegravir dose")
+    assert hours_in(sentence) == (2, 4)
+    assert from_mineral_side(*hours_in(sentence)) == (4, 2)
+    found = lookup("cabotegravir")
+    assert found.kind == NOT_LISTED or (found.hours_before, found.hours_after) == (4, 2)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_interactions_json_has_the_contracted_keys(runner):
+    result = run(runner, "interactions", "Cipro", "furosemide", "raltegravir", "ciprofloxacine", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == INTERACTIONS_KEYS and data["schema_version"] == 1
+    assert [set(i) for i in data["interactions"]] == [INTERACTION_KEYS] * 4
+    cipro, furosemide, raltegravir, typo = data["interactions"]
+    assert (cipro["query"], cipro["drug"], cipro["kind"], cipro["hours_before"], cipro["hours_after"]) == (
+        "Cipro", "ciprofloxacin", "spacing", 2, 6)
+    assert set(cipro["sources"][0]) == SOURCE_KEYS and cipro["sources"][0]["date"] == "2026-03-02"
+    assert (furosemide["kind"], furosemide["hours_before"], furosemide["hours_after"]) == (STATUS, None, None)
+    assert raltegravir["kind"] == "avoid"
+    assert (typo["kind"], typo["drug"], typo["sources"]) == (NOT_LISTED, None, [])
+    assert result.stderr == ""
+
+
+def test_other_sources_carry_their_own_source(runner):
+    data = json.loads(run(runner, "interactions", "alendronate", "--json").stdout)
+    others = data["interactions"][0]["other_sources"]
+    assert others and all(set(o) == OTHER_SOURCE_KEYS and set(o["source"]) == SOURCE_KEYS for o in others)
+    assert "3 to 4 hours" in others[0]["rule"]
+
+
+@pytest.mark.parametrize("row", load_interactions().rows, ids=lambda r: r.drug)
+def test_the_plain_output_names_each_rules_source_and_date(runner, row):
+    result = run(runner, "interactions", row.drug)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert row.source.title in out and row.source.date in out and row.rule in out
+    assert out.count("not medical advice") == 1
+    if row.kind == STATUS:
+        assert "can change magnesium levels" in out and "Ask the prescriber" in out
+        assert " before the magnesium" not in out and " after the magnesium" not in out
+    if row.kind == SPACING:
+        assert f"take {row.drug} at least" in out
+
+
+def test_plain_output_gives_the_timing_from_the_drugs_side(runner):
+    out = run(runner, "interactions", "cipro", "Fosamax").stdout
+    assert "take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium" in out
+    assert "take alendronate at least 30 minutes before the magnesium" in out
+    assert "(you typed 'Fosamax')" in out
+    assert out.count("The source names antacids") == 1  # ciprofloxacin's label names antacids; Fosamax's does not
+
+
+def test_an_unlisted_drug_is_said_so_and_exit_status_stays_0(runner):
+    result = run(runner, "interactions", "paracetamol")
+    assert result.exit_code == 0
+    assert "paracetamol: not listed" in result.stdout and "does not mean it is safe" in result.stdout
+    without_the_denial = result.stdout.replace("does not mean it is safe", "")
+    assert "safe with magnesium:" in result.stdout and "is safe" not in without_the_denial
+
+
+def test_an_empty_drug_name_is_a_one_line_error(runner):
+    result = run(runner, "interactions", " ")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("mgcalc: error: give a drug name") and result.stderr.count("\n") == 1
+
+
+def test_no_drug_is_a_usage_error(runner):
+    assert run(runner, "interactions").exit_code == 2
+
+
+def test_the_drawn_output_names_sources_and_keeps_the_disclaimer(runner):
+    result = run(runner, "interactions", "Cipro", "omeprazole", env={"TTY_COMPATIBLE": "1", "COLUMNS": "200"})
+    assert result.exit_code == 0
+    out = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert "mgcalc interactions" in out and "2026-03-02" in out and "2011-03-02" in out
+    assert "not medical advice" in out
+
+
+# --- dose --with -----------------------------------------------------------------------------
+
+
+def test_dose_with_adds_one_line_per_drug(runner):
+    result = run(runner, "dose", "500mg", "citrate", "--with", "Cipro", "--with", "omeprazole", "--with", "zzz")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("interaction: ")]
+    assert len(lines) == 3
+    assert lines[0].startswith("interaction: ciprofloxacin: take ciprofloxacin at least 2 hours before or at "
+                               "least 6 hours after the magnesium") and "2026-03-02" in lines[0]
+    assert "can change magnesium levels" in lines[1] and "ask the prescriber" in lines[1] and "2011-03-02" in lines[1]
+    assert "does not list 'zzz'" in lines[2]
+    assert result.stdout.count("not medical advice") == 1
+
+
+def test_dose_json_with_lists_the_same_objects(runner):
+    result = run(runner, "dose", "500mg", "citrate", "--with", "Biktarvy", "--json")
+    data = json.loads(result.stdout)
+    assert set(data) == JSON_KEYS
+    assert [set(i) for i in data["interactions"]] == [INTERACTION_KEYS]
+    same = json.loads(run(runner, "interactions", "Biktarvy", "--json").stdout)["interactions"]
+    assert data["interactions"] == same
+
+
+def test_dose_json_without_with_has_an_empty_list(runner):
+    data = json.loads(run(runner, "dose", "500mg", "citrate", "--json").stdout)
+    assert data["interactions"] == []
+
+
+def test_dose_drawn_output_has_the_interaction_line(runner):
+    result = run(runner, "dose", "500mg", "citrate", "--with", "raltegravir",
+                 env={"TTY_COMPATIBLE": "1", "COLUMNS": "250"})
+    out = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert "raltegravir: the source advises against" in out and "2015-02-18" in out
+
+
+def test_the_library_dose_takes_drugs_too():
+    result = dose("500mg", "citrate", with_drugs=("Lasix", "levofloxacin"))
+    assert [i.drug for i in result.interactions] == ["furosemide", "levofloxacin"]
+    assert dose("500mg", "citrate", with_drugs="Lasix").interactions[0].drug == "furosemide"
+    assert dose("500mg", "citrate").interactions == ()
