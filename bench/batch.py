@@ -18,10 +18,10 @@ mgcalc's time over the floor's.
 """
 
 import argparse
-import statistics
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -109,7 +109,7 @@ def test_lone_surrogates_and_invalid_bytes_are_error_rows(output_format):
     data = (b'{"amount": "500mg", "form": "citrate", "note": "\\ud800"}\n'
             b'{"amount": "500mg", "form": "citr\xe9"}\n'
             b'{"amount": "500mg", "form": "citrate", "note": "\\ud83d\\ude00"}\n')
-    summary, out = batch(data, input_format="jsonl", output_format=output_format)
+    _, out = batch(data, input_format="jsonl", output_format=output_format)
     rows = rows_of(out, output_format)
     assert [r["status"] for r in rows] == ["error", "error", "ok"]
     assert "surrogate" in rows[0]["error"] and "invalid UTF-8" in rows[1]["error"]
@@ -209,7 +209,8 @@ def test_a_full_disk_is_one_line_and_exit_1(tmp_path, command):
 @POSIX
 def test_a_closed_standard_input_is_one_line_and_exit_1():
     done = shell(f"{MG} batch <&-")
-    assert done.returncode == 1 and done.stderr == "mgcalc: error: standard input is closed: give a FILE, or pipe rows in\n"
+    assert done.returncode == 1
+    assert done.stderr == "mgcalc: error: standard input is closed: give a FILE, or pipe rows in\n"
 
 
 @POSIX

@@ -43,7 +43,7 @@ INPUT_FORMATS = ("csv", "jsonl", "json")
 #: Field separators recognised in a CSV header when --delimiter is not given.
 DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
-CACHE_MAX = 40_000
+CACHE_MAX = 20_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
 #: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
@@ -126,15 +126,20 @@ class RowEvaluator:
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")  # quotes "\r" too
         self.cache = Cache()
+        # Below the request cache, two more: requests that differ only in spelling or in declared_mg
+        # share the dose (amount, form, per_day) and often the whole result, so a new request costs
+        # a few lookups, not a dose evaluation and its serialisation. Each is cleared when full.
+        self._doses: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any] | str] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
 
-    def entry(self, request: tuple[Any, ...]) -> Entry:
-        """The entry of a request aligned with INPUT_COLUMNS (None where a field is absent)."""
+    def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
+        """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
         try:
-            found = self.cache.current.get(request)
+            found = self.cache.current.get(key)
         except TypeError:  # an unhashable JSON value (a list or object)
-            return self._entry(request)
+            return self._entry(request(key))
         if found is None:
-            found = self.cache.miss(request, partial(self._entry, request))
+            found = self.cache.miss(key, lambda: self._entry(request(key)))
         return found  # type: ignore[no-any-return]
 
     def error(self, message: str) -> Entry:
@@ -155,16 +160,35 @@ class RowEvaluator:
         """
         if amount is None and label is not None:
             return self._label_values(_text(label, LABEL_COLUMN), _per_day(per_day))
-        result = dose(_text(amount, "amount"), _text(form, "form"), per_day=_per_day(per_day), profile=self.profile,
-                      authority=self.authority)
+        key = (amount, form, per_day)
+        try:
+            found = self._doses.get(key)
+        except TypeError:  # an unhashable JSON value: not remembered
+            found = self._dose(*key)
+        else:
+            if found is None:
+                if len(self._doses) >= CACHE_MAX // 4:
+                    self._doses.clear()
+                found = self._doses[key] = self._dose(*key)
+        if isinstance(found, str):
+            raise MgcalcError(found)
+        values, component = found
+        if declared in (None, ""):
+            return values
+        consistent = is_consistent(_declared(declared), component.compound_mg / _per_day(per_day), component.form)
+        return (*values[:7], consistent, *values[8:])
+
+    def _dose(self, amount: Any, form: Any, per_day: Any) -> tuple[tuple[Any, ...], Any] | str:
+        """The result of a dose without declared_mg, and its component; or the error message."""
+        try:
+            result = dose(_text(amount, "amount"), _text(form, "form"), per_day=_per_day(per_day),
+                          profile=self.profile, authority=self.authority)
+        except MgcalcError as exc:
+            return str(exc)
         [component] = result.components
-        consistent = None
-        if declared not in (None, ""):
-            per_unit_mg = component.compound_mg / result.per_day
-            consistent = is_consistent(_declared(declared), per_unit_mg, component.form)
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
-                result.meq, result.over_ul, consistent, result.intake.mg, result.upper.mg, result.percent_rda,
-                result.percent_ul, result.percent_dv, "; ".join(result.warnings), None)
+                result.meq, result.over_ul, None, result.intake.mg, result.upper.mg, result.percent_rda,
+                result.percent_ul, result.percent_dv, "; ".join(result.warnings), None), component
 
     def _label_values(self, text: str, per_day: int) -> tuple[Any, ...]:
         """A label read as ``check --label`` reads it: the magnesium it provides, and the verdict."""
@@ -190,6 +214,14 @@ class RowEvaluator:
                 percent(ul), percent(dv), "; ".join(notes), None)
 
     def _serialise(self, values: tuple[Any, ...]) -> str:
+        text = self._texts.get(values)
+        if text is None:
+            if len(self._texts) >= CACHE_MAX // 4:
+                self._texts.clear()
+            text = self._texts[values] = self._serialised(values)
+        return text
+
+    def _serialised(self, values: tuple[Any, ...]) -> str:
         if not self._csv:
             text = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
             return text[1:] + "\n"
@@ -246,7 +278,7 @@ def _decoded(raw: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
         chosen = "utf-16"
     else:
         chosen = encoding or "utf-8"
-    return io.TextIOWrapper(raw, encoding=chosen, errors="surrogateescape", newline="")  # type: ignore[type-var]
+    return io.TextIOWrapper(raw, encoding=chosen, errors="surrogateescape", newline="")
 
 
 def check_encoding(name: str) -> str:
@@ -315,9 +347,10 @@ class _Feed:
             return line
         if self.more is None or len(self.extra) >= RECORD_LINES_MAX - 1 or self.chars >= LINE_MAX:
             raise StopIteration
-        line = next(self.more, None)
-        if line is None:
+        following = next(self.more, None)
+        if following is None:
             raise StopIteration
+        line = following
         self.extra.append(line)
         self.chars += len(line)
         return line
@@ -650,7 +683,7 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_json_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C encoder json.dumps uses
+_json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 
 
 # --- the run ----------------------------------------------------------------------------------------
@@ -676,7 +709,7 @@ def run(
     load_forms()  # a broken table is one clear error now, not an error on every row
     load_intakes()
     if not hasattr(raw, "peek"):
-        raw = io.BufferedReader(raw)  # type: ignore[arg-type]
+        raw = io.BufferedReader(raw)  # type: ignore[type-var]
     text = _decoded(raw, encoding)
     sink = _Sink(out)
     before_wait = getattr(getattr(raw, "raw", None), "before_wait", False)
@@ -707,13 +740,14 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     kept = [i for i, n in enumerate(names) if n not in RESULT_COLUMNS]  # input columns named like results go
     slots = [names.index(c) if c in names else None for c in INPUT_COLUMNS]
     present = [p for p in slots if p is not None]
-    key_of = itemgetter(*present)
-    if len(present) == len(INPUT_COLUMNS):
-        def request(fields: list[str]) -> tuple[Any, ...]:
-            return key_of(fields)  # type: ignore[no-any-return]
-    else:
-        def request(fields: list[str]) -> tuple[Any, ...]:
-            return tuple(fields[p] if p is not None else None for p in slots)
+    key_of = itemgetter(*present)  # the cache key: the fields a result depends on
+    order = {p: i for i, p in enumerate(present)}
+    places = [order.get(p) if p is not None else None for p in slots]  # type: ignore[arg-type]
+
+    def request(key: Any) -> tuple[Any, ...]:
+        """A key aligned with INPUT_COLUMNS, None for a column the header lacks."""
+        values = key if len(present) > 1 else (key,)
+        return tuple(values[i] if i is not None else None for i in places)
     to_csv = output_format == "csv"
     if to_csv:
         sink.parts.append(_csv_line([*(header[i] for i in kept), *RESULT_COLUMNS], delimiter))
@@ -730,10 +764,10 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     named = [(c, p) for c, p in zip(INPUT_COLUMNS, slots, strict=True) if p is not None]
     for line, body, fields, problem in _csv_records(text, width, delimiter, named):
         if problem is None:
-            key = request(fields)
+            key = key_of(fields)
             entry = cached(key)
             if entry is None:
-                entry = evaluate.entry(key)
+                entry = evaluate.entry(key, request)
                 cached = cache.current.get  # a new generation may have started
         else:
             entry = evaluate.error(problem)
@@ -902,10 +936,11 @@ def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
         raise MgcalcError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
     mode = os.fstat(handle.fileno()).st_mode
     if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode):
-        return io.BufferedReader(_Waiting(handle.detach().fileno()))  # type: ignore[attr-defined]
+        return io.BufferedReader(_Waiting(handle.detach().fileno()))
     head = handle.peek(8192)[:8192]
     bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in head and not bom and not (encoding and "16" in encoding or encoding and "32" in encoding):
+    wide = encoding is not None and ("16" in encoding or "32" in encoding)
+    if b"\x00" in head and not bom and not wide:
         handle.close()
         raise MgcalcError(f"cannot read {shown(path)}: it looks binary (NUL bytes), not CSV or JSON; "
                           "a UTF-16 file without a byte order mark needs --encoding utf-16-le")
@@ -975,7 +1010,7 @@ class Output:
             raise MgcalcError(f"cannot write to {shown(path)}: it is a directory")
         if (info is not None and not stat.S_ISREG(info.st_mode)) or (info is not None and _is_special(path)):
             try:
-                self._binary = open(path, "wb")  # noqa: SIM115 - closed by commit or discard
+                self._binary = open(path, "wb")  # closed by commit or discard
             except OSError as exc:
                 raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
             self.file = _Encoder(self._binary)
@@ -998,7 +1033,7 @@ class Output:
             except OSError:
                 pass  # only root may give a file away; the mode is kept all the same
         self._target = target
-        self._binary = open(handle, "wb", buffering=1 << 20)  # noqa: SIM115 - closed by commit or discard
+        self._binary = open(handle, "wb", buffering=1 << 20)  # closed by commit or discard
         self.file = _Encoder(self._binary)
 
     def commit(self) -> None:

@@ -418,7 +418,8 @@ def _read_label_file(path: str) -> str:
 @app.command("batch")
 def batch_command(
     path: Annotated[
-        str, typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file; - or nothing for standard input.")
+        str,
+        typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file; - or nothing for standard input."),
     ] = "-",
     input_format: Annotated[
         InputFormat | None,

@@ -11,7 +11,7 @@ formula finds its row).
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from typing import Literal, NamedTuple
 
@@ -340,7 +340,7 @@ def parse_formula(text: str) -> ParsedFormula | None:
     return ParsedFormula(cleaned, counts, 100 * items["Mg"].fraction if "Mg" in items else 0.0)
 
 
-def _near(key: str, spellings: dict[str, object]) -> list[str]:
+def _near(key: str, spellings: Iterable[str]) -> list[str]:
     """The spellings difflib could find close to ``key`` (ratio >= 0.6): all of them, sooner.
 
     difflib's ratio counts the characters of matching blocks, a common subsequence, so it never
