@@ -107,6 +107,10 @@ class Cache:
 #: A row's result columns serialised for the output, and its error message (None for an ok row).
 Entry = tuple[str, str | None]
 _CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
+#: How each type of result value is written in CSV: numbers unrounded (repr), flags true/false, None empty.
+_CSV_CELL: dict[type, Callable[[Any], str]] = {
+    str: str, float: repr, int: repr, bool: _CSV_FLAGS.__getitem__, type(None): _CSV_FLAGS.__getitem__,
+}
 _EMPTY = (None,) * (len(RESULT_COLUMNS) - 2)
 
 
@@ -225,8 +229,10 @@ class RowEvaluator:
         if not self._csv:
             text = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
             return text[1:] + "\n"
-        cells = ["" if v is None else _CSV_FLAGS[v] if isinstance(v, bool) else repr(v) if isinstance(v, float)
-                 else str(v) for v in values]
+        cells = [_CSV_CELL[type(v)](v) for v in values]
+        text = self.delimiter.join(cells)
+        if text.count(self.delimiter) == len(cells) - 1 and not any(c in text for c in '"\r\n'):
+            return self.delimiter + text + "\n"  # nothing to quote: the common case
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(cells)
@@ -313,16 +319,10 @@ def _undecodable(column: str) -> str:
 # --- reading CSV ------------------------------------------------------------------------------------
 
 
-class _Record(NamedTuple):
-    """One CSV record: its first line, its text as read (None for an error row) and its fields.
-
-    For an error row the fields are fitted to the header's width, so the row can still be written.
-    """
-
-    line: int
-    body: str | None
-    fields: list[str]
-    problem: str | None
+#: One CSV record: the line it starts on, its text as read (None for an error row), its fields
+#: (for an error row fitted to the header's width, so it can still be written) and its problem.
+#: A plain tuple: a NamedTuple's constructor costs more than the rest of reading a line.
+_Record = tuple[int, str | None, list[str], str | None]
 
 
 class _Feed:
@@ -425,12 +425,12 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     continue  # a blank line is not a row
                 fields = body.split(delimiter)
                 if len(fields) == width:
-                    yield _Record(line_no, body, fields, None)
+                    yield (line_no, body, fields, None)
                 else:
-                    yield _Record(line_no, None, _fit(fields, width), _field_count(fields, width))
+                    yield (line_no, None, _fit(fields, width), _field_count(fields, width))
                 continue
             if len(line) >= LINE_MAX and _too_long(line, lines):
-                yield _Record(line_no, None, [""] * width, _TOO_LONG_MESSAGE)
+                yield (line_no, None, [""] * width, _TOO_LONG_MESSAGE)
                 continue
             if '"' not in line:
                 body = line.rstrip("\r\n")
@@ -454,7 +454,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     problem = "a quoted field is not closed on this line (nor closes into a whole record)"
                     rest = replay[line_no + len(extra) + 1 - replay_from:] if replay else []
                     replay, replay_from = [*extra, *rest], line_no + 1
-                    yield _Record(line_no, None, _fit(fields, width), problem)
+                    yield (line_no, None, _fit(fields, width), problem)
                     lines = chain(replay, base)
                     break
                 if problem is not None:  # one line the strict reading refuses: read it as the csv module does
@@ -466,28 +466,28 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                 if not fields:
                     continue
                 if len(fields) != width:
-                    yield _Record(record_line, None, _fit(fields, width), _field_count(fields, width))
+                    yield (record_line, None, _fit(fields, width), _field_count(fields, width))
                     continue
                 if "\x00" in body:
-                    yield _Record(record_line, None, fields, "NUL character in the row")
+                    yield (record_line, None, fields, "NUL character in the row")
                     continue
                 if not body.isascii():
                     bad = [name for name, p in key_positions if not _encodable(fields[p])]
                     if bad:
-                        yield _Record(record_line, None, fields, _undecodable(bad[0]))
+                        yield (record_line, None, fields, _undecodable(bad[0]))
                         continue
-                yield _Record(record_line, body, fields, None)
+                yield (record_line, body, fields, None)
                 continue
             if len(fields) != width:
-                yield _Record(line_no, None, _fit(fields, width), _field_count(fields, width))
+                yield (line_no, None, _fit(fields, width), _field_count(fields, width))
             elif "\x00" in body:
-                yield _Record(line_no, None, fields, "NUL character in the row")
+                yield (line_no, None, fields, "NUL character in the row")
             else:
                 bad = [name for name, p in key_positions if not _encodable(fields[p])]
                 if bad:
-                    yield _Record(line_no, None, fields, _undecodable(bad[0]))
+                    yield (line_no, None, fields, _undecodable(bad[0]))
                 else:
-                    yield _Record(line_no, body, fields, None)
+                    yield (line_no, body, fields, None)
         else:
             return
 
@@ -761,6 +761,7 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     cached = cache.current.get
     parts = sink.parts
     add = parts.append
+    rows = 0
     named = [(c, p) for c, p in zip(INPUT_COLUMNS, slots, strict=True) if p is not None]
     for line, body, fields, problem in _csv_records(text, width, delimiter, named):
         if problem is None:
@@ -781,13 +782,14 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
                 fields = [_repair_text(f) for f in fields]
             add(template % tuple(map(_json_string, json_fields(fields))))
         add(entry[0])
-        tally.rows += 1
+        rows += 1
         if entry[1] is not None:
             tally.error(line, entry[1])
-        if not tally.rows & BLOCK_ROWS:
+        if not rows & BLOCK_ROWS:
             sink.write()
             if progress is not None:
                 progress()
+    tally.rows = rows
     return tally.summary()
 
 
