@@ -742,7 +742,7 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     present = [p for p in slots if p is not None]
     key_of = itemgetter(*present)  # the cache key: the fields a result depends on
     order = {p: i for i, p in enumerate(present)}
-    places = [order.get(p) if p is not None else None for p in slots]  # type: ignore[arg-type]
+    places = [order.get(p) if p is not None else None for p in slots]
 
     def request(key: Any) -> tuple[Any, ...]:
         """A key aligned with INPUT_COLUMNS, None for a column the header lacks."""
