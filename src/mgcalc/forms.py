@@ -193,9 +193,7 @@ class FormsTable:
         )
 
     def _unknown(self, query: str, key: str) -> str:
-        import difflib  # only an unknown name needs it
-
-        matches = difflib.get_close_matches(key, _near(key, self._by_key), n=8, cutoff=0.6)
+        matches = close_matches(key, self._by_key, n=8, cutoff=0.6)
         first_per_form: dict[str, str] = {}
         for m in matches:
             form, _, spelling = self._by_key[m]
@@ -340,17 +338,21 @@ def parse_formula(text: str) -> ParsedFormula | None:
     return ParsedFormula(cleaned, counts, 100 * items["Mg"].fraction if "Mg" in items else 0.0)
 
 
-def _near(key: str, spellings: Iterable[str]) -> list[str]:
-    """The spellings difflib could find close to ``key`` (ratio >= 0.6): all of them, sooner.
+def close_matches(word: str, possibilities: Iterable[str], n: int, cutoff: float) -> list[str]:
+    """``difflib.get_close_matches(word, possibilities, n, cutoff)``, the same answer, sooner.
 
     difflib's ratio counts the characters of matching blocks, a common subsequence, so it never
-    exceeds rapidfuzz's Indel ratio (the longest common subsequence); keeping only spellings whose
-    Indel ratio reaches the cutoff changes no suggestion. It takes an unknown name from about
+    exceeds rapidfuzz's Indel ratio (the longest common subsequence): keeping only possibilities
+    whose Indel ratio reaches the cutoff changes no answer. It takes an unknown name from about
     90-700 us to 5-35 us (batch files of product names: bench/batch.py).
     """
+    import difflib
+
     from rapidfuzz import fuzz, process
 
-    return [m for m, _, _ in process.extract(key, list(spellings), scorer=fuzz.ratio, score_cutoff=59.9, limit=None)]
+    near = [m for m, _, _ in process.extract(word, list(possibilities), scorer=fuzz.ratio,
+                                             score_cutoff=cutoff * 100 - 0.1, limit=None)]
+    return difflib.get_close_matches(word, near, n=n, cutoff=cutoff) if near else []
 
 
 def parse_table(text: str, origin: str) -> FormsTable:

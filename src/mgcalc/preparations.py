@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
-from mgcalc.forms import Form, Resolution, load_forms, normalize
+from mgcalc.forms import Form, Resolution, close_matches, load_forms, normalize
 from mgcalc.tables import read_table, table_rows
 from mgcalc.units import COUNT_UNITS, MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
 
@@ -357,10 +357,8 @@ def read_form(text: str, authority: str = "us") -> FormReading:
 
 def _with_preparations(unknown: MgcalcError, text: str) -> MgcalcError:
     """The forms table's 'unknown form' message, or one naming a preparation the text is close to."""
-    import difflib  # only an unknown name needs it
-
     table = load_preparations()
-    close = difflib.get_close_matches(normalize(text), table.keys(), n=2, cutoff=0.75)
+    close = close_matches(normalize(text), table.keys(), n=2, cutoff=0.75)
     if not close:
         return unknown
     names = " or ".join(repr(table.find_key(key)[0].name) for key in close)
