@@ -89,17 +89,21 @@ class Cache:
     def __init__(self, size: int = CACHE_MAX) -> None:
         self.size = size
         self.current: dict[Any, Any] = {}
-        self._old: dict[Any, Any] = {}
+        self.old: dict[Any, Any] = {}
 
     def miss(self, key: Any, compute: Callable[[], Any]) -> Any:
         """The value for a key not in ``current``: from the old generation, or computed now."""
-        value = self._old.get(key)
+        value = self.old.get(key)
         if value is None:
             value = compute()
-        if len(self.current) >= self.size:
-            self._old, self.current = self.current, {}
-        self.current[key] = value
+        self.put(key, value)
         return value
+
+    def put(self, key: Any, value: Any) -> None:
+        """Remember a value in the current generation (which becomes the old one when full)."""
+        if len(self.current) >= self.size:
+            self.old, self.current = self.current, {}
+        self.current[key] = value
 
 
 # --- one row's result -------------------------------------------------------------------------------
@@ -127,8 +131,6 @@ class RowEvaluator:
         self.authority = authority
         self._csv = output_format == "csv"
         self.delimiter = delimiter
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, delimiter=delimiter, lineterminator="\r\n")  # quotes "\r" too
         self.cache = Cache()
         # Below the request cache, two more: requests that differ only in spelling or in declared_mg
         # share the dose (amount, form, per_day) and often the whole result, so a new request costs
@@ -138,12 +140,14 @@ class RowEvaluator:
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
+        cache = self.cache
         try:
-            found = self.cache.current.get(key)
+            found = cache.current.get(key) or cache.old.get(key)
         except TypeError:  # an unhashable JSON value (a list or object)
             return self._entry(request(key))
         if found is None:
-            found = self.cache.miss(key, lambda: self._entry(request(key)))
+            found = self._entry(request(key))
+        cache.put(key, found)
         return found  # type: ignore[no-any-return]
 
     def error(self, message: str) -> Entry:
@@ -229,14 +233,11 @@ class RowEvaluator:
         if not self._csv:
             text = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
             return text[1:] + "\n"
+        special = (self.delimiter, '"', "\r", "\n")
         cells = [_CSV_CELL[type(v)](v) for v in values]
-        text = self.delimiter.join(cells)
-        if text.count(self.delimiter) == len(cells) - 1 and not any(c in text for c in '"\r\n'):
-            return self.delimiter + text + "\n"  # nothing to quote: the common case
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.writerow(cells)
-        return self.delimiter + self._buffer.getvalue()[:-2] + "\n"
+        # quoted as csv.writer's QUOTE_MINIMAL does: a cell holding the delimiter, a quote or a line break
+        cells = [f'"{c.replace(chr(34), chr(34) * 2)}"' if any(x in c for x in special) else c for c in cells]
+        return self.delimiter + self.delimiter.join(cells) + "\n"
 
 
 def _text(value: Any, column: str) -> str:
