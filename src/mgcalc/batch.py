@@ -148,7 +148,7 @@ class RowEvaluator:
         if found is None:
             found = self._entry(request(key))
         cache.put(key, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def error(self, message: str) -> Entry:
         """An error row's entry: status and message, the computed fields empty."""
