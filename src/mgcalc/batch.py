@@ -585,7 +585,8 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     if skip().lstrip("\ufeff") != "[":
         position += 1 if buffer[position:position + 1] == "\ufeff" else 0
         if skip() != "[":
-            yield _Object(line(), None, "not a JSON array: a .json file holds one array of objects")
+            yield _Object(line(), None, "not a JSON array (a .json file is read as one); "
+                                        "for JSON Lines give --input-format jsonl")
             return
     position += 1
     first = True
