@@ -469,8 +469,9 @@ def batch_command(
         raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
     profile = _profile(age, sex, pregnant, lactating)
     with _signals_stop():
-        target = batch.Output(output)  # checked before any input is read
+        target: Any = None
         try:
+            target = batch.Output(output)  # checked before any input is read
             fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
             raw = batch.open_input(path, encoding)
             try:
@@ -483,10 +484,12 @@ def batch_command(
                     raw.close()
             _blocked(target.commit)
         except batch.Interrupted as stop:  # no partial output file
-            target.discard()
+            if target is not None:
+                target.discard()
             raise typer.Exit(128 + stop.signum) from None
         except BaseException:  # an error or a closed pipe: no partial output file
-            target.discard()
+            if target is not None:
+                target.discard()
             raise
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     if summary.errors:
