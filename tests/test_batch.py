@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mgcalc import dose
 from mgcalc.batch import RESULT_COLUMNS, Cache, run
@@ -287,3 +289,27 @@ def test_the_installed_command_in_a_pipeline(tmp_path):
                           text=True, timeout=60)
     assert done.stdout.splitlines() == ["sku,status", *(f"{g[0]},ok" for g in rows)]
     assert done.stderr == f"mgcalc: {len(rows)} rows, no errors\n"
+
+
+_RESULT_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=st.sampled_from(['a', ',', ';', '\t', '"', '\r', '\n', 'é', '%', 'e', '.', '\udce9'])),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.tuples(*[_RESULT_VALUES] * len(RESULT_COLUMNS)),
+       delimiter=st.sampled_from([",", ";", "\t", "e", ".", "-", "|"]))
+def test_result_columns_serialised_as_csv_writer_and_json_dumps_write_them(values, delimiter):
+    """The cached result part is written without csv.writer or json.dumps per result: it must be
+    exactly what they write (QUOTE_MINIMAL quoting by delimiter, json.dumps spellings and separators)."""
+    from mgcalc.batch import RowEvaluator
+
+    as_csv = RowEvaluator(Profile(), "us", "csv", delimiter)._serialised(values)
+    buffer = io.StringIO()
+    cells = ["" if v is None else {True: "true", False: "false"}[v] if isinstance(v, bool) else
+             v if isinstance(v, str) else repr(v) for v in values]
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(["x", *cells])
+    assert "".join(as_csv) == buffer.getvalue()[1:-2] + "\n"
+    as_json = RowEvaluator(Profile(), "us", "jsonl")._serialised(values)
+    assert "{" + "".join(as_json) == json.dumps(dict(zip(RESULT_COLUMNS, values)), ensure_ascii=False) + "\n"

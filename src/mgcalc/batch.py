@@ -43,7 +43,7 @@ INPUT_FORMATS = ("csv", "jsonl", "json")
 #: Field separators recognised in a CSV header when --delimiter is not given.
 DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
-CACHE_MAX = 20_000
+CACHE_MAX = 80_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
 #: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
@@ -51,7 +51,7 @@ RECORD_LINES_MAX = 100
 #: Most columns a CSV output gets from the keys of JSON objects.
 KEYS_MAX = 1_000
 #: Rows collected before they are written (a pipe or terminal input flushes whenever it would wait).
-BLOCK_ROWS = 0x3FFF
+BLOCK_ROWS = 0xFFF
 _TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
 
 
@@ -108,14 +108,42 @@ class Cache:
 
 # --- one row's result -------------------------------------------------------------------------------
 
-#: A row's result columns serialised for the output, and its error message (None for an ok row).
-Entry = tuple[str, str | None]
+#: A row's result columns serialised for the output, in two parts (all columns up to percent_dv,
+#: then warnings and error: that part, long and the same for many rows, is one shared string), and
+#: its error message (None for an ok row).
+Entry = tuple[str, str, str | None]
 _CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
 #: How each type of result value is written in CSV: numbers unrounded (repr), flags true/false, None empty.
 _CSV_CELL: dict[type, Callable[[Any], str]] = {
     str: str, float: repr, int: repr, bool: _CSV_FLAGS.__getitem__, type(None): _CSV_FLAGS.__getitem__,
 }
 _EMPTY = (None,) * (len(RESULT_COLUMNS) - 2)
+#: Characters a number's repr may hold: a delimiter among them makes number cells need quoting too.
+_NUMBER_CHARACTERS = "0123456789.e+-infa"
+_json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
+_JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
+#: The result columns as JSON Lines writes them after a row's own fields (json.dumps' separators),
+#: in the entry's two parts.
+_JSON_HEAD = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT_COLUMNS[:-2])
+_JSON_TAIL = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT_COLUMNS[-2:])[:-2] + "}\n"
+#: Most distinct strings (input fields of cached keys, shared result parts) kept for sharing.
+_SHARED_MAX = 50_000
+#: Most doses (and serialised results) remembered below the request cache; cleared when full.
+_DOSES_MAX = 5_000
+
+
+def _json_value(value: Any) -> str:
+    """``value`` as json.dumps(..., ensure_ascii=False) writes it, without building a dict per row."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is float and value - value == 0:  # finite (NaN and infinities as json.dumps spells them)
+        return repr(value)
+    if kind is int:
+        return repr(value)
+    if kind is bool or value is None:
+        return _JSON_CONSTANTS[value]
+    return json.dumps(value, ensure_ascii=False)
 
 
 class RowEvaluator:
@@ -123,7 +151,9 @@ class RowEvaluator:
 
     For CSV output an entry is the result columns as CSV text with a leading delimiter and the
     newline; for JSON Lines it is ``"status": ..., "error": ...}`` and the newline, to follow the
-    row's own fields. Either way a repeated request costs one dictionary lookup.
+    row's own fields; either way in two parts (see Entry). A repeated request costs one dictionary
+    lookup. A cached key's strings are shared with equal ones already cached (one "citrate" for
+    all the keys that hold it), so the cache holds many keys in little memory.
     """
 
     def __init__(self, profile: Profile, authority: str, output_format: str, delimiter: str = ",") -> None:
@@ -131,12 +161,13 @@ class RowEvaluator:
         self.authority = authority
         self._csv = output_format == "csv"
         self.delimiter = delimiter
-        self.cache = Cache()
+        self.cache = Cache(CACHE_MAX)
         # Below the request cache, two more: requests that differ only in spelling or in declared_mg
         # share the dose (amount, form, per_day) and often the whole result, so a new request costs
         # a few lookups, not a dose evaluation and its serialisation. Each is cleared when full.
         self._doses: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any] | str] = {}
-        self._texts: dict[tuple[Any, ...], str] = {}
+        self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._shared: dict[Any, Any] = {}  # equal strings stored once
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
@@ -147,19 +178,32 @@ class RowEvaluator:
             return self._entry(request(key))
         if found is None:
             found = self._entry(request(key))
+        if type(key) is tuple:
+            share = self._share
+            key = tuple([share(k) if type(k) is str else k for k in key])
         cache.put(key, found)
+        return found
+
+    def _share(self, text: str) -> str:
+        """An equal string already kept, else ``text`` (kept from now on)."""
+        shared = self._shared
+        found = shared.get(text)
+        if found is None:
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            found = shared[text] = text
         return found
 
     def error(self, message: str) -> Entry:
         """An error row's entry: status and message, the computed fields empty."""
-        return self._serialise(("error", *_EMPTY, message)), message
+        return (*self._serialise(("error", *_EMPTY, message)), message)
 
     def _entry(self, request: tuple[Any, ...]) -> Entry:
         try:
             values = self.compute(*request)
         except MgcalcError as exc:
             return self.error(" ".join(str(exc).split()))
-        return self._serialise(values), None
+        return (*self._serialise(values), None)
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
         """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
@@ -175,7 +219,7 @@ class RowEvaluator:
             found = self._dose(*key)
         else:
             if found is None:
-                if len(self._doses) >= CACHE_MAX // 4:
+                if len(self._doses) >= _DOSES_MAX:
                     self._doses.clear()
                 found = self._doses[key] = self._dose(*key)
         if isinstance(found, str):
@@ -221,23 +265,31 @@ class RowEvaluator:
                 None if daily is None or ul is None else daily > ul, result.consistent, rda, ul, percent(rda),
                 percent(ul), percent(dv), "; ".join(notes), None)
 
-    def _serialise(self, values: tuple[Any, ...]) -> str:
+    def _serialise(self, values: tuple[Any, ...]) -> tuple[str, str]:
         text = self._texts.get(values)
         if text is None:
-            if len(self._texts) >= CACHE_MAX // 4:
+            if len(self._texts) >= _DOSES_MAX:
                 self._texts.clear()
             text = self._texts[values] = self._serialised(values)
         return text
 
-    def _serialised(self, values: tuple[Any, ...]) -> str:
+    def _serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
         if not self._csv:
-            text = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
-            return text[1:] + "\n"
-        special = (self.delimiter, '"', "\r", "\n")
-        cells = [_CSV_CELL[type(v)](v) for v in values]
-        # quoted as csv.writer's QUOTE_MINIMAL does: a cell holding the delimiter, a quote or a line break
-        cells = [f'"{c.replace(chr(34), chr(34) * 2)}"' if any(x in c for x in special) else c for c in cells]
-        return self.delimiter + self.delimiter.join(cells) + "\n"
+            cells = list(map(_json_value, values))
+            return _JSON_HEAD % tuple(cells[:-2]), self._share(_JSON_TAIL % tuple(cells[-2:]))
+        quoted = self._quoted
+        numbers_plain = self.delimiter not in _NUMBER_CHARACTERS
+        cells = [quoted(v) if type(v) is str else  # exact types: a bool is an int, written true/false
+                 _CSV_CELL[type(v)](v) if numbers_plain else quoted(_CSV_CELL[type(v)](v)) for v in values]
+        delimiter = self.delimiter
+        return (delimiter + delimiter.join(cells[:-2]) + delimiter,
+                self._share(cells[-2] + delimiter + cells[-1] + "\n"))
+
+    def _quoted(self, cell: str) -> str:
+        """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
+        if self.delimiter in cell or '"' in cell or "\r" in cell or "\n" in cell:
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
 
 
 def _text(value: Any, column: str) -> str:
@@ -635,16 +687,33 @@ def _lookup(value: dict[str, Any], name: str) -> Any:
 
 
 class _Sink:
-    """Output rows collected into blocks: one write call per row costs more than the rest."""
+    """Output rows collected into blocks: one write call per row costs more than the rest.
+
+    A piece that is not ASCII goes through ``wide`` and is written on its own, so the blocks
+    around it stay ASCII: joining and encoding those is a plain copy, where one non-ASCII
+    character (an undecodable byte kept as a surrogate escape) would make a whole block wide.
+    """
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.parts: list[str] = []
+        self.ready: list[str] = []  # joined blocks and wide pieces, in order
+
+    def wide(self, piece: str) -> None:
+        """A piece that is not ASCII, after the parts so far."""
+        if self.parts:
+            self.ready.append("".join(self.parts))
+            self.parts.clear()
+        self.ready.append(piece)
 
     def write(self) -> None:
         if self.parts:
-            self.out.write("".join(self.parts))
+            self.ready.append("".join(self.parts))
             self.parts.clear()
+        write = self.out.write
+        for block in self.ready:
+            write(block)
+        self.ready.clear()
 
     def flush(self) -> None:
         """Written and flushed now: called before the input would wait for more."""
@@ -685,7 +754,6 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 
 
 # --- the run ----------------------------------------------------------------------------------------
@@ -775,18 +843,22 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
         else:
             entry = evaluate.error(problem)
         if to_csv:
-            if body is not None and verbatim:
-                add(body)
-            else:
-                add(_csv_line([fields[i] for i in kept] if not verbatim else fields, delimiter)[:-1])
+            if body is None or not verbatim:
+                body = _csv_line([fields[i] for i in kept] if not verbatim else fields, delimiter)[:-1]
         else:
             if body is None or not body.isascii():
                 fields = [_repair_text(f) for f in fields]
-            add(template % tuple(map(_json_string, json_fields(fields))))
-        add(entry[0])
+            body = template % tuple(map(_json_string, json_fields(fields)))
+        head, tail, message = entry
+        if body.isascii() and head.isascii() and tail.isascii():
+            add(body)
+            add(head)
+            add(tail)
+        else:
+            sink.wide(body + head + tail)
         rows += 1
-        if entry[1] is not None:
-            tally.error(line, entry[1])
+        if message is not None:
+            tally.error(line, message)
         if not rows & BLOCK_ROWS:
             sink.write()
             if progress is not None:
@@ -821,6 +893,7 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
             add(entry[0])
         else:
             add(entry[0][len(delimiter):])
+        add(entry[1])
 
     def csv_header(first: dict[str, Any] | None) -> list[str]:
         """The columns from the first object (on a pipe), the header written, early error rows after it."""
@@ -845,13 +918,13 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
                 for early, early_entry in waiting:
                     csv_row(None, early_entry)
                     tally.rows += 1
-                    tally.error(early.line, early_entry[1] or "")
+                    tally.error(early.line, early_entry[2] or "")
                 waiting.clear()
             assert columns is not None
             cells = None
             if value is not None:
                 extra = [k for k in value if k not in RESULT_COLUMNS and k not in columns]
-                if extra and entry[1] is None:
+                if extra and entry[2] is None:
                     entry = evaluate.error(f"keys not in the first row, not written: {', '.join(extra)[:200]}; "
                                            "use --format jsonl")
                 cells = [_repair_text(_cell(value.get(c))) for c in columns]
@@ -860,9 +933,10 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
             own = {k: v for k, v in (value or {}).items() if k not in RESULT_COLUMNS}
             add(json.dumps(own, ensure_ascii=False)[:-1] + ", " if own else "{")
             add(entry[0])
+            add(entry[1])
         tally.rows += 1
-        if entry[1] is not None:
-            tally.error(found.line, entry[1])
+        if entry[2] is not None:
+            tally.error(found.line, entry[2])
         if not tally.rows & BLOCK_ROWS:
             sink.write()
             if progress is not None:
@@ -872,7 +946,7 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
         for early, early_entry in waiting:
             csv_row(None, early_entry)
             tally.rows += 1
-            tally.error(early.line, early_entry[1] or "")
+            tally.error(early.line, early_entry[2] or "")
     return tally.summary()
 
 
