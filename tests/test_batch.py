@@ -312,4 +312,5 @@ def test_result_columns_serialised_as_csv_writer_and_json_dumps_write_them(value
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(["x", *cells])
     assert "".join(as_csv) == buffer.getvalue()[1:-2] + "\n"
     as_json = RowEvaluator(Profile(), "us", "jsonl")._serialised(values)
-    assert "{" + "".join(as_json) == json.dumps(dict(zip(RESULT_COLUMNS, values)), ensure_ascii=False) + "\n"
+    expected = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
+    assert "{" + "".join(as_json) == expected + "\n"
