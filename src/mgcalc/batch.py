@@ -43,7 +43,7 @@ INPUT_FORMATS = ("csv", "jsonl", "json")
 #: Field separators recognised in a CSV header when --delimiter is not given.
 DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
-CACHE_MAX = 80_000
+CACHE_MAX = 40_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
 #: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
