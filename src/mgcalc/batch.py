@@ -28,6 +28,7 @@ from mgcalc.dose import dose
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
+from mgcalc.units import parse_amount
 
 RESULT_COLUMNS = (
     "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent",
@@ -52,6 +53,8 @@ RECORD_LINES_MAX = 100
 KEYS_MAX = 1_000
 #: Rows collected before they are written (a pipe or terminal input flushes whenever it would wait).
 BLOCK_ROWS = 0xFFF
+#: What a blank JSON Lines line may hold (ASCII white space, as bytes.strip removes).
+_BLANK = " \t\n\r\x0b\x0c"
 _TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
 
 
@@ -168,6 +171,7 @@ class RowEvaluator:
         self._doses: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any] | str] = {}
         self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._shared: dict[Any, Any] = {}  # equal strings stored once
+        self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
@@ -233,14 +237,31 @@ class RowEvaluator:
     def _dose(self, amount: Any, form: Any, per_day: Any) -> tuple[tuple[Any, ...], Any] | str:
         """The result of a dose without declared_mg, and its component; or the error message."""
         try:
-            result = dose(_text(amount, "amount"), _text(form, "form"), per_day=_per_day(per_day),
-                          profile=self.profile, authority=self.authority)
+            amount_text, form_text, days = _text(amount, "amount"), _text(form, "form"), _per_day(per_day)
+            result = dose(self._mass(amount_text), form_text, per_day=days, profile=self.profile,
+                          authority=self.authority)
         except MgcalcError as exc:
             return str(exc)
         [component] = result.components
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
                 result.meq, result.over_ul, None, result.intake.mg, result.upper.mg, result.percent_rda,
                 result.percent_ul, result.percent_dv, "; ".join(result.warnings), None), component
+
+    def _mass(self, text: str) -> float | str:
+        """A mass amount's mg, read once per distinct text (the same figure dose reads from the text);
+        any other amount, or one that cannot be read, as the text itself, for dose to read and refuse."""
+        found = self._masses.get(text)
+        if found is None:
+            try:
+                measured = parse_amount(text)
+            except MgcalcError:
+                found = text
+            else:
+                found = measured.value if measured.kind == "mass" else text
+            if len(self._masses) >= _SHARED_MAX:
+                self._masses.clear()
+            self._masses[text] = found
+        return found
 
     def _label_values(self, text: str, per_day: int) -> tuple[Any, ...]:
         """A label read as ``check --label`` reads it: the magnesium it provides, and the verdict."""
@@ -594,7 +615,7 @@ def _jsonl_objects(text: IO[str]) -> Iterator[_Object]:
             continue
         if line_no == 1:
             line = line.removeprefix("\ufeff")
-        if line.strip():
+        if line.strip(_BLANK):  # only ASCII white space: a line of "\x1c" is an error row, not blank
             yield _object(line_no, line)
 
 
