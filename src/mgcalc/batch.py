@@ -489,6 +489,12 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
     feed = _Feed()
     strict = csv.reader(feed, delimiter=delimiter, strict=True)
     loose = csv.reader(feed, delimiter=delimiter)
+    # A quoted record on one line (the usual case) is read first by a reader fed from a list
+    # through C calls only; one that needs another line finds the list empty (IndexError), and one
+    # the strict reading refuses raises csv.Error: both are then read as below, from the start.
+    pending: list[str] = []
+    one_line = csv.reader(iter(pending.pop, None), delimiter=delimiter, strict=True)
+    push = pending.append
     line_no = 1  # the header
     while True:
         for line in lines:
@@ -512,50 +518,64 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     continue
                 fields, problem = body.split(delimiter), None
             else:
-                feed.start(line, lines)
-                try:
-                    fields = next(strict)
-                    problem = None
-                except csv.Error as exc:
-                    fields, problem = [], f"unreadable CSV: {exc}"
-                except StopIteration:
-                    continue
-                extra = feed.extra
-                if extra and (problem is not None or len(fields) != width):
-                    # the quote does not close into a record: this line alone is the error row
-                    feed.start(line.rstrip("\r\n"), None)
-                    fields = next(loose, [])
-                    problem = "a quoted field is not closed on this line (nor closes into a whole record)"
-                    rest = replay[line_no + len(extra) + 1 - replay_from:] if replay else []
-                    replay, replay_from = [*extra, *rest], line_no + 1
-                    yield (line_no, None, _fit(fields, width), problem)
-                    lines = chain(replay, base)
-                    break
-                if problem is not None:  # one line the strict reading refuses: read it as the csv module does
-                    feed.start(line, None)
-                    fields, problem = next(loose, []), None
-                body = "".join([line, *extra]).rstrip("\r\n")
-                record_line = line_no
-                line_no += len(extra)
-                if not fields:
-                    continue
-                if len(fields) != width:
-                    yield (record_line, None, _fit(fields, width), _field_count(fields, width))
-                    continue
-                if "\x00" in body:
-                    yield (record_line, None, fields, "NUL character in the row")
-                    continue
-                if not body.isascii():
-                    bad = [name for name, p in key_positions if not _encodable(fields[p])]
-                    if bad:
-                        yield (record_line, None, fields, _undecodable(bad[0]))
+                one: list[str] | None = None
+                if len(line) < LINE_MAX:
+                    push(line)
+                    try:
+                        one = next(one_line)
+                    except (IndexError, csv.Error):
+                        pending.clear()
+                if one is not None:
+                    if not one:
                         continue
-                yield (record_line, body, fields, None)
-                continue
+                    fields, problem, body = one, None, line.rstrip("\r\n")
+                else:
+                    feed.start(line, lines)
+                    try:
+                        fields = next(strict)
+                        problem = None
+                    except csv.Error as exc:
+                        fields, problem = [], f"unreadable CSV: {exc}"
+                    except StopIteration:
+                        continue
+                    extra = feed.extra
+                    if extra and (problem is not None or len(fields) != width):
+                        # the quote does not close into a record: this line alone is the error row
+                        feed.start(line.rstrip("\r\n"), None)
+                        fields = next(loose, [])
+                        problem = "a quoted field is not closed on this line (nor closes into a whole record)"
+                        rest = replay[line_no + len(extra) + 1 - replay_from:] if replay else []
+                        replay, replay_from = [*extra, *rest], line_no + 1
+                        yield (line_no, None, _fit(fields, width), problem)
+                        lines = chain(replay, base)
+                        break
+                    if problem is not None:  # one line the strict reading refuses: read it as the csv module does
+                        feed.start(line, None)
+                        fields, problem = next(loose, []), None
+                    body = "".join([line, *extra]).rstrip("\r\n")
+                    record_line = line_no
+                    line_no += len(extra)
+                    if not fields:
+                        continue
+                    if len(fields) != width:
+                        yield (record_line, None, _fit(fields, width), _field_count(fields, width))
+                        continue
+                    if "\x00" in body:
+                        yield (record_line, None, fields, "NUL character in the row")
+                        continue
+                    if not body.isascii():
+                        bad = [name for name, p in key_positions if not _encodable(fields[p])]
+                        if bad:
+                            yield (record_line, None, fields, _undecodable(bad[0]))
+                            continue
+                    yield (record_line, body, fields, None)
+                    continue
             if len(fields) != width:
                 yield (line_no, None, _fit(fields, width), _field_count(fields, width))
             elif "\x00" in body:
                 yield (line_no, None, fields, "NUL character in the row")
+            elif body.isascii():
+                yield (line_no, body, fields, None)
             else:
                 bad = [name for name, p in key_positions if not _encodable(fields[p])]
                 if bad:
