@@ -314,3 +314,27 @@ def test_result_columns_serialised_as_csv_writer_and_json_dumps_write_them(value
     as_json = RowEvaluator(Profile(), "us", "jsonl")._serialised(values)
     expected = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
     assert "{" + "".join(as_json) == expected + "\n"
+
+
+_FIELD_CHARACTERS = ["a", ",", '"', "\\", "\n", "\t", "\x01", "\x7f", " ", "é", "%"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from(_FIELD_CHARACTERS), max_size=6), min_size=2, max_size=2),
+                max_size=8), st.booleans())
+def test_jsonl_output_holds_each_csv_field_as_the_csv_module_reads_it(rows, unclosed):
+    """Pass-through fields go into JSON Lines as they are read, whatever they hold (quotes,
+    backslashes, control characters, line breaks inside quotes, a quote left open at the end of
+    the input): each output line is JSON."""
+    source = io.StringIO()
+    csv.writer(source, lineterminator="\n").writerows([["note", "form", "amount"], *([*r, "500mg"] for r in rows)])
+    if unclosed:
+        source.write('q,citrate,"2,\n')
+    out = io.StringIO()
+    summary = run(io.BytesIO(source.getvalue().encode()), out, input_format="csv", output_format="jsonl",
+                  profile=Profile(), authority="us")
+    expected = [row for row in csv.reader(io.StringIO(source.getvalue()))][1:]
+    expected = [row for row in expected if row]
+    lines = out.getvalue().splitlines()
+    assert summary.rows == len(lines) == len(expected)
+    assert [[json.loads(line)[c] for c in ("note", "form", "amount")] for line in lines] == expected

@@ -789,6 +789,11 @@ def _csv_line(values: Any, delimiter: str = ",") -> str:
     return _LINE_BUFFER.getvalue()[:-2] + "\n"
 
 
+def _plain(text: str) -> bool:
+    """Whether ASCII ``text`` is a JSON string's content as it stands: printable, no quote, no backslash."""
+    return '"' not in text and "\\" not in text and text.isprintable()
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -864,8 +869,10 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
         sink.parts.append(_csv_line([*(header[i] for i in kept), *RESULT_COLUMNS], delimiter))
         verbatim = len(kept) == width
     else:
-        template = "{" + "".join(json.dumps(header[i], ensure_ascii=False).replace("%", "%%") + ": %s, "
-                                 for i in kept)
+        names = [json.dumps(header[i], ensure_ascii=False).replace("%", "%%") for i in kept]
+        template = "{" + "".join(name + ": %s, " for name in names)
+        # fields that are printable ASCII without a quote or backslash are JSON strings as they stand
+        plain = "{" + "".join(name + ': "%s", ' for name in names)
         json_fields = itemgetter(*kept) if len(kept) > 1 else (lambda fields: tuple(fields[i] for i in kept))
     tally = _Tally()
     cache = evaluate.cache
@@ -888,8 +895,11 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
                 body = _csv_line([fields[i] for i in kept] if not verbatim else fields, delimiter)[:-1]
         else:
             if body is None or not body.isascii():
-                fields = [_repair_text(f) for f in fields]
-            body = template % tuple(map(_json_string, json_fields(fields)))
+                body = template % tuple(map(_json_string, json_fields([_repair_text(f) for f in fields])))
+            elif _plain(body if '"' not in body else "".join(fields)):  # (a line without quotes is its fields)
+                body = plain % json_fields(fields)
+            else:
+                body = template % tuple(map(_json_string, json_fields(fields)))
         head, tail, message = entry
         if body.isascii() and head.isascii() and tail.isascii():
             add(body)
