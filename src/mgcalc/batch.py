@@ -131,6 +131,8 @@ _JSON_HEAD = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT
 _JSON_TAIL = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT_COLUMNS[-2:])[:-2] + "}\n"
 #: Most distinct strings (input fields of cached keys, shared result parts) kept for sharing.
 _SHARED_MAX = 50_000
+#: Most amount texts whose reading is remembered.
+_MASSES_MAX = 16_384
 #: Most doses (and serialised results) remembered below the request cache; cleared when full.
 _DOSES_MAX = 5_000
 
@@ -172,6 +174,7 @@ class RowEvaluator:
         self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
         self._shared: dict[Any, Any] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
+        self._by_value: dict[tuple[Any, ...], Entry] = {}  # requests as read (see _read_key): their entries
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
@@ -203,11 +206,34 @@ class RowEvaluator:
         return (*self._serialise(("error", *_EMPTY, message)), message)
 
     def _entry(self, request: tuple[Any, ...]) -> Entry:
+        read = self._read_key(request)
+        if read is not None:
+            found = self._by_value.get(read)
+            if found is not None:
+                return found
         try:
-            values = self.compute(*request)
+            entry: Entry = (*self._serialise(self.compute(*request)), None)
         except MgcalcError as exc:
-            return self.error(" ".join(str(exc).split()))
-        return (*self._serialise(values), None)
+            entry = self.error(" ".join(str(exc).split()))
+        if read is not None:
+            if len(self._by_value) >= CACHE_MAX:
+                self._by_value.clear()
+            self._by_value[read] = entry
+        return entry
+
+    def _read_key(self, request: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """A request as read (a mass amount's mg, per_day's number), so that spellings of one request
+        ("500mg", "500 mg", "0.5 g"; per_day "" or "1") share one result; None for anything else."""
+        amount, form, per_day, declared = request[:4]
+        if type(amount) is not str or type(form) is not str or not amount or not form:
+            return None
+        if declared is not None and type(declared) is not str:
+            return None
+        try:
+            days = _per_day(per_day)
+        except MgcalcError:
+            return None
+        return self._mass(amount), self._share(form), days, declared
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
         """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
@@ -258,7 +284,7 @@ class RowEvaluator:
                 found = text
             else:
                 found = measured.value if measured.kind == "mass" else text
-            if len(self._masses) >= _SHARED_MAX:
+            if len(self._masses) >= _MASSES_MAX:
                 self._masses.clear()
             self._masses[text] = found
         return found
