@@ -542,11 +542,13 @@ def _jsonl_objects(text: IO[str]) -> Iterator[_Object]:
             continue
         if line_no == 1:
             line = line.removeprefix("\ufeff")
-        if line.strip():
+        if line.strip(_ASCII_WHITESPACE):  # str.strip would also drop \x1c-\x1f and Unicode spaces
             yield _object(line_no, line)
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+#: What makes a JSON Lines line blank (skipped): ASCII white space only, as bytes.strip() has it.
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _CHUNK = 1 << 16
 
 
