@@ -347,3 +347,14 @@ def test_close_matches_give_difflibs_answer(word, cutoff):
     spellings = list(load_forms()._by_key)
     assert close_matches(word, spellings, n=8, cutoff=cutoff) == difflib.get_close_matches(word, spellings, n=8,
                                                                                           cutoff=cutoff)
+
+
+@pytest.mark.parametrize("odd", ["\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u00a0"])
+def test_a_json_line_of_unicode_white_space_is_an_error_row_not_a_skipped_blank(odd):
+    """str.strip() counts these as white space; JSON does not, and no line may vanish without a row."""
+    data = f'{{"amount": "500mg", "form": "citrate"}}\n{odd}\n'.encode()
+    out = io.StringIO()
+    summary = run(io.BytesIO(data), out, input_format="jsonl", output_format="jsonl", profile=Profile(),
+                  authority="us")
+    assert (summary.rows, summary.errors) == (2, 1)
+    assert [json.loads(line)["status"] for line in out.getvalue().splitlines()] == ["ok", "error"]

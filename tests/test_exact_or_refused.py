@@ -151,6 +151,7 @@ def test_abbreviations_and_foreign_elements_are_never_computed(symbol, n, water)
         ("1/2 g", "write 0.5 g"),
         ("1/3 g", "write a decimal, e.g. 0.333 g"),
         ("500 Mg", "'Mg' is ambiguous"),
+        ("1E140gr", "write 1e+140 grains or 1e+140 g"),  # found by hypothesis: a message stays short
     ],
 )
 def test_ambiguous_amounts_are_refused_with_both_readings(text, fragment):

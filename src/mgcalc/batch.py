@@ -53,8 +53,6 @@ RECORD_LINES_MAX = 100
 KEYS_MAX = 1_000
 #: Rows collected before they are written (a pipe or terminal input flushes whenever it would wait).
 BLOCK_ROWS = 0xFFF
-#: What a blank JSON Lines line may hold (ASCII white space, as bytes.strip removes).
-_BLANK = " \t\n\r\x0b\x0c"
 _TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
 
 
@@ -661,11 +659,13 @@ def _jsonl_objects(text: IO[str]) -> Iterator[_Object]:
             continue
         if line_no == 1:
             line = line.removeprefix("\ufeff")
-        if line.strip(_BLANK):  # only ASCII white space: a line of "\x1c" is an error row, not blank
+        if line.strip(_ASCII_WHITESPACE):  # str.strip would also drop \x1c-\x1f and Unicode spaces
             yield _object(line_no, line)
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+#: What makes a JSON Lines line blank (skipped): ASCII white space only, as bytes.strip() has it.
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 _CHUNK = 1 << 16
 
 

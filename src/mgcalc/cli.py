@@ -471,7 +471,8 @@ def batch_command(
     with _signals_stop():
         target: Any = None
         try:
-            target = batch.Output(output)  # checked before any input is read
+            with _held():  # a signal now is delivered once target is set, so its file is removed
+                target = batch.Output(output)  # checked before any input is read
             fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
             raw = batch.open_input(path, encoding)
             try:
@@ -482,7 +483,8 @@ def batch_command(
             finally:
                 if path != "-":
                     raw.close()
-            _blocked(target.commit)
+            with _held():
+                target.commit()
         except batch.Interrupted as stop:  # no partial output file
             if target is not None:
                 target.discard()
@@ -524,17 +526,22 @@ def _signals_stop() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _blocked(action: Callable[[], None]) -> None:
-    """Run ``action`` with the stop signals held back, so a rename is never cut in half."""
+@contextlib.contextmanager
+def _held() -> Iterator[None]:
+    """The stop signals held back while the block runs, delivered when it ends.
+
+    Around creating the output (a temporary file must be known to the cleanup before a signal can
+    stop the run) and around the rename (never cut in half).
+    """
     import signal
 
     numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
     if not hasattr(signal, "pthread_sigmask"):
-        action()
+        yield
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
     try:
-        action()
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
 

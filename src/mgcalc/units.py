@@ -247,7 +247,8 @@ def _said_unit(unit: str) -> str:
 
 
 def _shown_number(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    """A number for a message: plain decimals (1.25, 0.000603), exponent form when huge (1e+140)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value < 1e6 else f"{value:g}"
 
 
 def _count(text: str, what: str) -> tuple[int, str]:
