@@ -358,3 +358,12 @@ def test_a_json_line_of_unicode_white_space_is_an_error_row_not_a_skipped_blank(
                   authority="us")
     assert (summary.rows, summary.errors) == (2, 1)
     assert [json.loads(line)["status"] for line in out.getvalue().splitlines()] == ["ok", "error"]
+
+
+@pytest.mark.parametrize("record", [',""a,"\na', 'x,"500mg"z,citrate\ny,1g,oxide\n', 'x,""500mg,"citrate\n'])
+def test_a_record_the_strict_reading_refuses_is_written_quoted_so_the_next_row_survives(record):
+    """Found by hypothesis: a stray quote copied as it stands opened a field that swallowed the next row."""
+    data = ("sku,amount,form\n" + record).encode()
+    csv_summary, csv_out = batch(data)
+    jsonl_summary, _ = batch(data, output_format="jsonl")
+    assert csv_summary.rows == jsonl_summary.rows == len(rows_of(csv_out, "csv"))

@@ -417,7 +417,8 @@ def _undecodable(column: str) -> str:
 # --- reading CSV ------------------------------------------------------------------------------------
 
 
-#: One CSV record: the line it starts on, its text as read (None for an error row), its fields
+#: One CSV record: the line it starts on, its text as read (None for an error row, or for a record
+#: that cannot be copied as it stands: the strict reading refused it), its fields
 #: (for an error row fitted to the header's width, so it can still be written) and its problem.
 #: A plain tuple: a NamedTuple's constructor costs more than the rest of reading a line.
 _Record = tuple[int, str | None, list[str], str | None]
@@ -573,10 +574,11 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                         yield (line_no, None, _fit(fields, width), problem)
                         lines = chain(replay, base)
                         break
-                    if problem is not None:  # one line the strict reading refuses: read it as the csv module does
+                    loosened = problem is not None
+                    if loosened:  # one line the strict reading refuses: read it as the csv module does
                         feed.start(line, None)
                         fields, problem = next(loose, []), None
-                    body = "".join([line, *extra]).rstrip("\r\n")
+                    raw = "".join([line, *extra]).rstrip("\r\n")
                     record_line = line_no
                     line_no += len(extra)
                     if not fields:
@@ -584,15 +586,17 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     if len(fields) != width:
                         yield (record_line, None, _fit(fields, width), _field_count(fields, width))
                         continue
-                    if "\x00" in body:
+                    if "\x00" in raw:
                         yield (record_line, None, fields, "NUL character in the row")
                         continue
-                    if not body.isascii():
+                    if not raw.isascii():
                         bad = [name for name, p in key_positions if not _encodable(fields[p])]
                         if bad:
                             yield (record_line, None, fields, _undecodable(bad[0]))
                             continue
-                    yield (record_line, body, fields, None)
+                    # A record the strict reading refused (a stray quote) is written from its fields,
+                    # quoted properly: copied as it stands, its open quote would swallow the next row.
+                    yield (record_line, None if loosened else raw, fields, None)
                     continue
             if len(fields) != width:
                 yield (line_no, None, _fit(fields, width), _field_count(fields, width))
