@@ -134,10 +134,12 @@ def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE, profile: Profil
     a label that can be read but not checked comes back with ``consistent`` None and a reason.
     MgcalcError only for text that names no magnesium at all, or bad figures.
     """
-    from mgcalc.panel import read_panel  # only --label needs the reader
+    from mgcalc.label import guarded, prepared  # only --label needs the reader
+    from mgcalc.panel import read_panel
 
     _check_tolerance(tolerance)
-    return check_reading(read_panel(text), tolerance, profile or Profile())
+    text = prepared(text)
+    return check_reading(guarded(text, read_panel(text)), tolerance, profile or Profile())
 
 
 def check_reading(reading: "Reading", tolerance: float = DEFAULT_TOLERANCE,

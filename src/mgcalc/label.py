@@ -170,6 +170,59 @@ class Reading(NamedTuple):
     serving: tuple[float, str] | None = None
 
 
+# --- what a whole text must pass before its figures are trusted ------------------------------------
+
+# "241,3 mg": a comma before one or two digits is a decimal comma (a thousands comma has three).
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,])")
+# An ingredient list on the same line as its heading is not read ("Other ingredients: ...").
+_NOT_READ = re.compile(r"\b(?:other|inactive)\s+ingredients?\s*:.*$", re.IGNORECASE | re.MULTILINE)
+# A percentage of an EU/UK reference intake (NRV, RI) or "<1%" is not a US %DV to be checked.
+_NOT_A_US_DV = re.compile(r"\b(?:NRV|RI|VNR)\b|<\s*1\s*%", re.IGNORECASE)
+_UNIT = r"(?:tablet|capsule|caplet|softgel|gummy|gummie|lozenge|chew|sachet|packet|scoop)"
+_ONE_UNIT = re.compile(rf"\b(?:per|each|a|one|1)\s+{_UNIT}\b", re.IGNORECASE)
+_COUNT = r"(?:[2-9]|two|three|four|five|six)\s+(?:\w+\s+)?" + _UNIT + "s"
+# A basis of several units ("per 2 tablets", "two capsules provide"); directions ("take 1 to 2 tablets") are not.
+_UNITS = re.compile(rf"\b(?:per|each|in|every)\s+{_COUNT}\b|\b{_COUNT}\s+(?:contain|provide|supply|deliver|give|yield)",
+                    re.IGNORECASE)
+# A blend's magnesium figure that is plainly the total: "total", or the whole text is
+# "Magnesium 500 mg (as A 400 mg, B 200 mg)" with nothing after the bracket.
+_TOTAL = re.compile(r"\btotal\b", re.IGNORECASE)
+_MAGNESIUM_AS = re.compile(r"\s*magnesium\b[^()]*\d[^()]*\((?:as|from)\b[^()]*\)[\s.]*", re.IGNORECASE)
+
+
+def prepared(text: str) -> str:
+    """The text to read: an inline ingredient list removed; MgcalcError for a decimal comma."""
+    comma = _DECIMAL_COMMA.search(unicodedata.normalize("NFKC", text))
+    if comma:
+        raise MgcalcError(
+            f"the label has a decimal comma ({comma.group()}); mgcalc reads a comma as a thousands separator, "
+            f"so write {comma.group().replace(',', '.')} with a point"
+        )
+    return _NOT_READ.sub("", text)
+
+
+def guarded(text: str, reading: "Reading") -> "Reading":
+    """A reading made safe against what the text as a whole says: mixed unit bases and weighted
+    blends of several compounds cannot be checked; an NRV, RI or "<1%" percentage is not a US %DV."""
+    problems = [reading.problem] if reading.problem else []
+    notes = list(reading.notes)
+    counted = [line for line in text.splitlines() if not line.strip().lower().startswith("serving size")]
+    if _ONE_UNIT.search(text) and any(_UNITS.search(line) for line in counted):
+        problems.append("its figures may be on different bases (per unit and per several units)")
+    families = {r.form.family for r in reading.forms}
+    weighted = {f.form.form.family for f in reading.compounds if f.form is not None}
+    total = _TOTAL.search(text) or _MAGNESIUM_AS.fullmatch(text)
+    if len(families) > 1 and reading.compound_mg is not None and (weighted != families or not total):
+        problems.append("it gives compound weights for a blend of several compounds ("
+                        + ", ".join(sorted(families)) + ") without saying plainly that the magnesium figure is "
+                        "the total of all of them, each weighed; mgcalc will not guess which figure belongs to which")
+    if reading.percent_dv_printed is not None and _NOT_A_US_DV.search(text):
+        notes.append("the percentage printed is an EU/UK reference intake (NRV, RI) or '<1%', not a US %DV; "
+                     "it is not checked")
+        reading = reading._replace(percent_dv_printed=None)
+    return reading._replace(problem="; ".join(dict.fromkeys(problems)) or None, notes=tuple(notes))
+
+
 # --- the reader -------------------------------------------------------------------------------
 
 

@@ -212,7 +212,8 @@ def check_lines(result: CheckResult) -> list[str]:
     if result.consistent is None:
         if result.expected_mg is not None:
             lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
-        lines.append(f"Verdict: cannot be checked: {result.reason}")
+        reason = (result.reason or "").removeprefix("cannot be checked: ")
+        lines.append(f"Verdict: cannot be checked: {reason}")
     else:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
