@@ -275,3 +275,25 @@ def test_a_dose_just_over_the_limit_never_reads_as_the_limit(runner):
     just_over = dose(350.001 * 100 / load_forms().by_id("oxide").percent_elemental, "oxide")
     warning = next(w for w in just_over.warnings if w.startswith("OVER"))
     assert "350.001 mg/day" in warning or "350.0010 mg/day" in warning
+
+
+def test_quiet_dose_keeps_the_interaction_on_stderr(runner):
+    result = runner.invoke(app, ["dose", "500mg", "citrate", "--with", "Cipro", "-q"])
+    assert result.stdout == "80.82\n"
+    assert "interaction: ciprofloxacin: take ciprofloxacin at least 2 hours before" in result.stderr
+
+
+def test_a_small_compare_target_never_reads_as_zero(runner):
+    result = runner.invoke(app, ["compare", "1mcg", "--family", "oxide"])
+    row = dict(zip(*(line.split("\t") for line in result.stdout.splitlines()), strict=True))
+    assert float(row["compound_mg"]) == pytest.approx(0.001 * 100 / 60.3037, rel=1e-2)
+
+
+def test_a_closed_standard_input_for_a_label_file_is_one_line(runner):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "mgcalc", "check", "--label-file", "-"], stdin=None,
+                          capture_output=True, text=True, timeout=60, close_fds=True,
+                          preexec_fn=lambda: __import__("os").close(0))
+    assert done.returncode == 1 and done.stderr.startswith("mgcalc: error: standard input is closed")

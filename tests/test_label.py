@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from label_share import mismatches, rows, share
 from mgcalc.check import check_label
-from mgcalc.errors import MgcalcError
 from mgcalc.cli import app
+from mgcalc.errors import MgcalcError
 from mgcalc.forms import load_forms
 from mgcalc.label import read_label
 from mgcalc.references import Profile
@@ -334,3 +334,14 @@ def test_an_inline_ingredient_list_is_not_read():
              "Other ingredients: microcrystalline cellulose, magnesium stearate, magnesium citrate 100 mg\n")
     result = check_label(panel)
     assert result.declared_mg == 500 and result.compound_mg is None and result.consistent is None
+
+
+def test_a_label_file_in_utf16_is_read_and_other_bytes_are_refused(tmp_path, runner):
+    utf16 = tmp_path / "u16.txt"
+    utf16.write_bytes("Magnesium Oxide 400mg (241.3mg elemental magnesium)\n".encode("utf-16"))  # with a BOM
+    result = runner.invoke(app, ["check", "--label-file", str(utf16), "-q"])
+    assert result.exit_code == 0 and float(result.stdout) == pytest.approx(241.2, abs=0.05)
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Magnesium Oxide 400\xa0mg (241.3mg elemental magnesium)\n")
+    result = runner.invoke(app, ["check", "--label-file", str(latin)])
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.stderr

@@ -29,6 +29,7 @@ from mgcalc.references import AUTHORITIES, Profile, load_intakes
 from mgcalc.render import (
     check_lines,
     compound_lines,
+    dose_notes,
     draw_compare,
     draw_dose,
     draw_forms,
@@ -256,7 +257,7 @@ def dose_command(
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
                           authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
-    emit(as_json, quiet, result.as_dict, result.elemental_mg, result.warnings, lambda: draw_dose(result))
+    emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -400,19 +401,40 @@ def check_command(
 
 
 def _read_label_file(path: str) -> str:
-    """The text of a label file, or of standard input for '-'; an unreadable file is a user error."""
+    """The text of a label file, or of standard input for '-'; an unreadable file is a user error.
+
+    UTF-8, or UTF-16 / UTF-8 with a byte order mark (as Windows "Unicode" text is saved); other
+    bytes are refused rather than guessed.
+    """
+    import codecs
+
     from mgcalc.label import LABEL_MAX_CHARS
 
+    limit = 4 * LABEL_MAX_CHARS + 4
     try:
         if path == "-":
+            if sys.stdin is None:
+                raise MgcalcError("standard input is closed: pipe the label in, or give --label-file FILE")
             if sys.stdin.isatty():
                 raise MgcalcError("--label-file - reads the label from standard input; pipe it in, "
                                   "e.g. mgcalc check --label-file - < label.txt")
-            return sys.stdin.read(LABEL_MAX_CHARS + 1)
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(LABEL_MAX_CHARS + 1)
+            data = sys.stdin.buffer.read(limit) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit).encode()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit)
     except OSError as exc:
         raise MgcalcError(f"cannot read the label file {path!r}: {exc.strerror or exc}") from None
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            data, chosen = data[len(bom):], encoding
+            break
+    else:
+        chosen = "utf-8"
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError:
+        raise MgcalcError(f"the label file {path!r} is not {chosen.upper()} text; save it as UTF-8") from None
 
 
 @app.command("batch")

@@ -109,11 +109,11 @@ def draw_compare(result: "CompareResult") -> None:
         lines = ["\t".join(header)]
         for row in result.rows:
             form, span = row.form, row.compound_mg_range
-            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", f"{row.compound_mg:.1f}",
+            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", _figure(row.compound_mg),
                      form.kind, form.content.removesuffix(" %") if span else "",
-                     f"{span[0]:.1f}-{span[1]:.1f}" if span else ""]
+                     f"{_figure(span[0])}-{_figure(span[1])}" if span else ""]
             if row.units_needed is not None:
-                cells.append(f"{row.units_needed:.1f}")
+                cells.append(_figure(row.units_needed))
             lines.append("\t".join(cells))
         echo("\n".join(lines))
         echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
@@ -301,6 +301,16 @@ def _timing(i: Interaction) -> str:
 
 def _source_text(i: Interaction) -> str:
     return "; ".join(f"{s.title}, {s.section}, {s.date}" for s in i.sources)
+
+
+def dose_notes(result: DoseResult) -> tuple[str, ...]:
+    """What ``dose -q`` puts on stderr: the warnings, then a line per interaction asked for."""
+    return (*result.warnings, *(f"interaction: {_interaction_line(i)}" for i in result.interactions))
+
+
+def _figure(value: float) -> str:
+    """A piped figure: one decimal, more below 10 so that a small amount never reads as 0.0."""
+    return f"{value:.1f}" if value >= 10 else _bare(value)
 
 
 def _interaction_line(i: Interaction) -> str:
