@@ -302,7 +302,7 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     if kind == "volume":
         return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
     spelled = "mg" if unit in ("mg", "mgs", "milligram", "milligrams") else unit
-    value = parse_magnesium(f"{m['num']} {spelled}", what=f"label amount {piece.strip()!r}")
+    value = parse_magnesium(f"{m['num']} {spelled}", what="label amount")
     return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
 
 
