@@ -297,3 +297,18 @@ def test_a_closed_standard_input_for_a_label_file_is_one_line(runner):
                           capture_output=True, text=True, timeout=60, close_fds=True,
                           preexec_fn=lambda: __import__("os").close(0))
     assert done.returncode == 1 and done.stderr.startswith("mgcalc: error: standard input is closed")
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("MgCl2.1.5H2O", "decimal hydrate count"), ("MgCl2 · 1.5 H2O", "decimal hydrate count"),
+    ("MgHPO4.1.5H2O", "decimal hydrate count"), ("MgSO4.7H20", "did you mean H2O"), ("MgCl2 6H20", "did you mean H2O"),
+])
+def test_formulas_molmass_would_misread_are_refused(text, fragment):
+    """Found by review: molmass reads 1.5H2O as 1 . 5H2O (the pentahydrate) and H20 as twenty hydrogens."""
+    with pytest.raises(MgcalcError, match=fragment):
+        load_forms().resolve(text)
+
+
+def test_a_sesquihydrate_written_in_whole_units_is_exact():
+    assert dose("1g", "(MgCl2)2.3H2O").elemental_mg == pytest.approx(
+        10 * percent_mg({"Mg": 2, "Cl": 4, "H": 6, "O": 3}), rel=1e-6)

@@ -309,6 +309,15 @@ def parse_formula(text: str) -> ParsedFormula | None:
     cleaned = clean_formula(text)
     if cleaned is None or "[" in cleaned or "]" in cleaned:
         return None
+    if re.search(r"\.[0-9]*\.[0-9]", cleaned):
+        # molmass would read "MgCl2.1.5H2O" as MgCl2 . 1 . 5H2O, the pentahydrate
+        raise MgcalcError(
+            f"formula {shown(text)} has a decimal hydrate count; mgcalc reads whole counts only: name the "
+            "form, or write the formula for whole units, e.g. (MgCl2)2.3H2O for MgCl2.1.5H2O"
+        )
+    if re.search(r"(?:^|\.)[0-9]*H20(?:$|\.)", cleaned):
+        raise MgcalcError(f"formula {shown(text)} has H20 (twenty hydrogens); did you mean H2O, water, with the "
+                          "letter O?")
     foreign = foreign_symbol(cleaned)
     if foreign is not None:
         symbol, what = foreign
