@@ -101,9 +101,10 @@ class DoseResult(NamedTuple):
 
     @property
     def exceeds_limit(self) -> bool:
-        """Over the upper level, or any supplement for an infant (none is established under 1 year)."""
+        """Over the upper level (or possibly over it, by the top of a content range), or any supplement
+        for an infant (none is established under 1 year)."""
         infant = self.profile.age is not None and self.profile.age < 1
-        return self.over_ul is True or infant
+        return self.over_ul is True or infant or _may_exceed(self.components, self.upper)
 
     def reference(self) -> dict[str, object]:
         """Which authority's values were used, what kind they are, and their sources."""
@@ -371,6 +372,12 @@ def _warnings(
             f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
+    elif upper.mg is not None and upper.row is not None and _may_exceed(components, upper):
+        warnings.append(
+            f"MAY BE OVER THE UPPER LEVEL: with the top of its content range this dose gives up to "
+            f"{beyond(_highest(components), upper.mg)} mg/day of supplemental magnesium, above the {upper.mg:g} mg/day "
+            f"{_UPPER_NAMES[upper.row.measure]} ({authority.upper()}, {upper.row.group})"
+        )
     elif upper.mg is None and upper.row is not None:
         warnings.append(f"no {authority.upper()} upper level is established for {age} ({upper.row.source})")
     elif upper.row is None:
@@ -397,6 +404,17 @@ def _warnings(
                 f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
             )
     return tuple(warnings)
+
+
+def _highest(components: tuple[Component, ...]) -> float:
+    """Magnesium per day with every range form at the top of its content range."""
+    return sum(c.compound_mg * (c.form.percent_max if c.form.percent_max is not None else c.form.percent_elemental)
+               / 100 for c in components)
+
+
+def _may_exceed(components: tuple[Component, ...], upper: UpperLevel) -> bool:
+    """Whether the top of a range form's content would take the dose over the upper level."""
+    return upper.mg is not None and _highest(components) > upper.mg
 
 
 def beyond(value: float, limit: float, decimals: int = 0) -> str:
