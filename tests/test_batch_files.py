@@ -367,3 +367,14 @@ def test_a_record_the_strict_reading_refuses_is_written_quoted_so_the_next_row_s
     csv_summary, csv_out = batch(data)
     jsonl_summary, _ = batch(data, output_format="jsonl")
     assert csv_summary.rows == jsonl_summary.rows == len(rows_of(csv_out, "csv"))
+
+
+@pytest.mark.parametrize("tail", ['"\n', "\n", '"xx\n'])
+def test_a_field_over_the_csv_limit_is_one_error_row_and_the_run_goes_on(tail):
+    """Found by review: a quoted field over 131,072 characters ended the run with a traceback."""
+    data = ("id,amount,form,note\n1,500mg,oxide,a\n3,500mg,oxide,\"" + "y" * 131_073 + tail +
+            "5,500mg,oxide,b\n").encode()
+    for fmt in ("csv", "jsonl"):
+        summary, out = batch(data, output_format=fmt)
+        assert (summary.rows, summary.errors) == (3, 1)
+        assert "field larger than field limit" in summary.first_error

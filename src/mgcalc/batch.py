@@ -455,6 +455,14 @@ class _Feed:
         return line
 
 
+def _loosely(reader: Iterator[list[str]]) -> tuple[list[str], str | None]:
+    """The next record as the csv module reads it without strict mode, or its problem (never raised)."""
+    try:
+        return next(reader, []), None
+    except csv.Error as exc:
+        return [], f"unreadable CSV: {exc}"
+
+
 def sniff_delimiter(header_line: str) -> str:
     """``,`` ``;`` or tab, as csv.Sniffer reads the header line (restricted to those); ``,`` if unsure."""
     if not any(d in header_line for d in DELIMITERS[1:]):
@@ -567,7 +575,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     if extra and (problem is not None or len(fields) != width):
                         # the quote does not close into a record: this line alone is the error row
                         feed.start(line.rstrip("\r\n"), None)
-                        fields = next(loose, [])
+                        fields, _ = _loosely(loose)
                         problem = "a quoted field is not closed on this line (nor closes into a whole record)"
                         rest = replay[line_no + len(extra) + 1 - replay_from:] if replay else []
                         replay, replay_from = [*extra, *rest], line_no + 1
@@ -577,7 +585,10 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     loosened = problem is not None
                     if loosened:  # one line the strict reading refuses: read it as the csv module does
                         feed.start(line, None)
-                        fields, problem = next(loose, []), None
+                        fields, problem = _loosely(loose)
+                        if problem is not None:  # not even that (a field over the csv module's limit)
+                            yield (line_no, None, [""] * width, problem)
+                            continue
                     raw = "".join([line, *extra]).rstrip("\r\n")
                     record_line = line_no
                     line_no += len(extra)
