@@ -98,9 +98,9 @@ def test_fail_over_ul_sets_exit_status_3_for_scripts(runner, args, code):
 
 
 def test_infant_output_says_no_upper_level_and_medical_supervision(runner):
-    out = run(runner, "dose", "100mg", "citrate", "--age", "0.5").stdout
+    out = run(runner, "dose", "100mg", "citrate", "--age", "0.75").stdout
     assert "(US UL, 0-11 months): not established" in out and "medical supervision" in out
-    assert "AI female 6-11 months" not in out and "AI 6-11 months: 75 mg/day" in out
+    assert "AI female 7-11 months" not in out and "AI 7-11 months: 75 mg/day" in out
 
 
 @pytest.mark.parametrize(

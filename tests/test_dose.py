@@ -82,7 +82,7 @@ def test_children_have_lower_upper_levels(age, ul):
 
 
 def test_infants_have_no_upper_level_and_a_supervision_warning():
-    result = dose("100mg", "citrate", profile=Profile(age=0.5))
+    result = dose("100mg", "citrate", profile=Profile(age=0.75))
     assert result.upper.mg is None and result.percent_ul is None and result.over_ul is None
     assert result.exceeds_limit
     assert any("medical supervision" in w for w in result.warnings)
@@ -188,7 +188,7 @@ def test_uk_values_are_held_for_adults_only():
         (Profile(), 420), (Profile(age=4), 420), (Profile(age=70, sex="male"), 420),
         (Profile(sex="female", pregnant=True), 400), (Profile(age=30, sex="female", lactating=True), 400),
         (Profile(age=16, sex="female", pregnant=True), 400),
-        (Profile(age=1), 80), (Profile(age=3.9), 80), (Profile(age=0.5), 75), (Profile(age=0.9), 75),
+        (Profile(age=1), 80), (Profile(age=3.9), 80), (Profile(age=0.6), 75), (Profile(age=0.9), 75),
     ],
 )
 def test_percent_dv_uses_the_daily_value_of_the_audience(profile, dv):
@@ -197,9 +197,11 @@ def test_percent_dv_uses_the_daily_value_of_the_audience(profile, dv):
     assert result.percent_dv == pytest.approx(100 * 301.5 / dv, rel=1e-3)
 
 
-def test_no_daily_value_under_7_months():
-    result = dose("500mg", "oxide", profile=Profile(age=0.3))
-    assert result.dv_mg is None and result.percent_dv is None
+@pytest.mark.parametrize("age", [0.3, 0.5, 0.55])
+def test_no_daily_value_under_7_months(age):
+    """Six months (--age 0.5) is in IOM's birth-to-6-months group: AI 30, no DV (found by review)."""
+    result = dose("500mg", "oxide", profile=Profile(age=age))
+    assert result.dv_mg is None and result.percent_dv is None and result.intake.mg == 30
 
 
 def test_unknown_authority_is_refused():
