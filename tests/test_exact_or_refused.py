@@ -320,3 +320,12 @@ def test_a_range_form_whose_top_passes_the_limit_is_flagged(runner):
     assert result.exit_code == 3
     assert "MAY BE OVER THE UPPER LEVEL: with the top of its content range this dose gives up to 410" in result.stdout
     assert runner.invoke(app, ["dose", "1g", "carbonate", "--fail-over-ul", "-q"]).exit_code == 0
+
+
+def test_compound_warns_about_a_target_over_the_limit_and_a_content_range():
+    """Found by review: compound 5g oxide printed 8,291 mg with no warning."""
+    over = compound("5g", "oxide")
+    assert any("above the 350 mg/day tolerable upper intake level" in w for w in over.warnings)
+    assert not any("upper intake level" in w for w in compound("300mg", "oxide").warnings)
+    ranged = compound("300mg", "carbonate")
+    assert any("takes 1,143.7-1,243.8 mg" in w for w in ranged.warnings)

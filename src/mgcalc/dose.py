@@ -220,13 +220,32 @@ def compound(
         mmol=to_mmol(target_mg),
         meq=to_meq(target_mg),
         compound_mg=compound_weight(target_mg, percent),
-        warnings=(*((note,) if note else ()), *reading.notes),
+        warnings=(*((note,) if note else ()), *reading.notes,
+                  *_target_warnings(target_mg, reading.resolution.form, authority)),
         volume_ml=measure if strength is not None and strength.per_unit == "mL" else None,
         strength=strength,
         sachets=measure if strength is not None and strength.per_unit == "sachet" else None,
         preparation=reading.preparation,
         weight_kg=weight_kg,
     )
+
+
+def _target_warnings(target_mg: float, form: Form, authority: str) -> tuple[str, ...]:
+    """A target above the adult supplemental upper level, and the spread a content range gives."""
+    warnings = []
+    upper = upper_level(Profile(), authority)
+    if upper.mg is not None and upper.row is not None and target_mg > upper.mg:
+        warnings.append(
+            f"the target, {beyond(target_mg, upper.mg)} mg/day if taken daily as a supplement, is above the "
+            f"{upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} for adults ({authority.upper()})"
+        )
+    if form.percent_min is not None and form.percent_max is not None:
+        low, high = (compound_weight(target_mg, p) for p in (form.percent_max, form.percent_min))
+        warnings.append(
+            f"{form.name} contains {form.content} Mg by its monograph, so the target takes {_mg_text(low)}-"
+            f"{_mg_text(high)} mg of it; the figure uses the midpoint, {form.percent_elemental:.2f} %"
+        )
+    return tuple(warnings)
 
 
 def compound_weight(target_mg: float, percent_elemental: float) -> float:
