@@ -481,8 +481,11 @@ def _header_name(name: str) -> str:
 def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], str]:
     """The header's cells (as written) and the delimiter; MgcalcError if no usable header."""
     first = text.readline(LINE_MAX)
-    if not first.strip("\r\n"):
+    if not first:
         raise MgcalcError("the input is empty: a CSV header with amount and form is needed")
+    if not first.strip("\r\n"):
+        raise MgcalcError("the input starts with a blank line: the first line must be the CSV header "
+                          "(amount and form); remove the blank line")
     chosen = delimiter or sniff_delimiter(first)
     try:
         header = next(csv.reader([first], delimiter=chosen))
