@@ -378,3 +378,15 @@ def test_a_field_over_the_csv_limit_is_one_error_row_and_the_run_goes_on(tail):
         summary, out = batch(data, output_format=fmt)
         assert (summary.rows, summary.errors) == (3, 1)
         assert "field larger than field limit" in summary.first_error
+
+
+def test_one_nul_in_an_early_row_is_that_rows_error_not_a_refused_file(tmp_path, runner):
+    """Found by review: a single NUL in row 2 refused the whole file as binary; later it was one error row."""
+    source = tmp_path / "n.csv"
+    source.write_bytes(b"id,amount,form,note\n1,500mg,oxide,a\n2,500mg,oxide,b\x00c\n3,500mg,oxide,d\n")
+    result = runner.invoke(app, ["batch", str(source)])
+    rows = rows_of(result.stdout, "csv")
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"]
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(bytes(range(256)) * 8)
+    assert runner.invoke(app, ["batch", str(binary)]).exit_code == 1

@@ -1113,7 +1113,9 @@ def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
     head = handle.peek(8192)[:8192]
     bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     wide = encoding is not None and ("16" in encoding or "32" in encoding)
-    if b"\x00" in head and not bom and not wide:
+    # Binary (or UTF-16 without a byte order mark) has NULs everywhere; one NUL in a row is that row's error.
+    nuls = head.count(b"\x00")
+    if nuls and not bom and not wide and (nuls * 20 > len(head) or b"\x00" in head.split(b"\n", 1)[0]):
         handle.close()
         raise MgcalcError(f"cannot read {shown(path)}: it looks binary (NUL bytes), not CSV or JSON; "
                           "a UTF-16 file without a byte order mark needs --encoding utf-16-le")
