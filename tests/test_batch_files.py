@@ -375,7 +375,7 @@ def test_a_field_over_the_csv_limit_is_one_error_row_and_the_run_goes_on(tail):
     data = ("id,amount,form,note\n1,500mg,oxide,a\n3,500mg,oxide,\"" + "y" * 131_073 + tail +
             "5,500mg,oxide,b\n").encode()
     for fmt in ("csv", "jsonl"):
-        summary, out = batch(data, output_format=fmt)
+        summary, _ = batch(data, output_format=fmt)
         assert (summary.rows, summary.errors) == (3, 1)
         assert "field larger than field limit" in summary.first_error
 

@@ -9,7 +9,8 @@ from mgcalc.references import Profile, intake, load_intakes, parse_intakes, uppe
 
 # (age, sex, state): RDA or AI in mg/day, from the IOM table in references.md.
 INTAKES = [
-    (0.2, "female", "none", 30), (0.4, "male", "none", 30), (0.5, "male", "none", 30), (0.6, "male", "none", 75), (0.9, "female", "none", 75),
+    (0.2, "female", "none", 30), (0.4, "male", "none", 30),
+    (0.5, "male", "none", 30), (0.6, "male", "none", 75), (0.9, "female", "none", 75),
     (1, "male", "none", 80), (3.9, "female", "none", 80), (4, "male", "none", 130), (8, "female", "none", 130),
     (9, "male", "none", 240), (13, "female", "none", 240),
     (14, "male", "none", 410), (18, "female", "none", 360), (16, "female", "pregnant", 400),
