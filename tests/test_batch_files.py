@@ -390,3 +390,19 @@ def test_one_nul_in_an_early_row_is_that_rows_error_not_a_refused_file(tmp_path,
     binary = tmp_path / "b.csv"
     binary.write_bytes(bytes(range(256)) * 8)
     assert runner.invoke(app, ["batch", str(binary)]).exit_code == 1
+
+
+@pytest.mark.parametrize(("data", "fmt"), [
+    (b'{"amount":"500mg","form":"oxide","per_day":NaN}\n{"amount":"500mg","form":"oxide","x":1e400}\n'
+     b'{"amount":"500mg","form":"oxide"}\n', "jsonl"),
+    (b'[{"amount":"500mg","form":"oxide","n":1e999},{"amount":"500mg","form":"oxide","x":NaN},'
+     b'{"amount":"500mg","form":"oxide"}]', "json"),
+])
+def test_nan_and_overflowing_numbers_are_error_rows_so_json_output_stays_json(data, fmt):
+    """Found by review: 1e999 and NaN were echoed as Infinity and NaN, which strict JSON parsers reject."""
+    out = io.StringIO()
+    summary = run(io.BytesIO(data), out, input_format=fmt, output_format="jsonl", profile=Profile(),
+                  authority="us")
+    assert (summary.rows, summary.errors) == (3, 2)
+    for line in out.getvalue().splitlines():
+        json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output"))

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import os
 import re
 import stat
@@ -647,17 +648,35 @@ class _Object(NamedTuple):
     problem: str | None
 
 
+def _finite(text: str) -> float:
+    """A JSON number that fits a float (1e400 would become Infinity, which JSON output cannot carry)."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+#: JSON read as the standard defines it: no NaN or Infinity, and no number that overflows a float.
+_STRICT_JSON: dict[str, Any] = {"parse_float": _finite, "parse_constant": _no_constant}
+
+
 def _object(line_no: int, text: str, value: Any = None, parsed: bool = False) -> _Object:
     """One JSON value's row: an object, or the reason it is none (invalid text, lone surrogates)."""
     if not _encodable(text):
         return _Object(line_no, None, "invalid UTF-8 bytes (or bytes invalid in the --encoding given)")
     if not parsed:
         try:
-            value = json.loads(text)
+            value = json.loads(text, **_STRICT_JSON)
         except (ValueError, RecursionError) as exc:
             return _Object(line_no, None, f"not JSON: {str(exc)[:80]}")
     if not isinstance(value, dict):
         return _Object(line_no, None, "not a JSON object")
+    if parsed and any(isinstance(v, float) and not math.isfinite(v) for v in value.values()):
+        return _Object(line_no, None, "a number is NaN or out of range (JSON output could not carry it)")
     if "\\u" in text or "\\U" in text:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -693,7 +712,7 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     Each element is a row; one that is not an object is an error row. Broken JSON between
     elements ends the run with one error row at its line: nothing after it can be told apart.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder()  # an element's NaN or overflowing number is that element's error (_object)
     buffer, position, lines_before, done = "", 0, 0, False
 
     def more() -> bool:
