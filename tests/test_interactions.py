@@ -418,3 +418,13 @@ def test_the_library_dose_takes_drugs_too():
     assert [i.drug for i in result.interactions] == ["furosemide", "levofloxacin"]
     assert dose("500mg", "citrate", with_drugs="Lasix").interactions[0].drug == "furosemide"
     assert dose("500mg", "citrate").interactions == ()
+
+
+@pytest.mark.parametrize(("typed", "drug"), [("ciprofloxacin hydrochloride", "ciprofloxacin"),
+                                              ("Levothyroxine Sodium", "levothyroxine"),
+                                              ("alendronate sodium", "alendronate"),
+                                              ("eltrombopag olamine", "eltrombopag"),
+                                              ("sodium fluoride", "sodium fluoride")])
+def test_a_salt_word_after_the_name_is_the_same_drug(typed, drug):
+    """Found by review: 'ciprofloxacin hydrochloride' was 'not listed' with no suggestion."""
+    assert lookup(typed).drug == drug

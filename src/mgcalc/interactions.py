@@ -143,7 +143,8 @@ class InteractionsTable(NamedTuple):
     def lookup(self, name: str) -> Interaction:
         """The rule for a generic or brand name, case-insensitively; unknown names are not-listed."""
         query = _checked_name(name)
-        found = self.by_name.get(normalize(query))
+        key = normalize(query)
+        found = self.by_name.get(key) or self.by_name.get(_SALT_WORDS.sub("", key).strip())
         if found is not None:
             return Interaction(query, found[0])
         return Interaction(query, None, self._suggestion(query))
@@ -153,6 +154,14 @@ class InteractionsTable(NamedTuple):
 
         match = difflib.get_close_matches(normalize(query), list(self.by_name), n=1, cutoff=_SUGGEST_CUTOFF)
         return self.by_name[match[0]][1] if match else None
+
+
+# Salt and hydrate words after a drug's name name the same drug: "ciprofloxacin hydrochloride".
+_SALT_WORDS = re.compile(
+    r"(?:\s+(?:hydrochloride|hcl|sodium|potassium|calcium|magnesium|mesylate|hyclate|monohydrate|dihydrate|"
+    r"trihydrate|sulfate|sulphate|phosphate|maleate|fumarate|tartrate|succinate|acetate|besylate|"
+    r"lactate|citrate|hydrobromide|monosodium|disodium|olamine|delayed release|extended release|er|dr|xr))+$"
+)
 
 
 def normalize(name: str) -> str:
