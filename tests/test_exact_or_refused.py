@@ -329,3 +329,14 @@ def test_compound_warns_about_a_target_over_the_limit_and_a_content_range():
     assert not any("upper intake level" in w for w in compound("300mg", "oxide").warnings)
     ranged = compound("300mg", "carbonate")
     assert any("takes 1,143.7-1,243.8 mg" in w for w in ranged.warnings)
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("MgC4H2O4.4H2O", {"Mg": 1, "C": 4, "H": 10, "O": 8}),  # magnesium fumarate tetrahydrate
+    ("MgC4H2O4 · 4 H2O", {"Mg": 1, "C": 4, "H": 10, "O": 8}),
+    ("Mg2H2O10K2Ca5·2 H2O", {"Mg": 2, "H": 6, "O": 12, "K": 2, "Ca": 5}),  # found by the property test
+])
+def test_a_hydrate_after_h2o_and_a_digit_is_counted_right(text, counts):
+    """molmass 2026.1 reads "MgC4H2O4.4H2O" as 1 C and 96 H (2.70 % Mg); mgcalc splits the dot itself."""
+    found = load_forms().resolve(text)  # fumarate tetrahydrate has malate trihydrate's composition: that row
+    assert found.form.percent_elemental == pytest.approx(percent_mg(counts), abs=1e-4)

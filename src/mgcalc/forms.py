@@ -101,6 +101,12 @@ class Resolution(NamedTuple):
                 f"{self.form.formula} is not in the forms table: its {self.form.percent_elemental:.2f} % Mg "
                 "was computed from the formula (molmass, standard atomic weights)"
             )
+        if self.by == "formula" and clean_formula(self.query) != self.form.formula:
+            return (
+                f"{shown(self.query)} has the composition of {self.form.name} ({self.form.formula}), so it was "
+                f"read as that row ({self.form.percent_elemental:.2f} % Mg, the same for any compound of that "
+                "composition)"
+            )
         if not self.alternatives:
             return None
         others = "; ".join(f"{f.name} ({f.content})" for f in self.alternatives)
@@ -336,15 +342,24 @@ def parse_formula(text: str) -> ParsedFormula | None:
         )
     if any(len(n) > 3 for n in re.findall(r"[0-9]+", cleaned)):
         raise MgcalcError(f"formula {shown(text)} has a count above {_FORMULA_COUNT_MAX}; check the formula")
-    from molmass import Formula, FormulaError  # formulas are rare: import on first use
+    from molmass import ELEMENTS, Formula, FormulaError  # formulas are rare: import on first use
 
+    # The hydrate dot is read here, not by molmass: molmass 2026.1 reads "MgC4H2O4.4H2O" (fumarate
+    # tetrahydrate) as 1 C and 96 H. Each dot-free part is parsed alone and counted N times.
+    totals: dict[str, int] = {}
     try:
-        composition = Formula(cleaned).composition()
+        for part in cleaned.split("."):
+            match = re.fullmatch(r"([0-9]*)(.+)", part)
+            if match is None:
+                return None
+            times = int(match[1] or 1)
+            for symbol, item in Formula(match[2]).composition().items():
+                totals[symbol] = totals.get(symbol, 0) + times * int(item.count)
     except (FormulaError, ValueError, KeyError, IndexError, ArithmeticError, RecursionError):
         return None
-    items = dict(composition.items())
-    counts = frozenset((symbol, int(item.count)) for symbol, item in items.items())
-    return ParsedFormula(cleaned, counts, 100 * items["Mg"].fraction if "Mg" in items else 0.0)
+    mass = sum(ELEMENTS[symbol].mass * n for symbol, n in totals.items())
+    percent = 100 * totals.get("Mg", 0) * ELEMENTS["Mg"].mass / mass if mass else 0.0
+    return ParsedFormula(cleaned, frozenset(totals.items()), percent)
 
 
 def close_matches(word: str, possibilities: Iterable[str], n: int, cutoff: float) -> list[str]:
