@@ -8,7 +8,7 @@ of its form: the form is every word up to the next amount, so a quoted form
 import re
 from typing import NamedTuple
 
-from mgcalc.units import _AMOUNT, join_amounts
+from mgcalc.units import AMOUNT_PATTERN, join_amounts
 
 # The text after an amount's number that makes the word an amount: a unit made of letters (known
 # or not: an unknown one gets its own message), or nothing (a number without a unit, refused later).
@@ -45,7 +45,7 @@ def is_amount(word: str, following: str = "") -> bool:
     text = word.strip()
     if _COUNT_OR_FRACTION.match(text):
         return True
-    match = _AMOUNT.fullmatch(text)
+    match = AMOUNT_PATTERN.fullmatch(text)
     if match is None:
         return False
     unit = match["unit"].strip()

@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
-from mgcalc.tables import read_table, table_rows
+from mgcalc.tables import optional_number, read_table, table_rows
 
 # stoichiometric: percentage from the formula; declared: set by the maker; range: a pharmacopoeial
 # substance with a specified content range (percent_elemental is its midpoint); excipient: not a source.
@@ -446,16 +446,7 @@ def _form(row: dict[str, str], where: str) -> Form:
 
 def _percent(values: dict[str, str], column: str, where: str) -> float | None:
     """An optional percentage column: None when empty, else a number in (0, 100]."""
-    text = values[column]
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise FormsTableError(f"{where}: {column} {text!r} is not a number") from None
-    if not (math.isfinite(value) and 0 < value <= 100):
-        raise FormsTableError(f"{where}: {column} {value} is outside (0, 100]")
-    return value
+    return optional_number(values, column, where, low=0, high=100, low_open=True, bounds="(0, 100]")
 
 
 @lru_cache(maxsize=1)

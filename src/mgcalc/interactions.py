@@ -17,13 +17,12 @@ A name the table does not hold is ``not-listed``: mgcalc says it does not list t
 that the drug is safe with magnesium.
 """
 
-import math
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
-from mgcalc.tables import read_table, table_rows
+from mgcalc.tables import optional_number, read_table, table_rows
 
 KINDS: tuple[str, ...] = ("spacing", "avoid", "affects-magnesium-status")
 NOT_LISTED = "not-listed"
@@ -263,16 +262,7 @@ def _row(record: dict[str, str], where: str) -> Row:
 
 
 def _hours(values: dict[str, str], column: str, where: str) -> float | None:
-    text = values[column]
-    if not text:
-        return None
-    try:
-        hours = float(text)
-    except ValueError:
-        raise FormsTableError(f"{where}: {column} {text!r} is not a number of hours") from None
-    if not (math.isfinite(hours) and 0 <= hours <= 72):
-        raise FormsTableError(f"{where}: {column} {hours:g} is outside 0 to 72 hours")
-    return hours
+    return optional_number(values, column, where, low=0, high=72, noun="a number of hours", bounds="0 to 72 hours")
 
 
 def _other_sources(text: str, where: str) -> tuple[OtherSource, ...]:

@@ -6,6 +6,7 @@ is a FormsTableError naming the file, the line and what is wrong.
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator
 
 from mgcalc.errors import FormsTableError
@@ -21,6 +22,23 @@ def read_table(name: str, what: str) -> tuple[str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise FormsTableError(f"cannot read the {what} table {resource}: {exc}") from exc
     return text, str(resource)
+
+
+def optional_number(values: dict[str, str], column: str, where: str, *, low: float, high: float,
+                    low_open: bool = False, noun: str = "a number", bounds: str) -> float | None:
+    """An optional number cell: None when empty, else a finite number in [low, high] ((low, high] with
+    ``low_open``); a FormsTableError naming file, line, column and ``bounds`` otherwise."""
+    text = values[column]
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise FormsTableError(f"{where}: {column} {text!r} is not {noun}") from None
+    inside = (low < value if low_open else low <= value) and value <= high
+    if not (math.isfinite(value) and inside):
+        raise FormsTableError(f"{where}: {column} {value:g} is outside {bounds}")
+    return value
 
 
 def table_rows(text: str, origin: str, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:

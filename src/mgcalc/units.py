@@ -77,7 +77,8 @@ UNIT_WORDS = (
 )
 _BARE_NUMBER = r"[-+−]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?|[-+−]?\.[0-9]+"
 
-_AMOUNT = re.compile(
+#: An amount as typed: sign, number, exponent and the unit text after it (read further by _split).
+AMOUNT_PATTERN = re.compile(
     r"(?P<sign>[-+−]?)\s*(?P<num>[0-9][0-9.,]*|\.[0-9][0-9.,]*)(?P<exp>[eE][-+]?[0-9]+)?\s*(?P<unit>.*)",
     re.ASCII | re.DOTALL,
 )
@@ -176,7 +177,7 @@ def magnesium_mg(value: str | float, *, what: str = "target", zero: bool = False
 
 def _is_zero(value: str | float) -> bool:
     if isinstance(value, str):
-        match = _AMOUNT.fullmatch(value.strip())
+        match = AMOUNT_PATTERN.fullmatch(value.strip())
         return bool(match and not match["sign"] and re.fullmatch(r"0*\.?0*", match["num"]) and match["unit"])
     return not isinstance(value, bool) and value == 0
 
@@ -284,7 +285,7 @@ def _split(text: str, what: str, original: str) -> tuple[float, str, float | Non
     stripped = text.strip()
     if not stripped:
         raise MgcalcError(f"{what} is empty; give a number and a unit, e.g. 500mg")
-    match = _AMOUNT.fullmatch(stripped)
+    match = AMOUNT_PATTERN.fullmatch(stripped)
     if match is None:
         raise MgcalcError(f"{what} {shown(original)} does not start with a number; write e.g. 500mg")
     num, unit = match["num"], match["unit"].strip()
