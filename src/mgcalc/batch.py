@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 from mgcalc.check import is_consistent
-from mgcalc.dose import dose
+from mgcalc.dose import Plan, dose
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
@@ -120,20 +120,31 @@ _CSV_CELL: dict[type, Callable[[Any], str]] = {
     str: str, float: repr, int: repr, bool: _CSV_FLAGS.__getitem__, type(None): _CSV_FLAGS.__getitem__,
 }
 _EMPTY = (None,) * (len(RESULT_COLUMNS) - 2)
+#: Where the ``consistent`` column is: the one result column that depends on declared_mg.
+_CONSISTENT = RESULT_COLUMNS.index("consistent")
+_HEAD_COLUMNS = len(RESULT_COLUMNS) - 2
 #: Characters a number's repr may hold: a delimiter among them makes number cells need quoting too.
 _NUMBER_CHARACTERS = "0123456789.e+-infa"
 _json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 _JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
-#: The result columns as JSON Lines writes them after a row's own fields (json.dumps' separators),
-#: in the entry's two parts.
-_JSON_HEAD = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT_COLUMNS[:-2])
-_JSON_TAIL = "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in RESULT_COLUMNS[-2:])[:-2] + "}\n"
+
+
+def _json_template(columns: tuple[str, ...]) -> str:
+    """``"name": %s, `` for each column, as json.dumps separates an object's items."""
+    return "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in columns)
+
+
+#: The result columns as JSON Lines writes them after a row's own fields (json.dumps' separators):
+#: the head up to ``consistent``'s value, the head after it, and the tail.
+_JSON_BEFORE = _json_template(RESULT_COLUMNS[:_CONSISTENT + 1])[:-4]
+_JSON_AFTER = ", " + _json_template(RESULT_COLUMNS[_CONSISTENT + 1:_HEAD_COLUMNS])
+_JSON_TAIL = _json_template(RESULT_COLUMNS[_HEAD_COLUMNS:])[:-2] + "}\n"
 #: Most distinct strings (input fields of cached keys, shared result parts) kept for sharing.
 _SHARED_MAX = 50_000
 #: Most amount texts whose reading is remembered.
 _MASSES_MAX = 16_384
-#: Most doses (and serialised results) remembered below the request cache; cleared when full.
-_DOSES_MAX = 5_000
+#: Distinct doses (amount as read, form, per_day) remembered per generation, below the request cache.
+_DOSES_MAX = 24_000
 
 
 def _json_value(value: Any) -> str:
@@ -150,14 +161,30 @@ def _json_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class _Dosed(NamedTuple):
+    """A dose's result columns serialised, split around ``consistent`` (the one column declared_mg
+    changes), so that requests differing only in declared_mg cost a comparison and a concatenation."""
+
+    before: str  # the head up to the consistent cell
+    after: str  # the head after it
+    plain: str  # the head with consistent empty: before + cell + after
+    tail: str
+    compound_mg: float  # per day, for the check of declared_mg
+    form: Any  # the Form, for that check
+    error: str | None  # the dose cannot be computed: the row's message
+
+
 class RowEvaluator:
     """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
 
     For CSV output an entry is the result columns as CSV text with a leading delimiter and the
     newline; for JSON Lines it is ``"status": ..., "error": ...}`` and the newline, to follow the
     row's own fields; either way in two parts (see Entry). A repeated request costs one dictionary
-    lookup. A cached key's strings are shared with equal ones already cached (one "citrate" for
-    all the keys that hold it), so the cache holds many keys in little memory.
+    lookup. Below that cache, doses are cached by their amount as read (``"500mg"``, ``"500 mg"``
+    and ``"0.5 g"`` share one), form text and per_day, with their columns serialised: a request
+    new only in its spelling or its declared_mg costs a few lookups, not a dose evaluation. A
+    cached key's strings are shared with equal ones already cached (one "citrate" for all the keys
+    that hold it), so the cache holds many keys in little memory.
     """
 
     def __init__(self, profile: Profile, authority: str, output_format: str, delimiter: str = ",") -> None:
@@ -165,15 +192,15 @@ class RowEvaluator:
         self.authority = authority
         self._csv = output_format == "csv"
         self.delimiter = delimiter
+        self._numbers_plain = delimiter not in _NUMBER_CHARACTERS
         self.cache = Cache(CACHE_MAX)
-        # Below the request cache, two more: requests that differ only in spelling or in declared_mg
-        # share the dose (amount, form, per_day) and often the whole result, so a new request costs
-        # a few lookups, not a dose evaluation and its serialisation. Each is cleared when full.
-        self._doses: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any] | str] = {}
-        self._texts: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
         self._shared: dict[Any, Any] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
-        self._by_value: dict[tuple[Any, ...], Entry] = {}  # requests as read (see _read_key): their entries
+        self._plans: dict[tuple[str, int], Plan | None] = {}  # (form text, per_day): its plan
+        self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
+        #: The consistent cell of each verdict, as this output writes it.
+        self._flags = {v: self._cells((*_EMPTY[:_CONSISTENT], v))[_CONSISTENT] for v in (None, True, False)}
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
@@ -202,37 +229,88 @@ class RowEvaluator:
 
     def error(self, message: str) -> Entry:
         """An error row's entry: status and message, the computed fields empty."""
-        return (*self._serialise(("error", *_EMPTY, message)), message)
+        return (*self._serialised(("error", *_EMPTY, message)), message)
 
     def _entry(self, request: tuple[Any, ...]) -> Entry:
-        read = self._read_key(request)
-        if read is not None:
-            found = self._by_value.get(read)
-            if found is not None:
-                return found
-        try:
-            entry: Entry = (*self._serialise(self.compute(*request)), None)
-        except MgcalcError as exc:
-            entry = self.error(" ".join(str(exc).split()))
-        if read is not None:
-            if len(self._by_value) >= CACHE_MAX:
-                self._by_value.clear()
-            self._by_value[read] = entry
-        return entry
-
-    def _read_key(self, request: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        """A request as read (a mass amount's mg, per_day's number), so that spellings of one request
-        ("500mg", "500 mg", "0.5 g"; per_day "" or "1") share one result; None for anything else."""
-        amount, form, per_day, declared = request[:4]
-        if type(amount) is not str or type(form) is not str or not amount or not form:
-            return None
-        if declared is not None and type(declared) is not str:
-            return None
+        amount, form, per_day, declared, _ = request  # a label is read only without an amount (compute)
+        if type(amount) is not str or type(form) is not str or not amount or not form or (
+                declared is not None and type(declared) is not str):
+            # a label, a missing field, a JSON number or list: computed as it stands, not cached below
+            try:
+                return (*self._serialised(self.compute(*request)), None)
+            except MgcalcError as exc:
+                return self.error(" ".join(str(exc).split()))
         try:
             days = _per_day(per_day)
+        except MgcalcError as exc:
+            return self.error(" ".join(str(exc).split()))
+        key = (self._mass(amount), form, days)
+        doses = self._doses
+        dosed = doses.current.get(key)
+        if dosed is None:  # from the old generation (promoted), or computed now
+            dosed = doses.miss((key[0], self._share(form), days), partial(self._dosed, amount, form, days))
+        if dosed.error is not None:
+            return dosed.plain, dosed.tail, dosed.error
+        if declared is None or declared == "":
+            return dosed.plain, dosed.tail, None
+        try:
+            consistent = is_consistent(_declared(declared), dosed.compound_mg / days, dosed.form)
+        except MgcalcError as exc:
+            return self.error(" ".join(str(exc).split()))
+        return dosed.before + self._flags[consistent] + dosed.after, dosed.tail, None
+
+    def _dosed(self, amount: str, form: str, days: int) -> _Dosed:
+        """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's."""
+        mg = self._mass(amount)
+        plan = self._plan(form, days) if isinstance(mg, float) else None
+        if plan is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
+            daily = plan.daily(mg)
+            values: tuple[Any, ...] = (
+                "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
+                daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
+                daily.percent_dv)
+            compound_mg, form_row = daily.compound_mg, plan.form
+            tail = self._tails.get(daily.warnings)
+            if tail is None:
+                if len(self._tails) >= _SHARED_MAX:
+                    self._tails.clear()
+                tail = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
+            cells = self._cells(values)
+        else:
+            found = self._dose(amount, form, days)
+            if isinstance(found, str):
+                message = " ".join(found.split())
+                head, tail = self._serialised(("error", *_EMPTY, message))
+                return _Dosed(head, head, head, tail, 0.0, None, message)
+            values, component = found
+            compound_mg, form_row = component.compound_mg, component.form
+            cells = self._cells(values)
+            tail = self._share(self._tail(cells[_HEAD_COLUMNS:]))
+        if self._csv:
+            delimiter = self.delimiter
+            before = delimiter + delimiter.join(cells[:_CONSISTENT]) + delimiter
+            after = delimiter + delimiter.join(cells[_CONSISTENT + 1:_HEAD_COLUMNS]) + delimiter
+        else:
+            before = _JSON_BEFORE % tuple(cells[:_CONSISTENT])
+            after = _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS])
+        return _Dosed(before, after, before + cells[_CONSISTENT] + after, tail, compound_mg, form_row, None)
+
+    def _plan(self, form: str, days: int) -> Plan | None:
+        """The plan of a form taken ``days`` times a day, read once; None when the form is not a plain
+        compound (a liquid, a sachet) or cannot be read: dose then computes it, or says why not."""
+        key = (form, days)
+        try:
+            return self._plans[key]
+        except KeyError:
+            pass
+        try:
+            plan: Plan | None = Plan(form, days, self.profile, self.authority)
         except MgcalcError:
-            return None
-        return self._mass(amount), self._share(form), days, declared
+            plan = None
+        if len(self._plans) >= _MASSES_MAX:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
         """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
@@ -241,23 +319,14 @@ class RowEvaluator:
         """
         if amount is None and label is not None:
             return self._label_values(_text(label, LABEL_COLUMN), _per_day(per_day))
-        key = (amount, form, per_day)
-        try:
-            found = self._doses.get(key)
-        except TypeError:  # an unhashable JSON value: not remembered
-            found = self._dose(*key)
-        else:
-            if found is None:
-                if len(self._doses) >= _DOSES_MAX:
-                    self._doses.clear()
-                found = self._doses[key] = self._dose(*key)
+        found = self._dose(amount, form, per_day)
         if isinstance(found, str):
             raise MgcalcError(found)
         values, component = found
         if declared in (None, ""):
             return values
         consistent = is_consistent(_declared(declared), component.compound_mg / _per_day(per_day), component.form)
-        return (*values[:7], consistent, *values[8:])
+        return (*values[:_CONSISTENT], consistent, *values[_CONSISTENT + 1:])
 
     def _dose(self, amount: Any, form: Any, per_day: Any) -> tuple[tuple[Any, ...], Any] | str:
         """The result of a dose without declared_mg, and its component; or the error message."""
@@ -311,25 +380,30 @@ class RowEvaluator:
                 None if daily is None or ul is None else daily > ul, result.consistent, rda, ul, percent(rda),
                 percent(ul), percent(dv), "; ".join(notes), None)
 
-    def _serialise(self, values: tuple[Any, ...]) -> tuple[str, str]:
-        text = self._texts.get(values)
-        if text is None:
-            if len(self._texts) >= _DOSES_MAX:
-                self._texts.clear()
-            text = self._texts[values] = self._serialised(values)
-        return text
+    def _cells(self, values: tuple[Any, ...]) -> list[str]:
+        """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""
+        if not self._csv:
+            return list(map(_json_value, values))
+        quoted = self._quoted
+        if self._numbers_plain:  # exact types: a bool is an int, written true/false
+            return [quoted(v) if type(v) is str else _CSV_CELL[type(v)](v) for v in values]
+        return [quoted(v) if type(v) is str else quoted(_CSV_CELL[type(v)](v)) for v in values]
+
+    def _tail(self, cells: list[str]) -> str:
+        """The warnings and error cells (the last two) as the entry's tail."""
+        if not self._csv:
+            return _JSON_TAIL % (cells[-2], cells[-1])
+        return cells[-2] + self.delimiter + cells[-1] + "\n"
 
     def _serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
+        """RESULT_COLUMNS values as the entry's two parts (see Entry)."""
+        cells = self._cells(values)
+        tail = self._share(self._tail(cells))
         if not self._csv:
-            cells = list(map(_json_value, values))
-            return _JSON_HEAD % tuple(cells[:-2]), self._share(_JSON_TAIL % tuple(cells[-2:]))
-        quoted = self._quoted
-        numbers_plain = self.delimiter not in _NUMBER_CHARACTERS
-        cells = [quoted(v) if type(v) is str else  # exact types: a bool is an int, written true/false
-                 _CSV_CELL[type(v)](v) if numbers_plain else quoted(_CSV_CELL[type(v)](v)) for v in values]
+            return (_JSON_BEFORE % tuple(cells[:_CONSISTENT]) + cells[_CONSISTENT]
+                    + _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS]), tail)
         delimiter = self.delimiter
-        return (delimiter + delimiter.join(cells[:-2]) + delimiter,
-                self._share(cells[-2] + delimiter + cells[-1] + "\n"))
+        return delimiter + delimiter.join(cells[:_HEAD_COLUMNS]) + delimiter, tail
 
     def _quoted(self, cell: str) -> str:
         """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""

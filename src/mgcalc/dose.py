@@ -274,7 +274,7 @@ def component(amount: str | float, form: str | Form, per_day: int = 1, authority
                 "give the number of sachets, e.g. 1 sachet"
             )
         compound_mg = measured.value
-        elemental_mg = compound_mg * form_row.percent_elemental / 100
+        elemental_mg = _elemental(compound_mg, form_row.percent_elemental)
         measure = None if strength is None else compound_mg / strength.compound_per_one(form_row)
     else:
         wanted = "mL" if measured.kind == "volume" else "sachet"
@@ -348,9 +348,7 @@ def evaluate(
     rda = intake(profile, authority)
     upper = upper_level(profile, authority)
     dv = daily_value(profile)
-    percent_rda = None if rda.mg is None else 100 * (elemental + food_mg) / rda.mg
-    percent_ul = None if upper.mg is None else 100 * elemental / upper.mg
-    over_ul = None if upper.mg is None else elemental > upper.mg
+    mmol, meq, percent_rda, percent_ul, over_ul, percent_dv = _compared(elemental, food_mg, rda.mg, upper.mg, dv)
     return DoseResult(
         components=components,
         per_day=per_day,
@@ -358,16 +356,102 @@ def evaluate(
         authority=authority,
         food_mg=food_mg,
         elemental_mg=elemental,
-        mmol=to_mmol(elemental),
-        meq=to_meq(elemental),
+        mmol=mmol,
+        meq=meq,
         intake=rda,
         upper=upper,
         percent_rda=percent_rda,
         percent_ul=percent_ul,
         over_ul=over_ul,
-        percent_dv=None if dv is None else 100 * elemental / dv,
+        percent_dv=percent_dv,
         dv_mg=dv,
     )
+
+
+def _elemental(compound_mg: float, percent_elemental: float) -> float:
+    """Magnesium in ``compound_mg`` of a compound that is ``percent_elemental`` % Mg."""
+    return compound_mg * percent_elemental / 100
+
+
+def _compared(
+    elemental: float, food_mg: float, rda_mg: float | None, ul_mg: float | None, dv_mg: float | None
+) -> tuple[float, float, float | None, float | None, bool | None, float | None]:
+    """mmol, mEq, % of the RDA (food included), % of the UL, over the UL, and % DV of a daily dose."""
+    return (
+        to_mmol(elemental),
+        to_meq(elemental),
+        None if rda_mg is None else 100 * (elemental + food_mg) / rda_mg,
+        None if ul_mg is None else 100 * elemental / ul_mg,
+        None if ul_mg is None else elemental > ul_mg,
+        None if dv_mg is None else 100 * elemental / dv_mg,
+    )
+
+
+class Daily(NamedTuple):
+    """A mass of one compound taken per day, as a Plan computes it (the figures ``dose`` gives)."""
+
+    compound_mg: float
+    elemental_mg: float
+    mmol: float
+    meq: float
+    percent_rda: float | None
+    percent_ul: float | None
+    over_ul: bool | None
+    percent_dv: float | None
+    warnings: tuple[str, ...]
+
+
+class Plan:
+    """A dose of one compound, ``per_day`` times a day, for a profile: what does not depend on the
+    amount (the form read, the references found, the notes on the form) worked out once, so that
+    ``daily(mg)`` costs the arithmetic. It computes with the functions ``dose`` uses (tests compare
+    the two), for work that repeats one form with many amounts, as batch does.
+    """
+
+    def __init__(self, form: str | Form, per_day: int = 1, profile: Profile | None = None,
+                 authority: str = "us") -> None:
+        if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
+            raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
+        self.reading = reading = read_source(form, authority)
+        if reading.strength is not None:
+            raise MgcalcError(f"{form!r} is a liquid or sachet: Plan takes a compound's mass only; use dose()")
+        self.form = reading.form
+        self.per_day = per_day
+        self.profile = profile = profile or Profile()
+        self.authority = authority
+        self.intake = intake(profile, authority)
+        self.upper = upper_level(profile, authority)
+        self.dv = daily_value(profile)
+        self._notes = tuple(_form_notes(reading.resolution, reading.notes))
+        self._range = _has_range(self.form)
+        self._top = self.form.percent_max if self.form.percent_max is not None else self.form.percent_elemental
+        self._quiet: tuple[str, ...] | None = None  # the warnings of an amount that adds none of its own
+
+    def daily(self, mg: float) -> Daily:
+        """``mg`` of the compound per dose (a number of mg, checked as ``dose`` checks it)."""
+        mg = bounded_mg(mg)
+        compound_mg = mg * self.per_day
+        elemental = _elemental(mg, self.form.percent_elemental) * self.per_day
+        mmol, meq, percent_rda, percent_ul, over_ul, percent_dv = _compared(
+            elemental, 0.0, self.intake.mg, self.upper.mg, self.dv)
+        return Daily(compound_mg, elemental, mmol, meq, percent_rda, percent_ul, over_ul, percent_dv,
+                     self._warnings(elemental, compound_mg))
+
+    def _warnings(self, elemental: float, compound_mg: float) -> tuple[str, ...]:
+        highest = _elemental(compound_mg, self._top)
+        upper = self.upper.mg
+        # Below every limit (the Canadian 350 mg claim line included), the warnings are the same for any amount.
+        quiet = (not self._range and upper is not None and self.upper.row is not None and elemental <= upper
+                 and highest <= upper and elemental <= 350 and (self.profile.age is None or self.profile.age >= 1))
+        if quiet and self._quiet is not None:
+            return self._quiet
+        warnings = _reference_warnings(elemental, highest, self.profile, self.intake, self.upper, self.authority)
+        warnings.extend(self._notes)
+        if self._range:
+            warnings.append(_range_note(self.form, compound_mg))
+        if quiet:
+            self._quiet = tuple(warnings)
+        return tuple(warnings)
 
 
 def _warnings(
@@ -378,6 +462,19 @@ def _warnings(
     upper: UpperLevel,
     authority: str,
 ) -> tuple[str, ...]:
+    warnings = _reference_warnings(elemental, _highest(components), profile, rda, upper, authority)
+    for c in components:
+        warnings.extend(_form_notes(c.resolution, c.notes))
+        if _has_range(c.form):
+            warnings.append(_range_note(c.form, c.compound_mg))
+    return tuple(warnings)
+
+
+def _reference_warnings(
+    elemental: float, highest: float, profile: Profile, rda: Intake, upper: UpperLevel, authority: str
+) -> list[str]:
+    """Warnings from the references: over (or possibly over, by ``highest``, the top of content
+    ranges) the upper level, infants, references mgcalc does not hold."""
     warnings = []
     age = "an adult" if profile.age is None else f"age {profile.age:g}"
     if profile.age is not None and profile.age < 1:
@@ -391,10 +488,10 @@ def _warnings(
             f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
         )
-    elif upper.mg is not None and upper.row is not None and _may_exceed(components, upper):
+    elif upper.mg is not None and upper.row is not None and highest > upper.mg:
         warnings.append(
             f"MAY BE OVER THE UPPER LEVEL: with the top of its content range this dose gives up to "
-            f"{beyond(_highest(components), upper.mg)} mg/day of supplemental magnesium, above the {upper.mg:g} mg/day "
+            f"{beyond(highest, upper.mg)} mg/day of supplemental magnesium, above the {upper.mg:g} mg/day "
             f"{_UPPER_NAMES[upper.row.measure]} ({authority.upper()}, {upper.row.group})"
         )
     elif upper.mg is None and upper.row is not None:
@@ -408,21 +505,34 @@ def _warnings(
             warnings.append(f"mgcalc holds no {authority.upper()} intake reference for {age}; try --authority us")
     if authority == "ca" and upper.row is not None and upper.row.measure == "MAX" and elemental > 350:
         warnings.append("in Canada an adult product above 350 mg/day needs a specific claim (NHP monograph)")
-    for c in components:
-        note = c.resolution.note()
-        if note:
-            warnings.append(note)
-        warnings.extend(c.notes)
-        form = c.form
-        if form.kind == "declared":
-            warnings.append(f"{form.name}: {form.percent_elemental:.2f} % Mg is declared by the maker ({form.source})")
-        elif form.kind == "range" and form.percent_min is not None and form.percent_max is not None:
-            low, high = (c.compound_mg * p / 100 for p in (form.percent_min, form.percent_max))
-            warnings.append(
-                f"{form.name} contains {form.content} Mg by its monograph, so {_mg_text(c.compound_mg)} mg gives "
-                f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
-            )
-    return tuple(warnings)
+    return warnings
+
+
+def _form_notes(resolution: Resolution, notes: tuple[str, ...]) -> list[str]:
+    """What a reader should know about how a form was read, whatever the amount."""
+    found = []
+    note = resolution.note()
+    if note:
+        found.append(note)
+    found.extend(notes)
+    form = resolution.form
+    if form.kind == "declared":
+        found.append(f"{form.name}: {form.percent_elemental:.2f} % Mg is declared by the maker ({form.source})")
+    return found
+
+
+def _has_range(form: Form) -> bool:
+    return form.kind == "range" and form.percent_min is not None and form.percent_max is not None
+
+
+def _range_note(form: Form, compound_mg: float) -> str:
+    """The spread of magnesium in ``compound_mg`` of a form with a content range."""
+    assert form.percent_min is not None and form.percent_max is not None
+    low, high = (compound_mg * p / 100 for p in (form.percent_min, form.percent_max))
+    return (
+        f"{form.name} contains {form.content} Mg by its monograph, so {_mg_text(compound_mg)} mg gives "
+        f"{_mg_text(low)}-{_mg_text(high)} mg; the figures use the midpoint, {form.percent_elemental:.2f} %"
+    )
 
 
 def _highest(components: tuple[Component, ...]) -> float:
