@@ -24,12 +24,12 @@ from itertools import chain
 from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
-from mgcalc.check import is_consistent
+from mgcalc.check import agrees, expected_mg, is_consistent
 from mgcalc.dose import Plan, dose
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
-from mgcalc.units import parse_amount
+from mgcalc.units import magnesium_mg, parse_amount
 
 RESULT_COLUMNS = (
     "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent",
@@ -162,15 +162,15 @@ def _json_value(value: Any) -> str:
 
 
 class _Dosed(NamedTuple):
-    """A dose's result columns serialised, split around ``consistent`` (the one column declared_mg
-    changes), so that requests differing only in declared_mg cost a comparison and a concatenation."""
+    """A dose's result columns serialised, with where ``consistent`` (the one column declared_mg
+    changes) is in the head, so that requests differing only in declared_mg cost a comparison and
+    a concatenation, not a dose."""
 
-    before: str  # the head up to the consistent cell
-    after: str  # the head after it
-    plain: str  # the head with consistent empty: before + cell + after
+    head: str  # with consistent empty
+    start: int  # the consistent cell is head[start:end]
+    end: int
     tail: str
-    compound_mg: float  # per day, for the check of declared_mg
-    form: Any  # the Form, for that check
+    expected_mg: float  # the magnesium a label should declare per dose (check's figure)
     error: str | None  # the dose cannot be computed: the row's message
 
 
@@ -199,6 +199,7 @@ class RowEvaluator:
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
         self._plans: dict[tuple[str, int], Plan | None] = {}  # (form text, per_day): its plan
         self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
+        self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
         #: The consistent cell of each verdict, as this output writes it.
         self._flags = {v: self._cells((*_EMPTY[:_CONSISTENT], v))[_CONSISTENT] for v in (None, True, False)}
 
@@ -250,14 +251,28 @@ class RowEvaluator:
         if dosed is None:  # from the old generation (promoted), or computed now
             dosed = doses.miss((key[0], self._share(form), days), partial(self._dosed, amount, form, days))
         if dosed.error is not None:
-            return dosed.plain, dosed.tail, dosed.error
+            return dosed.head, dosed.tail, dosed.error
         if declared is None or declared == "":
-            return dosed.plain, dosed.tail, None
-        try:
-            consistent = is_consistent(_declared(declared), dosed.compound_mg / days, dosed.form)
-        except MgcalcError as exc:
-            return self.error(" ".join(str(exc).split()))
-        return dosed.before + self._flags[consistent] + dosed.after, dosed.tail, None
+            return dosed.head, dosed.tail, None
+        declared_mg = self._declared_mg(declared)
+        if type(declared_mg) is str:
+            return self.error(declared_mg)
+        head = dosed.head
+        consistent = self._flags[agrees(declared_mg, dosed.expected_mg)]
+        return head[:dosed.start] + consistent + head[dosed.end:], dosed.tail, None
+
+    def _declared_mg(self, text: str) -> float | str:
+        """declared_mg's magnesium in mg, read once per distinct text; or why it cannot be read."""
+        found = self._declared.get(text)
+        if found is None:
+            try:
+                found = magnesium_mg(_declared(text), what="declared magnesium")
+            except MgcalcError as exc:
+                found = " ".join(str(exc).split())
+            if len(self._declared) >= _MASSES_MAX:
+                self._declared.clear()
+            self._declared[text] = found
+        return found
 
     def _dosed(self, amount: str, form: str, days: int) -> _Dosed:
         """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's."""
@@ -281,7 +296,7 @@ class RowEvaluator:
             if isinstance(found, str):
                 message = " ".join(found.split())
                 head, tail = self._serialised(("error", *_EMPTY, message))
-                return _Dosed(head, head, head, tail, 0.0, None, message)
+                return _Dosed(head, 0, 0, tail, 0.0, message)
             values, component = found
             compound_mg, form_row = component.compound_mg, component.form
             cells = self._cells(values)
@@ -293,7 +308,10 @@ class RowEvaluator:
         else:
             before = _JSON_BEFORE % tuple(cells[:_CONSISTENT])
             after = _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS])
-        return _Dosed(before, after, before + cells[_CONSISTENT] + after, tail, compound_mg, form_row, None)
+        start = len(before)
+        cell = cells[_CONSISTENT]
+        return _Dosed(before + cell + after, start, start + len(cell), tail,
+                      expected_mg(compound_mg / days, form_row), None)
 
     def _plan(self, form: str, days: int) -> Plan | None:
         """The plan of a form taken ``days`` times a day, read once; None when the form is not a plain

@@ -103,7 +103,16 @@ def is_consistent(declared: str | float, compound_amount: str | float, form: str
     _check_tolerance(tolerance)
     declared_mg = magnesium_mg(declared, what="declared magnesium")
     compound_mg = mass_mg(compound_amount, what="compound amount")
-    expected = compound_mg * resolve_source(form).form.percent_elemental / 100
+    return agrees(declared_mg, expected_mg(compound_mg, resolve_source(form).form), tolerance)
+
+
+def expected_mg(compound_mg: float, form: Form) -> float:
+    """The magnesium ``compound_mg`` of ``form`` carries: what a label should declare."""
+    return compound_mg * form.percent_elemental / 100
+
+
+def agrees(declared_mg: float, expected: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
+    """Whether a declared figure is within ``tolerance`` % of the expected one (the verdict of check)."""
     return abs(100 * (declared_mg - expected) / expected) <= tolerance
 
 
@@ -115,9 +124,9 @@ def _check_tolerance(tolerance: float) -> None:
 def _checked(declared_mg: float, compound_mg: float, resolution: Resolution, tolerance: float,
              ) -> CheckResult:
     form = resolution.form
-    expected = compound_mg * form.percent_elemental / 100
+    expected = expected_mg(compound_mg, form)
     deviation = 100 * (declared_mg - expected) / expected
-    consistent = abs(deviation) <= tolerance
+    consistent = agrees(declared_mg, expected, tolerance)
     explained = _explaining(declared_mg, compound_mg, tolerance, form.family)
     issues = _issues(declared_mg, compound_mg, resolution, consistent, explained, tolerance)
     return CheckResult(declared_mg, compound_mg, resolution, expected, deviation, tolerance, consistent,
