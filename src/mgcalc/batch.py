@@ -255,7 +255,7 @@ class RowEvaluator:
         if declared is None or declared == "":
             return dosed.head, dosed.tail, None
         declared_mg = self._declared_mg(declared)
-        if type(declared_mg) is str:
+        if isinstance(declared_mg, str):
             return self.error(declared_mg)
         head = dosed.head
         consistent = self._flags[agrees(declared_mg, dosed.expected_mg)]
