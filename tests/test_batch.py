@@ -338,3 +338,37 @@ def test_jsonl_output_holds_each_csv_field_as_the_csv_module_reads_it(rows, uncl
     lines = out.getvalue().splitlines()
     assert summary.rows == len(lines) == len(expected)
     assert [[json.loads(line)[c] for c in ("note", "form", "amount")] for line in lines] == expected
+
+
+_REQUEST_FIELDS = st.tuples(
+    st.sampled_from(["500mg", "500 mg", "0.5 g", "1,250 mg", "2000 mg", "5 grains", "15 mL", "1 sachet", "500", "",
+                     "1.250 mg", "abc", "0.001 mg", "600mg"]),
+    st.sampled_from(["citrate", "Magnesium Citrate", "oxide", "carbonate", "chloride", "MgSO4·7H2O",
+                     "milk of magnesia", "magnaspartate", "sulfate 50%", "citrat", "", "stearate", "Mg(OAc)2"]),
+    st.sampled_from(["", "1", "2", " 3", "03", "24", "25", "0", "x"]),
+    st.sampled_from(["", "80", "64 mg", "2.6 mmol", "500", "abc", "0", "301.5"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests=st.lists(_REQUEST_FIELDS, min_size=1, max_size=12), output_format=st.sampled_from(["csv", "jsonl"]),
+       delimiter=st.sampled_from([",", ";", "\t", "e"]),
+       profile=st.sampled_from([Profile(), Profile(age=2), Profile(age=0.5), Profile(age=30, sex="female",
+                                                                                   pregnant=True)]),
+       authority=st.sampled_from(["us", "uk", "ca"]))
+def test_every_cached_path_gives_what_the_row_computed_alone_gives(requests, output_format, delimiter, profile,
+                                                                    authority):
+    """Doses shared by spelling, declared figures spliced into a shared dose, the plan's templates:
+    each entry must equal the row's result computed on its own (RowEvaluator.compute, serialised
+    generically), whatever came before it in the run."""
+    from mgcalc.batch import RowEvaluator
+    from mgcalc.errors import MgcalcError
+
+    evaluator = RowEvaluator(profile, authority, output_format, delimiter)
+    for amount, form, per_day, declared in requests:
+        alone = RowEvaluator(profile, authority, output_format, delimiter)
+        try:
+            expected = (*alone._serialised(alone.compute(amount, form, per_day, declared)), None)
+        except MgcalcError as exc:
+            expected = alone.error(" ".join(str(exc).split()))
+        assert evaluator.entry((amount, form, per_day, declared, None)) == expected

@@ -174,6 +174,19 @@ class _Dosed(NamedTuple):
     error: str | None  # the dose cannot be computed: the row's message
 
 
+class _Planned(NamedTuple):
+    """A Plan and its result columns as templates: the cells that do not depend on the amount
+    written in, ``%s`` for those that do (empty templates: the cells are made one by one)."""
+
+    plan: Plan
+    before: str  # status to over_ul: %s for elemental_mg, mmol, meq and over_ul
+    after: str  # rda_mg to percent_dv: %s for percent_rda, percent_ul and percent_dv
+
+
+#: per_day as most files write it.
+_DAYS: dict[Any, int] = {"": 1, None: 1, **{str(n): n for n in range(1, 25)}}
+
+
 class RowEvaluator:
     """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
 
@@ -197,24 +210,30 @@ class RowEvaluator:
         self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
         self._shared: dict[Any, Any] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
-        self._plans: dict[tuple[str, int], Plan | None] = {}  # (form text, per_day): its plan
+        self._plans: dict[tuple[str, int], _Planned | None] = {}  # (form text, per_day): its plan
         self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
         self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
         #: The consistent cell of each verdict, as this output writes it.
         self._flags = {v: self._cells((*_EMPTY[:_CONSISTENT], v))[_CONSISTENT] for v in (None, True, False)}
+        self._none = self._flags[None]
 
     def entry(self, key: Any, request: Callable[[Any], tuple[Any, ...]] = tuple) -> Entry:
         """The entry of a row's key; ``request(key)`` aligns a key with INPUT_COLUMNS (None where absent)."""
         cache = self.cache
         try:
-            found = cache.current.get(key) or cache.old.get(key)
+            found = cache.current.get(key)
+            if found is None:
+                found = cache.old.get(key)
         except TypeError:  # an unhashable JSON value (a list or object)
             return self._entry(request(key))
         if found is None:
             found = self._entry(request(key))
         if type(key) is tuple:
-            share = self._share
-            key = tuple([share(k) if type(k) is str else k for k in key])
+            shared = self._shared
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            share = shared.setdefault
+            key = tuple([share(k, k) if type(k) is str else k for k in key])
         cache.put(key, found)
         return found
 
@@ -241,11 +260,14 @@ class RowEvaluator:
                 return (*self._serialised(self.compute(*request)), None)
             except MgcalcError as exc:
                 return self.error(" ".join(str(exc).split()))
-        try:
-            days = _per_day(per_day)
-        except MgcalcError as exc:
-            return self.error(" ".join(str(exc).split()))
-        key = (self._mass(amount), form, days)
+        days = _DAYS.get(per_day) if per_day is None or type(per_day) is str else None  # (the usual spellings)
+        if days is None:
+            try:
+                days = _per_day(per_day)
+            except MgcalcError as exc:
+                return self.error(" ".join(str(exc).split()))
+        mg = self._masses.get(amount)
+        key = (self._mass(amount) if mg is None else mg, form, days)
         doses = self._doses
         dosed = doses.current.get(key)
         if dosed is None:  # from the old generation (promoted), or computed now
@@ -277,20 +299,29 @@ class RowEvaluator:
     def _dosed(self, amount: str, form: str, days: int) -> _Dosed:
         """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's."""
         mg = self._mass(amount)
-        plan = self._plan(form, days) if isinstance(mg, float) else None
-        if plan is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
+        planned = self._plan(form, days) if isinstance(mg, float) else None
+        if planned is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
+            plan, before, after = planned
             daily = plan.daily(mg)
-            values: tuple[Any, ...] = (
-                "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
-                daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
-                daily.percent_dv)
             compound_mg, form_row = daily.compound_mg, plan.form
             tail = self._tails.get(daily.warnings)
             if tail is None:
                 if len(self._tails) >= _SHARED_MAX:
                     self._tails.clear()
                 tail = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
-            cells = self._cells(values)
+            if before:  # numbers as repr writes them, into the plan's templates
+                none, flags = self._none, self._flags
+                cell = self._flags[None]
+                before = before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul])
+                after = after % tuple([none if v is None else repr(v)
+                                       for v in (daily.percent_rda, daily.percent_ul, daily.percent_dv)])
+                start = len(before)
+                return _Dosed(before + cell + after, start, start + len(cell), tail,
+                              expected_mg(compound_mg / days, form_row), None)
+            cells = self._cells((
+                "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
+                daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
+                daily.percent_dv))
         else:
             found = self._dose(amount, form, days)
             if isinstance(found, str):
@@ -313,22 +344,36 @@ class RowEvaluator:
         return _Dosed(before + cell + after, start, start + len(cell), tail,
                       expected_mg(compound_mg / days, form_row), None)
 
-    def _plan(self, form: str, days: int) -> Plan | None:
-        """The plan of a form taken ``days`` times a day, read once; None when the form is not a plain
-        compound (a liquid, a sachet) or cannot be read: dose then computes it, or says why not."""
+    def _plan(self, form: str, days: int) -> _Planned | None:
+        """The plan of a form taken ``days`` times a day, read once, with templates of its result
+        columns; None when the form is not a plain compound (a liquid, a sachet) or cannot be
+        read: dose then computes it, or says why not."""
         key = (form, days)
         try:
             return self._plans[key]
         except KeyError:
             pass
         try:
-            plan: Plan | None = Plan(form, days, self.profile, self.authority)
+            plan = Plan(form, days, self.profile, self.authority)
         except MgcalcError:
-            plan = None
+            planned = None
+        else:
+            planned = _Planned(plan, "", "")
+            if not self._csv or self._numbers_plain:  # (else numbers may need quoting: _cells does it)
+                static = [c.replace("%", "%%") for c in self._cells(
+                    ("ok", plan.form.id, plan.form.percent_elemental, plan.intake.mg, plan.upper.mg))]
+                if self._csv:
+                    d = self.delimiter
+                    before = d + d.join([*static[:3], "%s", "%s", "%s", "%s"]) + d
+                    after = d + d.join([*static[3:], "%s", "%s", "%s"]) + d
+                else:
+                    before = _JSON_BEFORE % (*static[:3], "%s", "%s", "%s", "%s")
+                    after = _JSON_AFTER % (*static[3:], "%s", "%s", "%s")
+                planned = _Planned(plan, before, after)
         if len(self._plans) >= _MASSES_MAX:
             self._plans.clear()
-        self._plans[key] = plan
-        return plan
+        self._plans[key] = planned
+        return planned
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
         """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
