@@ -25,7 +25,7 @@ from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 from mgcalc.check import agrees, expected_mg, is_consistent
-from mgcalc.dose import Plan, dose
+from mgcalc.dose import NotAMass, Plan, dose
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
@@ -210,7 +210,7 @@ class RowEvaluator:
         self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
         self._shared: dict[Any, Any] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
-        self._plans: dict[tuple[str, int], _Planned | None] = {}  # (form text, per_day): its plan
+        self._plans: dict[tuple[str, int], _Planned | str | None] = {}  # (form text, per_day): its plan
         self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
         self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
         #: The consistent cell of each verdict, as this output writes it.
@@ -300,15 +300,19 @@ class RowEvaluator:
         """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's."""
         mg = self._mass(amount)
         planned = self._plan(form, days) if isinstance(mg, float) else None
+        if isinstance(planned, str):
+            head, tail = self._serialised(("error", *_EMPTY, planned))
+            return _Dosed(head, 0, 0, tail, 0.0, planned)
         if planned is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
             plan, before, after = planned
             daily = plan.daily(mg)
             compound_mg, form_row = daily.compound_mg, plan.form
-            tail = self._tails.get(daily.warnings)
-            if tail is None:
+            known = self._tails.get(daily.warnings)
+            if known is None:
                 if len(self._tails) >= _SHARED_MAX:
                     self._tails.clear()
-                tail = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
+                known = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
+            tail = known
             if before:  # numbers as repr writes them, into the plan's templates
                 none, flags = self._none, self._flags
                 cell = self._flags[None]
@@ -344,19 +348,22 @@ class RowEvaluator:
         return _Dosed(before + cell + after, start, start + len(cell), tail,
                       expected_mg(compound_mg / days, form_row), None)
 
-    def _plan(self, form: str, days: int) -> _Planned | None:
+    def _plan(self, form: str, days: int) -> _Planned | str | None:
         """The plan of a form taken ``days`` times a day, read once, with templates of its result
-        columns; None when the form is not a plain compound (a liquid, a sachet) or cannot be
-        read: dose then computes it, or says why not."""
+        columns; the error of any mass of it, when it cannot be read; None for a liquid or a
+        sachet, which dose computes."""
         key = (form, days)
         try:
             return self._plans[key]
         except KeyError:
             pass
+        planned: _Planned | str | None
         try:
             plan = Plan(form, days, self.profile, self.authority)
-        except MgcalcError:
+        except NotAMass:
             planned = None
+        except MgcalcError as exc:  # what dose says of any mass of it (an unknown form costs one suggestion)
+            planned = " ".join(str(exc).split())
         else:
             planned = _Planned(plan, "", "")
             if not self._csv or self._numbers_plain:  # (else numbers may need quoting: _cells does it)

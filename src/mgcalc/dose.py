@@ -401,6 +401,10 @@ class Daily(NamedTuple):
     warnings: tuple[str, ...]
 
 
+class NotAMass(MgcalcError):
+    """A Plan of a form with a strength (a liquid, a sachet): dose computes those."""
+
+
 class Plan:
     """A dose of one compound, ``per_day`` times a day, for a profile: what does not depend on the
     amount (the form read, the references found, the notes on the form) worked out once, so that
@@ -410,11 +414,13 @@ class Plan:
 
     def __init__(self, form: str | Form, per_day: int = 1, profile: Profile | None = None,
                  authority: str = "us") -> None:
+        """MgcalcError as ``dose`` raises it for this form and per_day, whatever the amount (NotAMass
+        for a liquid or sachet, which dose computes)."""
         if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
             raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
         self.reading = reading = read_source(form, authority)
         if reading.strength is not None:
-            raise MgcalcError(f"{form!r} is a liquid or sachet: Plan takes a compound's mass only; use dose()")
+            raise NotAMass(f"{form!r} is a liquid or sachet: Plan takes a compound's mass only; use dose()")
         self.form = reading.form
         self.per_day = per_day
         self.profile = profile = profile or Profile()
