@@ -372,3 +372,17 @@ def test_every_cached_path_gives_what_the_row_computed_alone_gives(requests, out
         except MgcalcError as exc:
             expected = alone.error(" ".join(str(exc).split()))
         assert evaluator.entry((amount, form, per_day, declared, None)) == expected
+
+
+def test_json_values_equal_in_python_are_not_one_cache_key():
+    """1, 1.0 and true are equal as Python keys; as JSON fields they differ, whatever the row order."""
+    rows = [{"amount": "500mg", "form": "oxide", "per_day": 1}, {"amount": "500mg", "form": "oxide", "per_day": True},
+            {"amount": "500mg", "form": "oxide", "per_day": 1.0}, {"amount": 1, "form": "oxide"},
+            {"amount": True, "form": "oxide"}]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    _, out = batch(data, output_format="jsonl", input_format="jsonl")
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [r["status"] for r in got] == ["ok", "error", "error", "error", "error"]
+    assert got[1]["error"] == "per_day 'true' is not a whole number"
+    assert got[2]["error"] == "per_day '1.0' is not a whole number"
+    assert got[4]["error"] == "amount 'true' is not text"

@@ -499,7 +499,7 @@ def _per_day(value: Any) -> int:
             raise MgcalcError(f"per_day {shown(value)} is not a whole number")
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise MgcalcError(f"per_day {shown(str(value))} is not a whole number")
+        raise MgcalcError(f"per_day {shown(json.dumps(value))} is not a whole number")
     return value
 
 
@@ -921,6 +921,16 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
         yield _Object(line(), None, "text after the JSON array")
 
 
+def _typed(value: Any) -> Any:
+    """A JSON value as a cache key: 1, 1.0 and true are equal in Python but are not the same field
+    (per_day true is an error, per_day 1 is not)."""
+    return value if value is None or type(value) is str else (type(value), value)
+
+
+def _unused(request: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
+    return request
+
+
 def _lookup(value: dict[str, Any], name: str) -> Any:
     """A field of a JSON object: by its name, else by a key equal to it but for case and spaces."""
     found = value.get(name)
@@ -1165,7 +1175,8 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
         if value is None:
             entry = evaluate.error(found.problem or "unreadable row")
         else:
-            entry = evaluate.entry(tuple(_lookup(value, c) for c in INPUT_COLUMNS))
+            request = tuple(_lookup(value, c) for c in INPUT_COLUMNS)
+            entry = evaluate.entry(tuple(map(_typed, request)), partial(_unused, request))
         if to_csv:
             if not header_written:
                 if columns is None and value is None and len(waiting) < BLOCK_ROWS:
