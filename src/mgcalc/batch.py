@@ -317,8 +317,9 @@ class RowEvaluator:
                 none, flags = self._none, self._flags
                 cell = self._flags[None]
                 before = before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul])
-                after = after % tuple([none if v is None else repr(v)
-                                       for v in (daily.percent_rda, daily.percent_ul, daily.percent_dv)])
+                rda, ul, dv = daily.percent_rda, daily.percent_ul, daily.percent_dv
+                after = after % (none if rda is None else repr(rda), none if ul is None else repr(ul),
+                                 none if dv is None else repr(dv))
                 start = len(before)
                 return _Dosed(before + cell + after, start, start + len(cell), tail,
                               expected_mg(compound_mg / days, form_row), None)
@@ -921,6 +922,11 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
         yield _Object(line(), None, "text after the JSON array")
 
 
+def _padded(pad: tuple[None, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A key of the leading INPUT_COLUMNS aligned with all of them."""
+    return key + pad
+
+
 def _typed(value: Any) -> Any:
     """A JSON value as a cache key: 1, 1.0 and true are equal in Python but are not the same field
     (per_day true is an error, per_day 1 is not)."""
@@ -1081,6 +1087,9 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
         """A key aligned with INPUT_COLUMNS, None for a column the header lacks."""
         values = key if len(present) > 1 else (key,)
         return tuple(values[i] if i is not None else None for i in places)
+    missing = len(INPUT_COLUMNS) - len(present)
+    if len(present) > 1 and places == [*range(len(present)), *[None] * missing]:  # the usual header
+        request = partial(_padded, (None,) * missing)
     to_csv = output_format == "csv"
     if to_csv:
         sink.parts.append(_csv_line([*(header[i] for i in kept), *RESULT_COLUMNS], delimiter))
