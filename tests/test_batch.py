@@ -252,7 +252,8 @@ def test_unreadable_inputs_exit_1_with_one_line(runner, tmp_path, make):
 
 MEMORY_PROBE = """
 import resource, sys
-from mgcalc.batch import open_input, run
+from mgcalc.batch import run
+from mgcalc.files import open_input
 from mgcalc.references import Profile
 summary = run(open_input(sys.argv[1]), open("/dev/null", "w"), input_format="csv", output_format="csv",
               profile=Profile(), authority="us")

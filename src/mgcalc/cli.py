@@ -477,7 +477,7 @@ def batch_command(
 
     Example: mgcalc batch labels.csv --output results.csv
     """
-    from mgcalc import batch
+    from mgcalc import batch, files
 
     if delimiter is not None:
         delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter.lower(), delimiter)
@@ -494,9 +494,9 @@ def batch_command(
         target: Any = None
         try:
             with _held():  # a signal now is delivered once target is set, so its file is removed
-                target = batch.Output(output)  # checked before any input is read
-            fmt = batch.guess_format(None if path == "-" else path, input_format.value if input_format else None)
-            raw = batch.open_input(path, encoding)
+                target = files.Output(output)  # checked before any input is read
+            fmt = files.guess_format(None if path == "-" else path, input_format.value if input_format else None)
+            raw = files.open_input(path, encoding)
             try:
                 with _progress(raw, path) as tick:
                     summary = batch.run(raw, target.file, input_format=fmt, output_format=output_format.value,
@@ -507,7 +507,7 @@ def batch_command(
                     raw.close()
             with _held():
                 target.commit()
-        except batch.Interrupted as stop:  # no partial output file
+        except files.Interrupted as stop:  # no partial output file
             if target is not None:
                 target.discard()
             raise typer.Exit(128 + stop.signum) from None
@@ -525,10 +525,10 @@ _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 @contextlib.contextmanager
 def _signals_stop() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise batch.Interrupted, so the run cleans up and exits 128 + signal."""
+    """SIGINT, SIGTERM and SIGHUP raise files.Interrupted, so the run cleans up and exits 128 + signal."""
     import signal
 
-    from mgcalc.batch import Interrupted
+    from mgcalc.files import Interrupted
 
     def stop(signum: int, frame: object) -> None:
         raise Interrupted(signum)

@@ -1,0 +1,207 @@
+"""Files for batch work: the input opened (a file, or standard input that may be a pipe), and the
+output written (standard output, a device or FIFO directly; a regular file under a temporary name,
+renamed into place only when complete, with the mode a new file gets or the old file had).
+"""
+
+import codecs
+import io
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from typing import IO, Any
+
+from mgcalc.errors import MgcalcError, shown
+
+
+def guess_format(path: str | None, given: str | None) -> str:
+    """The input format: as given, else from the file name (.jsonl, .ndjson, .json), else CSV."""
+    if given:
+        return given
+    if path and path.lower().endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if path and path.lower().endswith(".json"):
+        return "json"
+    return "csv"
+
+
+class _Waiting(io.RawIOBase):
+    """Standard input (or a FIFO) that is a pipe or terminal: ``before_wait`` runs before a read
+    that would wait, so each result goes out as soon as the rows that came in are done."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.before_wait: Callable[[], None] | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def readinto(self, buffer: Any) -> int:
+        import select
+
+        if self.before_wait is not None and not select.select([self.fd], [], [], 0)[0]:
+            self.before_wait()
+        return os.readv(self.fd, [buffer])
+
+    def close(self) -> None:  # the descriptor belongs to whoever opened it
+        super().close()
+
+
+def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
+    """The input as bytes: a file, or standard input for None or '-'; MgcalcError if unreadable."""
+    import sys
+
+    if path in (None, "-"):
+        if sys.stdin is None:
+            raise MgcalcError("standard input is closed: give a FILE, or pipe rows in")
+        try:
+            fd = sys.stdin.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, OSError, ValueError):
+            return sys.stdin.buffer  # not a real descriptor (a test runner's stand-in)
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd):
+            return io.BufferedReader(_Waiting(fd))
+        return sys.stdin.buffer
+    assert path is not None
+    if os.path.isdir(path):
+        raise MgcalcError(f"cannot read {shown(path)}: it is a directory")
+    try:
+        handle = io.BufferedReader(io.FileIO(path, "rb"), buffer_size=1 << 20)
+    except OSError as exc:
+        raise MgcalcError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
+    mode = os.fstat(handle.fileno()).st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode):
+        return io.BufferedReader(_Waiting(handle.detach().fileno()))
+    head = handle.peek(8192)[:8192]
+    bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    wide = encoding is not None and ("16" in encoding or "32" in encoding)
+    # Binary (or UTF-16 without a byte order mark) has NULs everywhere; one NUL in a row is that row's error.
+    nuls = head.count(b"\x00")
+    if nuls and not bom and not wide and (nuls * 20 > len(head) or b"\x00" in head.split(b"\n", 1)[0]):
+        handle.close()
+        raise MgcalcError(f"cannot read {shown(path)}: it looks binary (NUL bytes), not CSV or JSON; "
+                          "a UTF-16 file without a byte order mark needs --encoding utf-16-le")
+    return handle
+
+
+class Interrupted(BaseException):
+    """A signal (SIGINT, SIGTERM, SIGHUP) stopped the run; the CLI exits 128 + ``signum``."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Encoder:
+    """Text to a binary stream as UTF-8, undecodable input bytes written back as they were."""
+
+    def __init__(self, binary: Any) -> None:
+        self.binary = binary
+
+    def write(self, text: str) -> int:
+        self.binary.write(text.encode("utf-8", "surrogateescape"))
+        return len(text)
+
+    def flush(self) -> None:
+        self.binary.flush()
+
+
+def _is_special(path: str) -> bool:
+    """Paths that name a descriptor, never a file to replace (/dev/stdout, /dev/fd/3), even when
+    the descriptor is open on a regular file."""
+    return os.path.abspath(path).startswith(("/dev/fd/", "/dev/std", "/proc/"))
+
+
+class Output:
+    """Where results go, checked before any input is read.
+
+    Standard output (path None) and anything that is not a regular file (a FIFO, a device,
+    /dev/fd/N) are written directly. A regular file or a new path is written under a temporary
+    name in its directory and renamed into place by ``commit`` only when complete; ``discard``
+    removes it. A new file gets the mode the umask allows; an existing one keeps its mode; a
+    symbolic link keeps being a link and its target is replaced.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        import sys
+
+        self.path = path
+        self._temp: str | None = None
+        self._target: str | None = None
+        if path is None:
+            if sys.stdout is None:
+                raise MgcalcError("standard output is closed: give --output FILE")
+            binary = getattr(sys.stdout, "buffer", None)
+            sys.stdout.flush()
+            self._binary: Any = binary
+            self.file: Any = _Encoder(binary) if binary is not None else sys.stdout
+            return
+        mode: int | None = None
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            raise MgcalcError(f"cannot write to {shown(path)}: it is a directory")
+        if (info is not None and not stat.S_ISREG(info.st_mode)) or (info is not None and _is_special(path)):
+            try:
+                self._binary = open(path, "wb")  # closed by commit or discard
+            except OSError as exc:
+                raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+            self.file = _Encoder(self._binary)
+            return
+        target = os.path.realpath(path)  # a symbolic link's target (existing or not) is what is replaced
+        if info is not None:
+            mode = stat.S_IMODE(info.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        try:
+            handle, self._temp = tempfile.mkstemp(prefix=".mgcalc-", suffix=".part", dir=os.path.dirname(target))
+        except OSError as exc:
+            raise MgcalcError(f"cannot write to {shown(path)}: {exc.strerror or exc}") from None
+        os.fchmod(handle, mode)
+        if info is not None:
+            try:
+                os.fchown(handle, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # only root may give a file away; the mode is kept all the same
+        self._target = target
+        self._binary = open(handle, "wb", buffering=1 << 20)  # closed by commit or discard
+        self.file = _Encoder(self._binary)
+
+    def commit(self) -> None:
+        """Everything written: flushed, and a temporary file renamed into place."""
+        self.file.flush()
+        if self.path is None:
+            return
+        self._binary.close()
+        if self._temp is not None and self._target is not None:
+            try:
+                os.replace(self._temp, self._target)
+            except OSError as exc:
+                self.discard()
+                raise MgcalcError(f"cannot write {shown(self.path)}: {exc.strerror or exc}") from None
+            self._temp = None
+
+    def discard(self) -> None:
+        """The run failed: a temporary file is removed (a direct output keeps what it got)."""
+        if self.path is None:
+            return
+        try:
+            self._binary.close()
+        except OSError:
+            pass
+        if self._temp is not None:
+            try:
+                os.unlink(self._temp)
+            except FileNotFoundError:
+                pass
+            self._temp = None
