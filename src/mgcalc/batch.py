@@ -1009,11 +1009,6 @@ def _csv_line(values: Any, delimiter: str = ",") -> str:
     return _LINE_BUFFER.getvalue()[:-2] + "\n"
 
 
-def _plain(text: str) -> bool:
-    """Whether ASCII ``text`` is a JSON string's content as it stands: printable, no quote, no backslash."""
-    return '"' not in text and "\\" not in text and text.isprintable()
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -1116,10 +1111,11 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
         if to_csv:
             if body is None or not verbatim:
                 body = _csv_line([fields[i] for i in kept] if not verbatim else fields, delimiter)[:-1]
+        elif body is None or not body.isascii():
+            body = template % tuple(map(_json_string, json_fields([_repair_text(f) for f in fields])))
         else:
-            if body is None or not body.isascii():
-                body = template % tuple(map(_json_string, json_fields([_repair_text(f) for f in fields])))
-            elif _plain(body if '"' not in body else "".join(fields)):  # (a line without quotes is its fields)
+            text = body if '"' not in body else "".join(fields)  # (a line without quotes is its fields)
+            if '"' not in text and "\\" not in text and text.isprintable():  # JSON strings as they stand
                 body = plain % json_fields(fields)
             else:
                 body = template % tuple(map(_json_string, json_fields(fields)))
