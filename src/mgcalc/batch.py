@@ -1114,8 +1114,8 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
         elif body is None or not body.isascii():
             body = template % tuple(map(_json_string, json_fields([_repair_text(f) for f in fields])))
         else:
-            text = body if '"' not in body else "".join(fields)  # (a line without quotes is its fields)
-            if '"' not in text and "\\" not in text and text.isprintable():  # JSON strings as they stand
+            joined = body if '"' not in body else "".join(fields)  # (a line without quotes is its fields)
+            if '"' not in joined and "\\" not in joined and joined.isprintable():  # JSON strings as they stand
                 body = plain % json_fields(fields)
             else:
                 body = template % tuple(map(_json_string, json_fields(fields)))
