@@ -300,7 +300,7 @@ _RESULT_VALUES = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(values=st.tuples(*[_RESULT_VALUES] * len(RESULT_COLUMNS)),
-       delimiter=st.sampled_from([",", ";", "\t", "e", ".", "-", "|"]))
+       delimiter=st.sampled_from([",", ";", "\t", "e", ".", "-", "|", "s", "l", "%"]))
 def test_result_columns_serialised_as_csv_writer_and_json_dumps_write_them(values, delimiter):
     """The cached result part is written without csv.writer or json.dumps per result: it must be
     exactly what they write (QUOTE_MINIMAL quoting by delimiter, json.dumps spellings and separators)."""
@@ -353,7 +353,7 @@ _REQUEST_FIELDS = st.tuples(
 
 @settings(max_examples=300, deadline=None)
 @given(requests=st.lists(_REQUEST_FIELDS, min_size=1, max_size=12), output_format=st.sampled_from(["csv", "jsonl"]),
-       delimiter=st.sampled_from([",", ";", "\t", "e"]),
+       delimiter=st.sampled_from([",", ";", "\t", "e", "%", "s", "|"]),
        profile=st.sampled_from([Profile(), Profile(age=2), Profile(age=0.5), Profile(age=30, sex="female",
                                                                                    pregnant=True)]),
        authority=st.sampled_from(["us", "uk", "ca"]))
@@ -379,11 +379,28 @@ def test_json_values_equal_in_python_are_not_one_cache_key():
     """1, 1.0 and true are equal as Python keys; as JSON fields they differ, whatever the row order."""
     rows = [{"amount": "500mg", "form": "oxide", "per_day": 1}, {"amount": "500mg", "form": "oxide", "per_day": True},
             {"amount": "500mg", "form": "oxide", "per_day": 1.0}, {"amount": 1, "form": "oxide"},
-            {"amount": True, "form": "oxide"}]
+            {"amount": True, "form": "oxide"}, {"amount": 0.0, "form": "oxide"}, {"amount": -0.0, "form": "oxide"}]
     data = "".join(json.dumps(r) + "\n" for r in rows).encode()
     _, out = batch(data, output_format="jsonl", input_format="jsonl")
     got = [json.loads(line) for line in out.splitlines()]
-    assert [r["status"] for r in got] == ["ok", "error", "error", "error", "error"]
+    assert [r["status"] for r in got] == ["ok", "error", "error", "error", "error", "error", "error"]
+    assert "negative" in got[6]["error"] and "negative" not in got[5]["error"]
     assert got[1]["error"] == "per_day 'true' is not a whole number"
     assert got[2]["error"] == "per_day '1.0' is not a whole number"
     assert got[4]["error"] == "amount 'true' is not text"
+
+
+@pytest.mark.parametrize("delimiter", ["%", "s", "l"])
+def test_a_delimiter_that_is_a_format_sign_or_a_letter_of_true_false_is_written_as_csv_writer_would(delimiter):
+    """Found by review: --delimiter % crashed (the result templates read it as a format), and with s
+    a false cell was left unquoted, so a reader split it in two."""
+    data = f"amount{delimiter}form{delimiter}per_day\n500mg{delimiter}citrate{delimiter}2\n".encode()
+    written = io.StringIO()
+    summary = run(io.BytesIO(data), written, input_format="csv", output_format="csv", profile=Profile(),
+                  authority="us", delimiter=delimiter)
+    out = written.getvalue()
+    header, row = csv.reader(io.StringIO(out), delimiter=delimiter)
+    assert summary.errors == 0 and len(row) == len(header)
+    result = dict(zip(header, row, strict=True))
+    assert result["over_ul"] == "false"
+    assert result["elemental_mg"] == repr(dose("500mg", "citrate", per_day=2).elemental_mg)

@@ -42,7 +42,7 @@ INPUT_FORMATS = ("csv", "jsonl", "json")
 #: Field separators recognised in a CSV header when --delimiter is not given.
 DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
-CACHE_MAX = 40_000
+CACHE_MAX = 24_000
 #: Longest input line: a longer one is reported as an error row, and never held whole in memory.
 LINE_MAX = 1_000_000
 #: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
@@ -120,8 +120,9 @@ _EMPTY = (None,) * (len(RESULT_COLUMNS) - 2)
 #: Where the ``consistent`` column is: the one result column that depends on declared_mg.
 _CONSISTENT = RESULT_COLUMNS.index("consistent")
 _HEAD_COLUMNS = len(RESULT_COLUMNS) - 2
-#: Characters a number's repr may hold: a delimiter among them makes number cells need quoting too.
-_NUMBER_CHARACTERS = "0123456789.e+-infa"
+#: Characters a number's repr or a flag (true, false) may hold: a delimiter among them makes those
+#: cells need quoting too.
+_NUMBER_CHARACTERS = "0123456789.e+-infa" + "truls"
 _json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 _JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
 
@@ -141,7 +142,9 @@ _SHARED_MAX = 50_000
 #: Most amount texts whose reading is remembered.
 _MASSES_MAX = 16_384
 #: Distinct doses (amount as read, form, per_day) remembered per generation, below the request cache.
-_DOSES_MAX = 24_000
+_DOSES_MAX = 16_000
+#: Most distinct warnings texts kept serialised (those over the upper level name the amount).
+_TAILS_MAX = 4_096
 
 
 def _json_value(value: Any) -> str:
@@ -306,7 +309,7 @@ class RowEvaluator:
             compound_mg, form_row = daily.compound_mg, plan.form
             known = self._tails.get(daily.warnings)
             if known is None:
-                if len(self._tails) >= _SHARED_MAX:
+                if len(self._tails) >= _TAILS_MAX:
                     self._tails.clear()
                 known = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
             tail = known
@@ -368,7 +371,7 @@ class RowEvaluator:
                 static = [c.replace("%", "%%") for c in self._cells(
                     ("ok", plan.form.id, plan.form.percent_elemental, plan.intake.mg, plan.upper.mg))]
                 if self._csv:
-                    d = self.delimiter
+                    d = self.delimiter.replace("%", "%%")
                     before = d + d.join([*static[:3], "%s", "%s", "%s", "%s"]) + d
                     after = d + d.join([*static[3:], "%s", "%s", "%s"]) + d
                 else:
@@ -926,8 +929,12 @@ def _padded(pad: tuple[None, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _typed(value: Any) -> Any:
     """A JSON value as a cache key: 1, 1.0 and true are equal in Python but are not the same field
-    (per_day true is an error, per_day 1 is not)."""
-    return value if value is None or type(value) is str else (type(value), value)
+    (per_day true is an error, per_day 1 is not), nor are 0.0 and -0.0 (-0.0 is negative)."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is float:
+        return float, value, math.copysign(1.0, value)
+    return type(value), value
 
 
 def _unused(request: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
