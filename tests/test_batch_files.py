@@ -307,11 +307,16 @@ def test_a_signal_discards_the_temporary_file_and_exits_128_plus_it(tmp_path, si
 
 
 @POSIX
-def test_rows_piped_in_slowly_come_out_as_they_are_done():
-    child = subprocess.Popen([*MGCALC, "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+@pytest.mark.parametrize(("options", "rows", "first"), [
+    ([], b"amount,form\n500mg,citrate\n", b"500mg,citrate,ok,"),
+    (["--input-format", "json"], b'[{"amount": "500mg", "form": "citrate"},\n', b"500mg,citrate,ok,"),
+])
+def test_rows_piped_in_slowly_come_out_as_they_are_done(options, rows, first):
+    """A JSON array's element too (found by review: it waited for 64 KiB of input, or its end)."""
+    child = subprocess.Popen([*MGCALC, "batch", *options], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
     try:
-        child.stdin.write(b"amount,form\n500mg,citrate\n")
+        child.stdin.write(rows)
         child.stdin.flush()
         lines = b""
         deadline = time.monotonic() + 30
@@ -319,11 +324,31 @@ def test_rows_piped_in_slowly_come_out_as_they_are_done():
             if select.select([child.stdout], [], [], 0.5)[0]:
                 lines += os.read(child.stdout.fileno(), 65536)
         assert lines.count(b"\n") == 2, "the row was not written while the input stayed open"
-        assert lines.splitlines()[1].startswith(b"500mg,citrate,ok,")
+        assert lines.splitlines()[1].startswith(first)
     finally:
+        if options:
+            child.stdin.write(b'{"amount": "1g", "form": "oxide"}]\n')
         child.stdin.close()
         child.wait(timeout=30)
     assert child.returncode == 0
+
+
+@pytest.mark.parametrize(("element", "problem"), [
+    ("[" * 3000 + "]" * 3000, "nested too deeply"),
+    ('{"amount": "1g", "form": "oxide", "x": ' + "[" * 3000 + '"] } [ {\\""' + "]" * 3000 + "}", "nested too deeply"),
+    ('{"amount": "1g", "form": "oxide", "x": {"y": [NaN, 1]}}', "NaN is not a JSON number"),
+    ('{"amount": "1g", "form": "oxide", "x": [1e999]}', "out of range"),
+    ("-Infinity", "-Infinity is not a JSON number"),
+])
+def test_a_bad_element_of_a_json_array_is_one_error_row_and_the_array_goes_on(element, problem):
+    """Found by review: an element nested too deeply ended the array (the elements after it were
+    lost), and NaN inside a pass-through value was copied into the output, which was then not JSON."""
+    data = f'[{{"amount": "500mg", "form": "citrate"}}, {element}, {{"amount": "250mg", "form": "oxide"}}]'.encode()
+    summary, out = batch(data, input_format="json", output_format="jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]  # every line is JSON
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"] and summary.rows == 3
+    assert problem in rows[1]["error"]
+    assert rows[2]["amount"] == "250mg"
 
 
 @settings(max_examples=300)

@@ -857,14 +857,15 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     Each element is a row; one that is not an object is an error row. Broken JSON between
     elements ends the run with one error row at its line: nothing after it can be told apart.
     """
-    decoder = json.JSONDecoder()  # an element's NaN or overflowing number is that element's error (_object)
+    strict = json.JSONDecoder(**_STRICT_JSON)
+    lenient = json.JSONDecoder()  # finds where an element with NaN or an overflowing number ends
     buffer, position, lines_before, done = "", 0, 0, False
 
     def more() -> bool:
         nonlocal buffer, position, lines_before, done
         if done:
             return False
-        chunk = text.read(_CHUNK)
+        chunk = text.readline(_CHUNK)  # a line at most: elements piped in one by one are read as they come
         if not chunk:
             done = True
             return False
@@ -897,19 +898,36 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             position += 1
             break
         while True:
+            problem = None
             try:
-                value, end = decoder.raw_decode(buffer, position)
+                value, end = strict.raw_decode(buffer, position)
             except json.JSONDecodeError as exc:
                 if len(buffer) - position < LINE_MAX and more():
                     continue
                 yield _Object(line(), None, f"not JSON: {str(exc)[:80]}; the rest of the array cannot be read")
                 return
-            except RecursionError:
-                yield _Object(line(), None, "nested too deeply; the rest of the array cannot be read")
-                return
-            if end < len(buffer) or not more():  # a number at the end of a piece may go on
+            except (ValueError, RecursionError) as exc:  # this element's error; the array goes on after it
+                # NaN, Infinity, a number a float cannot hold (found again leniently), or too deep
+                problem = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {str(exc)[:80]}"
+                found: int | None = None
+                try:
+                    found = lenient.raw_decode(buffer, position)[1] if isinstance(exc, ValueError) else None
+                except RecursionError:
+                    pass
+                if found is None:
+                    found = _value_end(buffer, position)
+                if found is None:
+                    if len(buffer) - position < LINE_MAX and more():
+                        continue
+                    yield _Object(line(), None, f"{problem}; the rest of the array cannot be read")
+                    return
+                end = found
+            if end < len(buffer) or not buffer[end - 1].isdigit() or not more():  # a number may go on
                 break
-        yield _object(line(), buffer[position:end], value, parsed=True)
+        if problem is not None:
+            yield _Object(line(), None, problem)
+        else:
+            yield _object(line(), buffer[position:end], value, parsed=True)
         position, first = end, False
         nxt = skip()
         position += 1
@@ -920,6 +938,32 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             return
     if skip():
         yield _Object(line(), None, "text after the JSON array")
+
+
+_VALUE_MARKS = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _value_end(buffer: str, position: int) -> int | None:
+    """Where the JSON array or object at ``position`` ends, found without recursion (for one nested
+    too deeply to decode); None when it does not end within ``buffer``."""
+    depth = 0
+    while True:
+        mark = _VALUE_MARKS.search(buffer, position)
+        if mark is None:
+            return None
+        position = mark.end()
+        if mark.group() == '"':
+            rest = _STRING_REST.match(buffer, position)
+            if rest is None:
+                return None
+            position = rest.end()
+        elif mark.group() in "[{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return position
 
 
 def _padded(pad: tuple[None, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:
