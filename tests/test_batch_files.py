@@ -431,3 +431,27 @@ def test_nan_and_overflowing_numbers_are_error_rows_so_json_output_stays_json(da
     assert (summary.rows, summary.errors) == (3, 2)
     for line in out.getvalue().splitlines():
         json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
+
+
+_ELEMENTS = st.recursive(
+    st.one_of(st.sampled_from(['"500mg"', '"citrate"', "1", "-0.0", "1e999", "NaN", "-Infinity", "true", "null",
+                               '"] } [ {\\""', '"\\ud800"']),
+              st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * depth)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+                            st.lists(inner, max_size=3).map(
+                                lambda items: "{" + ", ".join(f'"k{i}": {v}' for i, v in enumerate(items)) + "}")),
+    max_leaves=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_ELEMENTS, st.just('{"amount": "500mg", "form": "citrate"}')), max_size=6),
+       st.sampled_from(["", "\n", "\n  "]))
+def test_every_element_of_a_json_array_gets_one_row_and_every_line_is_json(elements, separator):
+    """Nested too deeply, NaN or an overflowing number anywhere inside, a string holding brackets:
+    whatever an element holds, it is one row, and the output stays JSON."""
+    data = ("[" + ("," + separator).join(elements) + "]").encode()
+    summary, out = batch(data, input_format="json", output_format="jsonl")
+    lines = out.splitlines()
+    assert summary.rows == len(lines) == len(elements)
+    for line in lines:
+        json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
