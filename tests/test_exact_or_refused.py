@@ -4,6 +4,7 @@ Every example of the issue is here with its right number or its refusal, and pro
 that whatever is accepted equals a value computed independently of mgcalc's parsers.
 """
 
+import json
 import re
 from decimal import Decimal
 
@@ -340,3 +341,27 @@ def test_a_hydrate_after_h2o_and_a_digit_is_counted_right(text, counts):
     """molmass 2026.1 reads "MgC4H2O4.4H2O" as 1 C and 96 H (2.70 % Mg); mgcalc splits the dot itself."""
     found = load_forms().resolve(text)  # fumarate tetrahydrate has malate trihydrate's composition: that row
     assert found.form.percent_elemental == pytest.approx(percent_mg(counts), abs=1e-4)
+
+
+@pytest.mark.parametrize(("args", "quiet"), [
+    (["compound", "0.2", "mmol/kg", "sulfate 50%", "--weight", "20kg"], 1.97),
+    (["compound", "0.2mmol/kg", "sulfate 50%", "--weight", "20", "kg"], 1.97),
+    (["compound", "--weight", "20", "kg", "0.2mmol/kg", "sulfate 50%"], 1.97),
+    (["compound", "0.2", "mmol", "/", "kg", "oxide", "--weight", "20"], 161.22),
+    (["compound", "0.2", "mmol", "per", "kg", "oxide", "--weight", "20"], 161.22),
+    (["dose", "0.5", "kg", "oxide", "--weight", "70"], 301518.5),
+])
+def test_per_kg_targets_and_body_weights_typed_unquoted_read_as_typed(runner, args, quiet):
+    """Found by review: '0.2 mmol/kg' unquoted gave "target '0.2' has no unit", and '--weight 20 kg'
+    put 'kg' into the form ("strength '50% kg'")."""
+    result = runner.invoke(app, [*args, "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert float(result.stdout) == pytest.approx(quiet)
+
+
+def test_a_weight_unit_typed_apart_is_the_weights_not_kilograms_by_default(runner):
+    pounds = runner.invoke(app, ["compound", "0.2mmol/kg", "oxide", "--weight", "44", "lb", "--json"])
+    assert json.loads(pounds.stdout)["weight_kg"] == pytest.approx(44 * 0.45359237)
+    unsure = runner.invoke(app, ["compound", "0.2", "mmol", "/", "kg", "oxide"])
+    assert unsure.exit_code == 1
+    assert "is per kg of body weight; add the weight" in unsure.stderr

@@ -8,7 +8,7 @@ of its form: the form is every word up to the next amount, so a quoted form
 import re
 from typing import NamedTuple
 
-from mgcalc.units import AMOUNT_PATTERN, join_amounts
+from mgcalc.units import AMOUNT_PATTERN, WEIGHT_UNITS, join_amounts
 
 # The text after an amount's number that makes the word an amount: a unit made of letters (known
 # or not: an unknown one gets its own message), or nothing (a number without a unit, refused later).
@@ -70,3 +70,26 @@ def segments(words: list[str], positional: int = 1) -> list[Segment]:
         else:
             found[-1][1].append(token)
     return [Segment(amount, " ".join(form)) for amount, form in found]
+
+
+#: Body weight units a word of its own may be (grams are not a body weight anyone types).
+_BODY_WEIGHT_WORDS = frozenset(unit for unit, name in WEIGHT_UNITS.items() if name != "gram")
+_BARE_WEIGHT = re.compile(r"\s*[0-9]+(?:\.[0-9]*)?\s*")
+_PER = re.compile(r"(?:/|\bper)\s*$", re.IGNORECASE)
+
+
+def weight_words(words: list[str], weight: str | None) -> tuple[list[str], str | None]:
+    """``--weight 20 kg`` typed unquoted: the unit arrives as a word of its own among the amounts
+    and forms; it is the weight's (a bare weight is kg, so "44 lb" must not be read as 44 kg).
+
+    Only a unit word that neither a bare number ("0.5 kg" is an amount) nor "/" or "per" ("0.2 mmol
+    / kg" is per kg of body weight, refused as typed) precedes is taken, and only one.
+    """
+    if weight is None or not _BARE_WEIGHT.fullmatch(weight):
+        return words, weight
+    units = [i for i, word in enumerate(words) if word.strip().lower() in _BODY_WEIGHT_WORDS
+             and (i == 0 or not (_BARE_WEIGHT.fullmatch(words[i - 1]) or _PER.search(words[i - 1])))]
+    if len(units) != 1:
+        return words, weight
+    [i] = units
+    return [*words[:i], *words[i + 1:]], f"{weight.strip()} {words[i].strip()}"

@@ -18,7 +18,7 @@ import typer._click as click  # typer vendors click; its exceptions and context 
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.arguments import Segment, is_amount, segments, unknown_option
+from mgcalc.arguments import Segment, is_amount, segments, unknown_option, weight_words
 from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.dose import MAX_PER_DAY
 from mgcalc.dose import compound as compute_compound
@@ -252,6 +252,7 @@ def dose_command(
 
     Example: mgcalc dose 500mg citrate --age 40 --sex female
     """
+    items, weight = weight_words(items or [], weight)
     pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
@@ -289,6 +290,7 @@ def compound_command(
     Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
     mgcalc compound 10mmol "sulfate 50%"
     """
+    items, weight = weight_words(items or [], weight)
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")

@@ -191,8 +191,12 @@ def join_amounts(tokens: list[str]) -> list[str]:
     joined: list[str] = []
     for token in tokens:
         word = token.strip()
-        if joined and (word.lower() in UNIT_WORDS) and _JOINABLE.fullmatch(joined[-1].strip()):
+        if joined and (word.lower() in UNIT_WORDS or _per_kg_unit(word)) and _JOINABLE.fullmatch(joined[-1].strip()):
             joined[-1] = f"{joined[-1]} {token}"
+        elif (word.lower() in ("kg", "kilogram") and len(joined) >= 2 and joined[-1].strip().lower() in ("/", "per")
+              and _with_unit(joined[-2])):  # "0.2 mmol / kg": per kg of body weight, in three words
+            per = joined.pop()
+            joined[-1] = f"{joined[-1]} {per} {token}"
         elif joined and word.lower() in ("oz", "oz.") and _FLUID.fullmatch(joined[-1].strip()):
             joined[-1] = f"{joined[-1]} {token}"  # "1 fl" + "oz": a fluid ounce is two words
         elif len(joined) >= 2 and joined[-1].strip() in _TIMES and _COUNT.fullmatch(joined[-2].strip()):
@@ -203,6 +207,18 @@ def join_amounts(tokens: list[str]) -> list[str]:
         else:
             joined.append(token)
     return joined
+
+
+def _with_unit(text: str) -> bool:
+    """Whether ``text`` is a number with a known unit ("0.2 mmol")."""
+    match = AMOUNT_PATTERN.fullmatch(text.strip())
+    return match is not None and match["unit"].strip().lower() in UNIT_WORDS
+
+
+def _per_kg_unit(word: str) -> bool:
+    """A unit per kilogram of body weight as one word: "mmol/kg", "mg/kg"."""
+    unit, slash, per = word.lower().partition("/")
+    return bool(slash) and unit.strip() in UNIT_WORDS and per.strip() in ("kg", "kilogram")
 
 
 _TIMES = ("x", "X", "×")
