@@ -455,3 +455,34 @@ def test_every_element_of_a_json_array_gets_one_row_and_every_line_is_json(eleme
     assert summary.rows == len(lines) == len(elements)
     for line in lines:
         json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the output"))
+
+
+_A = '{"amount": "500mg", "form": "citrate"}'
+_B = '{"amount": "250mg", "form": "oxide"}'
+
+
+@pytest.mark.parametrize(("data", "problem"), [
+    (json.dumps([{"amount": "500mg", "form": "citrate", "score": float("nan")}, json.loads(_B)], indent=2),
+     "NaN is not a JSON number"),
+    (f'[{_A},\n{{"x":\n1e999\n}},\n{_B}]', "out of range"),
+    (f'[{_A},{{"x":[\nNaN\n]}},{_B}]', "NaN is not a JSON number"),
+    (f'[{_A},{{"amount":"500mg","form":"citrate","n":{"9" * 5000}}},{_B}]', "integer string conversion"),
+])
+def test_a_bad_element_over_several_lines_is_an_error_row_not_a_traceback(data, problem):
+    """Found by review: NaN in a pretty-printed element (the element not yet read to its end when
+    the strict reading stopped) raised a traceback, as did an integer of 5,000 digits."""
+    _summary, out = batch(data.encode(), input_format="json", output_format="jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows[-1]["amount"] == "250mg" and rows[-1]["status"] == "ok"
+    assert next(r for r in rows if r["status"] == "error")["error"].count(problem) == 1
+
+
+@pytest.mark.parametrize("shift", range(6))
+def test_a_number_cut_where_a_read_ends_is_read_whole(shift):
+    """Found by review: "1.5" cut after "1." at the end of a 64 KiB read was read as 1, and the
+    array then stopped ("expected ','"), losing the element after it."""
+    head = '[{"amount": "500mg", "form": "citrate", "p": "'
+    data = head + "x" * (65536 - len(head) - 4 - shift) + '"},' + "1.5," + _B + "]"
+    _summary, out = batch(data.encode(), input_format="json", output_format="jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["status"] for r in rows] == ["ok", "error", "ok"] and rows[1]["error"] == "not a JSON object"

@@ -360,8 +360,21 @@ def test_per_kg_targets_and_body_weights_typed_unquoted_read_as_typed(runner, ar
 
 
 def test_a_weight_unit_typed_apart_is_the_weights_not_kilograms_by_default(runner):
-    pounds = runner.invoke(app, ["compound", "0.2mmol/kg", "oxide", "--weight", "44", "lb", "--json"])
-    assert json.loads(pounds.stdout)["weight_kg"] == pytest.approx(44 * 0.45359237)
+    for weight in (["--weight", "44", "lb"], ["--weight=44", "lb"]):
+        pounds = runner.invoke(app, ["compound", "0.2mmol/kg", "oxide", *weight, "--json"])
+        assert json.loads(pounds.stdout)["weight_kg"] == pytest.approx(44 * 0.45359237)
     unsure = runner.invoke(app, ["compound", "0.2", "mmol", "/", "kg", "oxide"])
     assert unsure.exit_code == 1
     assert "is per kg of body weight; add the weight" in unsure.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["compound", "0.2", "mmol", "kg", "oxide", "--weight", "20"], "unknown form 'kg oxide'"),
+    (["compound", "0.2", "mmol", "\u2215", "kg", "oxide", "--weight", "20"], "unknown form '\u2215 kg oxide'"),
+    (["dose", "1/2", "kg", "oxide", "--weight", "70"], "write 0.5 kg"),
+])
+def test_only_the_word_right_after_the_weight_is_its_unit(runner, args, message):
+    """Found by review of the first version, which moved any lone 'kg' into --weight: '0.2 mmol kg
+    oxide --weight 20' became 0.2 mmol in all (8.06 mg), not per kg. Such a line is refused."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and message in result.stderr

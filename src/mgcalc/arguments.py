@@ -75,21 +75,29 @@ def segments(words: list[str], positional: int = 1) -> list[Segment]:
 #: Body weight units a word of its own may be (grams are not a body weight anyone types).
 _BODY_WEIGHT_WORDS = frozenset(unit for unit, name in WEIGHT_UNITS.items() if name != "gram")
 _BARE_WEIGHT = re.compile(r"\s*[0-9]+(?:\.[0-9]*)?\s*")
-_PER = re.compile(r"(?:/|\bper)\s*$", re.IGNORECASE)
 
 
-def weight_words(words: list[str], weight: str | None) -> tuple[list[str], str | None]:
-    """``--weight 20 kg`` typed unquoted: the unit arrives as a word of its own among the amounts
-    and forms; it is the weight's (a bare weight is kg, so "44 lb" must not be read as 44 kg).
+def weight_unit(args: list[str]) -> list[str]:
+    """``--weight 20 kg`` typed unquoted: the unit word right after the weight's number belongs to
+    the weight (a bare weight is kg, so "44 lb" must not become 44 kg and a stray "lb").
 
-    Only a unit word that neither a bare number ("0.5 kg" is an amount) nor "/" or "per" ("0.2 mmol
-    / kg" is per kg of body weight, refused as typed) precedes is taken, and only one.
+    Only the word immediately after ``--weight N`` (or ``--weight=N``) is joined, and only a body
+    weight unit, so nothing else a command line holds is ever moved.
     """
-    if weight is None or not _BARE_WEIGHT.fullmatch(weight):
-        return words, weight
-    units = [i for i, word in enumerate(words) if word.strip().lower() in _BODY_WEIGHT_WORDS
-             and (i == 0 or not (_BARE_WEIGHT.fullmatch(words[i - 1]) or _PER.search(words[i - 1])))]
-    if len(units) != 1:
-        return words, weight
-    [i] = units
-    return [*words[:i], *words[i + 1:]], f"{weight.strip()} {words[i].strip()}"
+    joined: list[str] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":  # what follows is positional
+            joined.extend(args[i:])
+            break
+        value, unit = (args[i + 1], i + 2) if word == "--weight" and i + 1 < len(args) else (
+            (word.removeprefix("--weight="), i + 1) if word.startswith("--weight=") else (None, 0))
+        if (value is not None and unit < len(args) and _BARE_WEIGHT.fullmatch(value)
+                and args[unit].strip().lower() in _BODY_WEIGHT_WORDS):
+            joined.extend(["--weight", f"{value.strip()} {args[unit].strip()}"])
+            i = unit + 1
+            continue
+        joined.append(word)
+        i += 1
+    return joined

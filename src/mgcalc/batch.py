@@ -854,24 +854,40 @@ _CHUNK = 1 << 16
 def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     """The elements of a JSON array, read a piece at a time (the file is never held whole).
 
-    Each element is a row; one that is not an object is an error row. Broken JSON between
-    elements ends the run with one error row at its line: nothing after it can be told apart.
+    Each element is a row; one that is not an object, or that holds NaN, Infinity or a number no
+    float can hold, or is nested too deeply to decode, is an error row and the array goes on.
+    Broken JSON between elements ends the run with one error row at its line: nothing after it
+    can be told apart. Input is read a line (at most _CHUNK characters) at a time, so elements
+    piped in one by one are read as they come; a value that has not ended is read on until what
+    is pending has doubled before it is decoded again, so a long one is decoded a few times, not
+    once per line.
     """
     strict = json.JSONDecoder(**_STRICT_JSON)
-    lenient = json.JSONDecoder()  # finds where an element with NaN or an overflowing number ends
+    # finds where an element with NaN or a number strict refuses ends; converts no number, so never fails on one
+    lenient = json.JSONDecoder(parse_int=len, parse_float=len, parse_constant=len)
     buffer, position, lines_before, done = "", 0, 0, False
 
     def more() -> bool:
         nonlocal buffer, position, lines_before, done
         if done:
             return False
-        chunk = text.readline(_CHUNK)  # a line at most: elements piped in one by one are read as they come
+        chunk = text.readline(_CHUNK)
         if not chunk:
             done = True
             return False
         lines_before += buffer.count("\n", 0, position)
         buffer, position = buffer[position:] + chunk, 0
         return True
+
+    def grow() -> bool:
+        """More of a value that has not ended, until what is pending doubles (within LINE_MAX)."""
+        pending = len(buffer) - position
+        if pending >= LINE_MAX:
+            return False
+        wanted, grown = min(2 * pending + 1, LINE_MAX), False
+        while len(buffer) - position < wanted and more():
+            grown = True
+        return grown
 
     def skip() -> str:
         """The next character after whitespace ('' at the end), not consumed."""
@@ -901,29 +917,33 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             problem = None
             try:
                 value, end = strict.raw_decode(buffer, position)
-            except json.JSONDecodeError as exc:
-                if len(buffer) - position < LINE_MAX and more():
+            except json.JSONDecodeError as exc:  # not ended yet, or broken
+                if grow():
                     continue
                 yield _Object(line(), None, f"not JSON: {str(exc)[:80]}; the rest of the array cannot be read")
                 return
             except (ValueError, RecursionError) as exc:  # this element's error; the array goes on after it
-                # NaN, Infinity, a number a float cannot hold (found again leniently), or too deep
                 problem = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {str(exc)[:80]}"
                 found: int | None = None
                 try:
-                    found = lenient.raw_decode(buffer, position)[1] if isinstance(exc, ValueError) else None
+                    value, found = lenient.raw_decode(buffer, position)
+                except json.JSONDecodeError:  # not ended yet, or broken
+                    if grow():
+                        continue
+                    yield _Object(line(), None, f"{problem}; the rest of the array cannot be read")
+                    return
                 except RecursionError:
-                    pass
+                    value, found = None, _value_end(buffer, position)
                 if found is None:
-                    found = _value_end(buffer, position)
-                if found is None:
-                    if len(buffer) - position < LINE_MAX and more():
+                    if grow():
                         continue
                     yield _Object(line(), None, f"{problem}; the rest of the array cannot be read")
                     return
                 end = found
-            if end < len(buffer) or not buffer[end - 1].isdigit() or not more():  # a number may go on
-                break
+            # a number whose text runs to the end of what was read may go on ("1." then "5")
+            if type(value) in (int, float) and _NUMBER_REST.fullmatch(buffer, end) and more():
+                continue
+            break
         if problem is not None:
             yield _Object(line(), None, problem)
         else:
@@ -940,6 +960,8 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
         yield _Object(line(), None, "text after the JSON array")
 
 
+#: What may still follow a number's text when more of it is read.
+_NUMBER_REST = re.compile(r"[0-9.eE+-]*")
 _VALUE_MARKS = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 

@@ -18,7 +18,7 @@ import typer._click as click  # typer vendors click; its exceptions and context 
 from typer.core import TyperGroup
 
 from mgcalc import __version__
-from mgcalc.arguments import Segment, is_amount, segments, unknown_option, weight_words
+from mgcalc.arguments import Segment, is_amount, segments, unknown_option, weight_unit
 from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.dose import MAX_PER_DAY
 from mgcalc.dose import compound as compute_compound
@@ -59,9 +59,9 @@ class _Group(TyperGroup):
     also on one line, naming the command's --help.
     """
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:  # options of mgcalc itself
-        try:
-            return super().make_context(*args, **kwargs)
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any, **kwargs: Any) -> Any:
+        try:  # the command line as typed: "--weight 20 kg" unquoted is one weight
+            return super().make_context(info_name, weight_unit(list(args)), *rest, **kwargs)
         except click.exceptions.UsageError as exc:
             _usage_error(exc)
 
@@ -252,7 +252,6 @@ def dose_command(
 
     Example: mgcalc dose 500mg citrate --age 40 --sex female
     """
-    items, weight = weight_words(items or [], weight)
     pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
@@ -290,7 +289,6 @@ def compound_command(
     Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
     mgcalc compound 10mmol "sulfate 50%"
     """
-    items, weight = weight_words(items or [], weight)
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
