@@ -310,6 +310,8 @@ def test_a_signal_discards_the_temporary_file_and_exits_128_plus_it(tmp_path, si
 @pytest.mark.parametrize(("options", "rows", "first"), [
     ([], b"amount,form\n500mg,citrate\n", b"500mg,citrate,ok,"),
     (["--input-format", "json"], b'[{"amount": "500mg", "form": "citrate"},\n', b"500mg,citrate,ok,"),
+    (["--input-format", "json"], b'[{"amount": "500mg", "form": "citrate", "note": [\n' + b'"x",\n' * 2000
+     + b'"y"]},\n', b'500mg,citrate,"[""x"", '),
 ])
 def test_rows_piped_in_slowly_come_out_as_they_are_done(options, rows, first):
     """A JSON array's element too (found by review: it waited for 64 KiB of input, or its end)."""
@@ -486,3 +488,11 @@ def test_a_number_cut_where_a_read_ends_is_read_whole(shift):
     _summary, out = batch(data.encode(), input_format="json", output_format="jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["status"] for r in rows] == ["ok", "error", "ok"] and rows[1]["error"] == "not a JSON object"
+
+
+def test_broken_json_in_an_array_is_placed_at_its_line_in_the_input():
+    """Found by review: the position in the message was counted from what happened to be read."""
+    data = f'[{_A},\n{{"amount":\n"1g",\n"form":\n\n  oxide}},\n{_B}]'
+    summary, _out = batch(data.encode(), input_format="json", output_format="jsonl")
+    assert summary.first_error_line == 2
+    assert summary.first_error == "not JSON at line 6: Expecting value; the rest of the array cannot be read"

@@ -8,7 +8,7 @@ of its form: the form is every word up to the next amount, so a quoted form
 import re
 from typing import NamedTuple
 
-from mgcalc.units import AMOUNT_PATTERN, WEIGHT_UNITS, join_amounts
+from mgcalc.units import AMOUNT_PATTERN, UNIT_WORDS, VOLUME_UNITS, WEIGHT_UNITS, join_amounts
 
 # The text after an amount's number that makes the word an amount: a unit made of letters (known
 # or not: an unknown one gets its own message), or nothing (a number without a unit, refused later).
@@ -72,8 +72,10 @@ def segments(words: list[str], positional: int = 1) -> list[Segment]:
     return [Segment(amount, " ".join(form)) for amount, form in found]
 
 
-#: Body weight units a word of its own may be (grams are not a body weight anyone types).
-_BODY_WEIGHT_WORDS = frozenset(unit for unit, name in WEIGHT_UNITS.items() if name != "gram")
+#: Unit words that, right after ``--weight N``, are the weight's: body weight units, and every other
+#: unit mgcalc knows (``--weight 20 mg`` is then refused as no body weight, never left for an
+#: amount before it to take: ``compound 0.5 --weight 3 g oxide`` is not 0.5 g).
+_UNIT_AFTER_WEIGHT = frozenset(WEIGHT_UNITS) | UNIT_WORDS | frozenset(VOLUME_UNITS)
 _BARE_WEIGHT = re.compile(r"\s*[0-9]+(?:\.[0-9]*)?\s*")
 
 
@@ -81,8 +83,8 @@ def weight_unit(args: list[str]) -> list[str]:
     """``--weight 20 kg`` typed unquoted: the unit word right after the weight's number belongs to
     the weight (a bare weight is kg, so "44 lb" must not become 44 kg and a stray "lb").
 
-    Only the word immediately after ``--weight N`` (or ``--weight=N``) is joined, and only a body
-    weight unit, so nothing else a command line holds is ever moved.
+    Only the word immediately after ``--weight N`` (or ``--weight=N``) is joined, and only a unit
+    word, so nothing else a command line holds is ever moved.
     """
     joined: list[str] = []
     i = 0
@@ -94,7 +96,7 @@ def weight_unit(args: list[str]) -> list[str]:
         value, unit = (args[i + 1], i + 2) if word == "--weight" and i + 1 < len(args) else (
             (word.removeprefix("--weight="), i + 1) if word.startswith("--weight=") else (None, 0))
         if (value is not None and unit < len(args) and _BARE_WEIGHT.fullmatch(value)
-                and args[unit].strip().lower() in _BODY_WEIGHT_WORDS):
+                and args[unit].strip().lower() in _UNIT_AFTER_WEIGHT):
             joined.extend(["--weight", f"{value.strip()} {args[unit].strip()}"])
             i = unit + 1
             continue

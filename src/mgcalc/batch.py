@@ -867,27 +867,45 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     lenient = json.JSONDecoder(parse_int=len, parse_float=len, parse_constant=len)
     buffer, position, lines_before, done = "", 0, 0, False
 
-    def more() -> bool:
+    def more(wanted: int = 1, balance: int = 0) -> bool:
+        """Read on, a line (at most _CHUNK characters) at a time, until ``wanted`` characters are
+        read or, with a positive ``balance`` (the pending value's open brackets; brackets in its
+        strings are not told apart), until the line that closes them, where the value may end.
+        What is read is joined to what is pending once."""
         nonlocal buffer, position, lines_before, done
-        if done:
-            return False
-        chunk = text.readline(_CHUNK)
-        if not chunk:
-            done = True
+        read: list[str] = []
+        got = 0
+        while got < wanted and not done:
+            chunk = text.readline(_CHUNK)
+            if not chunk:
+                done = True
+                break
+            read.append(chunk)
+            got += len(chunk)
+            if balance > 0:
+                balance += _brackets(chunk)
+                if balance <= 0:
+                    break
+        if not read:
             return False
         lines_before += buffer.count("\n", 0, position)
-        buffer, position = buffer[position:] + chunk, 0
+        buffer, position = buffer[position:] + "".join(read), 0
         return True
 
     def grow() -> bool:
-        """More of a value that has not ended, until what is pending doubles (within LINE_MAX)."""
+        """More of a value that has not ended: until its brackets close (a value piped in comes out
+        as it ends) or what is pending has doubled (a long value is decoded a few times, not once
+        a line); False at the end of the input, or at LINE_MAX."""
         pending = len(buffer) - position
         if pending >= LINE_MAX:
             return False
-        wanted, grown = min(2 * pending + 1, LINE_MAX), False
-        while len(buffer) - position < wanted and more():
-            grown = True
-        return grown
+        return more(min(pending + 1, LINE_MAX - pending), _brackets(buffer, position))
+
+    def broken(exc: json.JSONDecodeError) -> str:
+        """A JSON error at its line in the input, not in what happens to be read."""
+        if len(buffer) - position >= LINE_MAX:
+            return f"an element longer than {LINE_MAX:,} characters; the rest of the array cannot be read"
+        return f"not JSON at line {lines_before + exc.lineno}: {exc.msg}; the rest of the array cannot be read"
 
     def skip() -> str:
         """The next character after whitespace ('' at the end), not consumed."""
@@ -920,17 +938,17 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             except json.JSONDecodeError as exc:  # not ended yet, or broken
                 if grow():
                     continue
-                yield _Object(line(), None, f"not JSON: {str(exc)[:80]}; the rest of the array cannot be read")
+                yield _Object(line(), None, broken(exc))
                 return
             except (ValueError, RecursionError) as exc:  # this element's error; the array goes on after it
                 problem = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {str(exc)[:80]}"
                 found: int | None = None
                 try:
                     value, found = lenient.raw_decode(buffer, position)
-                except json.JSONDecodeError:  # not ended yet, or broken
+                except json.JSONDecodeError as lenient_exc:  # not ended yet, or broken
                     if grow():
                         continue
-                    yield _Object(line(), None, f"{problem}; the rest of the array cannot be read")
+                    yield _Object(line(), None, broken(lenient_exc))
                     return
                 except RecursionError:
                     value, found = None, _value_end(buffer, position)
@@ -941,7 +959,7 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
                     return
                 end = found
             # a number whose text runs to the end of what was read may go on ("1." then "5")
-            if type(value) in (int, float) and _NUMBER_REST.fullmatch(buffer, end) and more():
+            if type(value) in (int, float) and _NUMBER_REST.fullmatch(buffer, end) and grow():
                 continue
             break
         if problem is not None:
@@ -962,6 +980,11 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
 
 #: What may still follow a number's text when more of it is read.
 _NUMBER_REST = re.compile(r"[0-9.eE+-]*")
+
+
+def _brackets(text: str, start: int = 0) -> int:
+    """Brackets opened and not closed in ``text[start:]`` (those inside strings counted too)."""
+    return (text.count("[", start) + text.count("{", start)) - (text.count("]", start) + text.count("}", start))
 _VALUE_MARKS = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 
