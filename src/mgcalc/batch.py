@@ -2,11 +2,14 @@
 
 Input is CSV with a header, JSON Lines, or a JSON array of objects; required fields ``amount``
 and ``form``, optional ``per_day`` and ``declared_mg``; every other field passes through
-untouched. Each row is evaluated by the same functions as ``mgcalc dose`` and ``mgcalc check``
-(``dose.dose`` and ``check.check``), in one place (``RowEvaluator.compute``), cached per distinct
-request together with its serialised result columns: label data repeats the same few hundred
-values, so most rows cost a dictionary lookup. A bad row becomes an error row; it never stops the
-run. Memory stays constant: rows are streamed, the cache is bounded.
+untouched. Each row is evaluated by the functions ``mgcalc dose`` and ``mgcalc check`` use: a
+compound's mass through ``dose.Plan`` (the form read once, then ``dose``'s own arithmetic), any
+other amount, and labels, through ``RowEvaluator.compute`` (``dose.dose``, ``check.check_label``);
+a declared figure by ``check.agrees``. Results are cached per distinct request together with their
+serialised result columns: label data repeats the same few hundred values, so most rows cost a
+dictionary lookup (tests compare every cached path with the row computed alone). A bad row
+becomes an error row; it never stops the run. Memory stays constant: rows are streamed, the
+caches are bounded.
 """
 
 import codecs
