@@ -373,6 +373,8 @@ def test_a_weight_unit_typed_apart_is_the_weights_not_kilograms_by_default(runne
     (["compound", "0.2", "mmol", "\u2215", "kg", "oxide", "--weight", "20"], "unknown form '\u2215 kg oxide'"),
     (["dose", "1/2", "kg", "oxide", "--weight", "70"], "write 0.5 kg"),
     (["compound", "0.5", "--weight", "3", "g", "oxide"], "weight '3 g' is outside"),
+    (["compound", "0.2", "mmol/lb", "oxide", "--weight", "20"], "'mmol/lb' is not a mass"),
+    (["compound", "0.2", "mmol/kg/day", "oxide", "--weight", "20"], "'mmol/kg/day' is not a mass"),
     (["dose", "1", "--weight", "3", "mg", "oxide"], "amount '1' has no unit"),
 ])
 def test_only_the_word_right_after_the_weight_is_its_unit(runner, args, message):

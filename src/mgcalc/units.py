@@ -191,7 +191,7 @@ def join_amounts(tokens: list[str]) -> list[str]:
     joined: list[str] = []
     for token in tokens:
         word = token.strip()
-        if joined and (word.lower() in UNIT_WORDS or _per_kg_unit(word)) and _JOINABLE.fullmatch(joined[-1].strip()):
+        if joined and (word.lower() in UNIT_WORDS or _unit_per(word)) and _JOINABLE.fullmatch(joined[-1].strip()):
             joined[-1] = f"{joined[-1]} {token}"
         elif (word.lower() in ("kg", "kilogram") and len(joined) >= 2 and joined[-1].strip().lower() in ("/", "per")
               and _with_unit(joined[-2])):  # "0.2 mmol / kg": per kg of body weight, in three words
@@ -215,10 +215,11 @@ def _with_unit(text: str) -> bool:
     return match is not None and match["unit"].strip().lower() in UNIT_WORDS
 
 
-def _per_kg_unit(word: str) -> bool:
-    """A unit per kilogram of body weight as one word: "mmol/kg", "mg/kg"."""
-    unit, slash, per = word.lower().partition("/")
-    return bool(slash) and unit.strip() in UNIT_WORDS and per.strip() in ("kg", "kilogram")
+def _unit_per(word: str) -> bool:
+    """A unit over something, as one word: "mmol/kg" (per kg of body weight, read), "mmol/lb" or
+    "mg/5mL" (joined all the same, so that what reads it says what is wrong, or sees a strength)."""
+    unit, slash, _ = word.lower().partition("/")
+    return bool(slash) and unit.strip() in UNIT_WORDS
 
 
 _TIMES = ("x", "X", "×")
