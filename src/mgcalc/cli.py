@@ -607,14 +607,7 @@ def forms_command(
 
     Example: mgcalc forms citrate
     """
-    table = load_forms()
-    rows = table.search(query) if query else tuple(table)
-    if not rows:
-        raise MgcalcError(f"no form matches {query!r}; run 'mgcalc forms' to list them all")
-    if as_json:
-        print_json([form.as_dict() for form in rows])
-    else:
-        draw_forms(rows)
+    _show_rows(load_forms(), query, as_json, "form", "forms", draw_forms)
 
 
 @app.command("preparations")
@@ -630,14 +623,19 @@ def preparations_command(
     """
     from mgcalc.preparations import load_preparations
 
-    table = load_preparations()
+    _show_rows(load_preparations(), query, as_json, "preparation", "preparations", draw_preparations)
+
+
+def _show_rows(table: Any, query: str | None, as_json: bool, noun: str, command: str,
+               draw: Callable[[Any], None]) -> None:
+    """A table's rows (those matching ``query``, if given) as JSON or drawn; none is a user error."""
     rows = table.search(query) if query else tuple(table)
     if not rows:
-        raise MgcalcError(f"no preparation matches {query!r}; run 'mgcalc preparations' to list them all")
+        raise MgcalcError(f"no {noun} matches {query!r}; run 'mgcalc {command}' to list them all")
     if as_json:
         print_json([row.as_dict() for row in rows])
     else:
-        draw_preparations(rows)
+        draw(rows)
 
 
 @app.command("reference")
