@@ -177,6 +177,11 @@ class _Dosed(NamedTuple):
     error: str | None  # the dose cannot be computed: the row's message
 
 
+def _split_dosed(before: str, cell: str, after: str, tail: str, expected: float) -> _Dosed:
+    """A dose's _Dosed from its head's three parts (see RowEvaluator._halves)."""
+    return _Dosed(before + cell + after, len(before), len(before) + len(cell), tail, expected, None)
+
+
 class _Planned(NamedTuple):
     """A Plan and its result columns as templates: the cells that do not depend on the amount
     written in, ``%s`` for those that do (empty templates: the cells are made one by one)."""
@@ -269,12 +274,11 @@ class RowEvaluator:
                 days = _per_day(per_day)
             except MgcalcError as exc:
                 return self.error(" ".join(str(exc).split()))
-        mg = self._masses.get(amount)
-        key = (self._mass(amount) if mg is None else mg, form, days)
+        mg = self._mass(amount)
         doses = self._doses
-        dosed = doses.current.get(key)
+        dosed = doses.current.get((mg, form, days))
         if dosed is None:  # from the old generation (promoted), or computed now
-            dosed = doses.miss((key[0], self._share(form), days), partial(self._dosed, amount, form, days))
+            dosed = doses.miss((mg, self._share(form), days), partial(self._dosed, amount, mg, form, days))
         if dosed.error is not None:
             return dosed.head, dosed.tail, dosed.error
         if declared is None or declared == "":
@@ -299,9 +303,9 @@ class RowEvaluator:
             self._declared[text] = found
         return found
 
-    def _dosed(self, amount: str, form: str, days: int) -> _Dosed:
-        """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's."""
-        mg = self._mass(amount)
+    def _dosed(self, amount: str, mg: float | str, form: str, days: int) -> _Dosed:
+        """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's.
+        ``mg`` is the amount as read (``_mass``)."""
         planned = self._plan(form, days) if isinstance(mg, float) else None
         if isinstance(planned, str):
             head, tail = self._serialised(("error", *_EMPTY, planned))
@@ -309,7 +313,7 @@ class RowEvaluator:
         if planned is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
             plan, before, after = planned
             daily = plan.daily(mg)
-            compound_mg, form_row = daily.compound_mg, plan.form
+            expected = expected_mg(daily.compound_mg / days, plan.form)
             known = self._tails.get(daily.warnings)
             if known is None:
                 if len(self._tails) >= _TAILS_MAX:
@@ -318,14 +322,11 @@ class RowEvaluator:
             tail = known
             if before:  # numbers as repr writes them, into the plan's templates
                 none, flags = self._none, self._flags
-                cell = self._flags[None]
-                before = before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul])
                 rda, ul, dv = daily.percent_rda, daily.percent_ul, daily.percent_dv
-                after = after % (none if rda is None else repr(rda), none if ul is None else repr(ul),
-                                 none if dv is None else repr(dv))
-                start = len(before)
-                return _Dosed(before + cell + after, start, start + len(cell), tail,
-                              expected_mg(compound_mg / days, form_row), None)
+                return _split_dosed(
+                    before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul]),
+                    none, after % (none if rda is None else repr(rda), none if ul is None else repr(ul),
+                                   none if dv is None else repr(dv)), tail, expected)
             cells = self._cells((
                 "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
                 daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
@@ -337,20 +338,10 @@ class RowEvaluator:
                 head, tail = self._serialised(("error", *_EMPTY, message))
                 return _Dosed(head, 0, 0, tail, 0.0, message)
             values, component = found
-            compound_mg, form_row = component.compound_mg, component.form
+            expected = expected_mg(component.compound_mg / days, component.form)
             cells = self._cells(values)
             tail = self._share(self._tail(cells[_HEAD_COLUMNS:]))
-        if self._csv:
-            delimiter = self.delimiter
-            before = delimiter + delimiter.join(cells[:_CONSISTENT]) + delimiter
-            after = delimiter + delimiter.join(cells[_CONSISTENT + 1:_HEAD_COLUMNS]) + delimiter
-        else:
-            before = _JSON_BEFORE % tuple(cells[:_CONSISTENT])
-            after = _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS])
-        start = len(before)
-        cell = cells[_CONSISTENT]
-        return _Dosed(before + cell + after, start, start + len(cell), tail,
-                      expected_mg(compound_mg / days, form_row), None)
+        return _split_dosed(*self._halves(cells, cells[_CONSISTENT]), tail, expected)
 
     def _plan(self, form: str, days: int) -> _Planned | str | None:
         """The plan of a form taken ``days`` times a day, read once, with templates of its result
@@ -371,16 +362,11 @@ class RowEvaluator:
         else:
             planned = _Planned(plan, "", "")
             if not self._csv or self._numbers_plain:  # (else numbers may need quoting: _cells does it)
-                static = [c.replace("%", "%%") for c in self._cells(
+                status, form_id, percent, rda, ul = [c.replace("%", "%%") for c in self._cells(
                     ("ok", plan.form.id, plan.form.percent_elemental, plan.intake.mg, plan.upper.mg))]
-                if self._csv:
-                    d = self.delimiter.replace("%", "%%")
-                    before = d + d.join([*static[:3], "%s", "%s", "%s", "%s"]) + d
-                    after = d + d.join([*static[3:], "%s", "%s", "%s"]) + d
-                else:
-                    before = _JSON_BEFORE % (*static[:3], "%s", "%s", "%s", "%s")
-                    after = _JSON_AFTER % (*static[3:], "%s", "%s", "%s")
-                planned = _Planned(plan, before, after)
+                slot = "%s"  # a cell the amount fills in
+                cells = [status, form_id, percent, slot, slot, slot, slot, "", rda, ul, slot, slot, slot]
+                planned = _Planned(plan, *self._halves(cells, "", self.delimiter.replace("%", "%%"))[::2])
         if len(self._plans) >= _MASSES_MAX:
             self._plans.clear()
         self._plans[key] = planned
@@ -472,12 +458,16 @@ class RowEvaluator:
     def _serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
         """RESULT_COLUMNS values as the entry's two parts (see Entry)."""
         cells = self._cells(values)
-        tail = self._share(self._tail(cells))
+        return "".join(self._halves(cells, cells[_CONSISTENT])), self._share(self._tail(cells))
+
+    def _halves(self, cells: list[str], consistent: str, delimiter: str | None = None) -> tuple[str, str, str]:
+        """The head from its cells: the text before the consistent cell, that cell, the text after
+        (``delimiter`` between CSV cells when not the run's: the plan's templates escape it)."""
         if not self._csv:
-            return (_JSON_BEFORE % tuple(cells[:_CONSISTENT]) + cells[_CONSISTENT]
-                    + _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS]), tail)
-        delimiter = self.delimiter
-        return delimiter + delimiter.join(cells[:_HEAD_COLUMNS]) + delimiter, tail
+            return (_JSON_BEFORE % tuple(cells[:_CONSISTENT]), consistent,
+                    _JSON_AFTER % tuple(cells[_CONSISTENT + 1:_HEAD_COLUMNS]))
+        d = self.delimiter if delimiter is None else delimiter
+        return d + d.join(cells[:_CONSISTENT]) + d, consistent, d + d.join(cells[_CONSISTENT + 1:_HEAD_COLUMNS]) + d
 
     def _quoted(self, cell: str) -> str:
         """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
