@@ -925,32 +925,20 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             position += 1
             break
         while True:
-            problem = None
+            problem, failure, end = None, None, None
             try:
                 value, end = strict.raw_decode(buffer, position)
             except json.JSONDecodeError as exc:  # not ended yet, or broken
-                if grow():
-                    continue
-                yield _Object(line(), None, broken(exc))
-                return
+                failure = exc
             except (ValueError, RecursionError) as exc:  # this element's error; the array goes on after it
                 problem = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {str(exc)[:80]}"
-                found: int | None = None
-                try:
-                    value, found = lenient.raw_decode(buffer, position)
-                except json.JSONDecodeError as lenient_exc:  # not ended yet, or broken
-                    if grow():
-                        continue
-                    yield _Object(line(), None, broken(lenient_exc))
-                    return
-                except RecursionError:
-                    value, found = None, _value_end(buffer, position)
-                if found is None:
-                    if grow():
-                        continue
-                    yield _Object(line(), None, f"{problem}; the rest of the array cannot be read")
-                    return
-                end = found
+                value, end, failure = _lenient_end(lenient, buffer, position)
+            if end is None:  # read on, or nothing after this can be told apart
+                if grow():
+                    continue
+                yield _Object(line(), None, broken(failure) if failure else
+                              f"{problem}; the rest of the array cannot be read")
+                return
             # a number whose text runs to the end of what was read may go on ("1." then "5")
             if type(value) in (int, float) and _NUMBER_REST.fullmatch(buffer, end) and grow():
                 continue
@@ -978,6 +966,20 @@ _NUMBER_REST = re.compile(r"[0-9.eE+-]*")
 def _brackets(text: str, start: int = 0) -> int:
     """Brackets opened and not closed in ``text[start:]`` (those inside strings counted too)."""
     return (text.count("[", start) + text.count("{", start)) - (text.count("]", start) + text.count("}", start))
+def _lenient_end(decoder: json.JSONDecoder, buffer: str, position: int,
+                 ) -> tuple[Any, int | None, json.JSONDecodeError | None]:
+    """Where a value the strict reading refused ends: (value, end, None); (None, None, error) when
+    it has not ended or is broken; (None, None, None) for one too deep that does not end within
+    ``buffer``."""
+    try:
+        value, end = decoder.raw_decode(buffer, position)
+    except json.JSONDecodeError as exc:
+        return None, None, exc
+    except RecursionError:
+        return None, _value_end(buffer, position), None
+    return value, end, None
+
+
 _VALUE_MARKS = re.compile(r'["\[\]{}]')
 _STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 
