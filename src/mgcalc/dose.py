@@ -323,8 +323,7 @@ def dose(
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
-    if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
-        raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
+    _check_per_day(per_day)
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
     result = evaluate(components, per_day, profile or Profile(), food, authority)
@@ -333,6 +332,11 @@ def dose(
     if isinstance(with_drugs, str):
         with_drugs = (with_drugs,)
     return result._replace(interactions=lookup_all(tuple(with_drugs))) if with_drugs else result
+
+
+def _check_per_day(per_day: object) -> None:
+    if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
+        raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
 
 
 def evaluate(
@@ -416,8 +420,7 @@ class Plan:
                  authority: str = "us") -> None:
         """MgcalcError as ``dose`` raises it for this form and per_day, whatever the amount (NotAMass
         for a liquid or sachet, which dose computes)."""
-        if isinstance(per_day, bool) or not isinstance(per_day, int) or not 1 <= per_day <= MAX_PER_DAY:
-            raise MgcalcError(f"per day must be a whole number from 1 to {MAX_PER_DAY}")
+        _check_per_day(per_day)
         self.reading = reading = read_source(form, authority)
         if reading.strength is not None:
             raise NotAMass(f"{form!r} is a liquid or sachet: Plan takes a compound's mass only; use dose()")
