@@ -350,6 +350,7 @@ def test_a_hydrate_after_h2o_and_a_digit_is_counted_right(text, counts):
     (["compound", "0.2", "mmol", "/", "kg", "oxide", "--weight", "20"], 161.22),
     (["compound", "0.2", "mmol", "per", "kg", "oxide", "--weight", "20"], 161.22),
     (["dose", "0.5", "kg", "oxide", "--weight", "70"], 301518.5),
+    (["compound", "0.2mmol/kg", "oxide", "--weight", "70", "--weight", "20", "kg"], 161.22),
 ])
 def test_per_kg_targets_and_body_weights_typed_unquoted_read_as_typed(runner, args, quiet):
     """Found by review: '0.2 mmol/kg' unquoted gave "target '0.2' has no unit", and '--weight 20 kg'

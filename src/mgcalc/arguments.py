@@ -91,15 +91,15 @@ def weight_unit(args: list[str]) -> list[str]:
     while i < len(args):
         word = args[i]
         if word == "--":  # what follows is positional
-            joined.extend(args[i:])
-            break
-        value, unit = (args[i + 1], i + 2) if word == "--weight" and i + 1 < len(args) else (
-            (word.removeprefix("--weight="), i + 1) if word.startswith("--weight=") else (None, 0))
-        if (value is not None and unit < len(args) and _BARE_WEIGHT.fullmatch(value)
-                and args[unit].strip().lower() in _UNIT_AFTER_WEIGHT):
-            joined.extend(["--weight", f"{value.strip()} {args[unit].strip()}"])
-            i = unit + 1
-            continue
+            return joined + args[i:]
         joined.append(word)
         i += 1
+        if word == "--weight" and i < len(args):
+            joined.append(args[i])  # its value
+            i += 1
+        if ((word == "--weight" or word.startswith("--weight=")) and i < len(args)
+                and _BARE_WEIGHT.fullmatch(joined[-1].removeprefix("--weight="))
+                and args[i].strip().lower() in _UNIT_AFTER_WEIGHT):
+            joined[-1] = f"{joined[-1].strip()} {args[i].strip()}"
+            i += 1
     return joined
