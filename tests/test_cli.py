@@ -7,24 +7,12 @@ import re
 
 import pytest
 
+from cli_helpers import assert_one_line_error, run
 from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS, REFERENCE_KEYS
 from mgcalc import cli
 from mgcalc.forms import COLUMNS
 
 ANSI_COLOR = re.compile(r"\x1b\[(?:3\d|9\d|38;)")
-
-
-def run(runner, *args, env=None):
-    return runner.invoke(cli.app, list(args), env=env)
-
-
-def assert_one_line_error(result, fragment):
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.startswith("mgcalc: error: ")
-    assert result.stderr.count("\n") == 1
-    assert fragment in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_dose_prints_form_dose_references_warnings_and_disclaimer(runner):

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli_helpers import assert_one_line_error, run
 from contract import COMPARE_FORM_KEYS, COMPARE_KEYS
-from mgcalc import cli, render
+from mgcalc import render
 from mgcalc.compare import compare
 from mgcalc.dose import compound
 from mgcalc.errors import MgcalcError
@@ -19,17 +20,6 @@ from mgcalc.errors import MgcalcError
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TERMINAL_80 = {"COLUMNS": "80", "LINES": "50", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
-
-
-def run(runner, *args, env=None):
-    return runner.invoke(cli.app, list(args), env=env)
-
-
-def assert_one_line_error(result, fragment):
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.startswith("mgcalc: error: ") and result.stderr.count("\n") == 1
-    assert fragment in result.stderr
 
 
 def plain_rows(stdout):

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cli_helpers import run
 from contract import (
     INTERACTION_KEYS,
     INTERACTIONS_KEYS,
@@ -22,7 +23,6 @@ from contract import (
     OTHER_SOURCE_KEYS,
     SOURCE_KEYS,
 )
-from mgcalc import cli
 from mgcalc.dose import dose
 from mgcalc.errors import FormsTableError, MgcalcError
 from mgcalc.interactions import (
@@ -82,10 +82,6 @@ def hours_in(sentence: str) -> tuple[float, float | None]:
     if after is None and " or after" in sentence[match.end():match.end() + 10]:
         after = before  # "4 hours before or after"
     return before, after  # type: ignore[return-value]
-
-
-def run(runner, *args, env=None):
-    return runner.invoke(cli.app, list(args), env=env)
 
 
 # --- the table ------------------------------------------------------------------------------

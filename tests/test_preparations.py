@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from molmass import Formula
 
+from cli_helpers import assert_one_line_error, run
 from mgcalc import MgcalcError, compound, dose
-from mgcalc.cli import app
 from mgcalc.errors import FormsTableError
 from mgcalc.forms import load_forms
 from mgcalc.preparations import load_preparations, parse_preparations, parse_strength, read_form
@@ -21,19 +21,6 @@ from mgcalc.units import parse_amount, parse_weight
 DEFAULT = pint.UnitRegistry()
 FL_OZ_ML = DEFAULT.Quantity(1, "fluid_ounce").to("milliliter").magnitude
 MG_PER_MMOL = 24.305  # IUPAC abridged standard atomic weight of Mg, as units.txt defines mmol
-
-
-def run(runner, *args):
-    return runner.invoke(app, list(args))
-
-
-def assert_one_line_error(result, fragment):
-    assert result.exit_code == 1, result.stdout
-    assert result.stdout == ""
-    assert result.stderr.startswith("mgcalc: error: ")
-    assert result.stderr.count("\n") == 1
-    assert fragment in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def mg_fraction(formula: str) -> float:
