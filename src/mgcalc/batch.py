@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import chain
 from operator import itemgetter
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 from mgcalc.check import agrees, expected_mg, is_consistent
 from mgcalc.dose import NotAMass, Plan, dose
@@ -164,6 +164,18 @@ def _json_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V, limit: int) -> _V:
+    """``value``, kept under ``key`` in a memo that is emptied when it holds ``limit`` entries."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 class _Dosed(NamedTuple):
     """A dose's result columns serialised, with where ``consistent`` (the one column declared_mg
     changes) is in the head, so that requests differing only in declared_mg cost a comparison and
@@ -249,11 +261,7 @@ class RowEvaluator:
         """An equal string already kept, else ``text`` (kept from now on)."""
         shared = self._shared
         found = shared.get(text)
-        if found is None:
-            if len(shared) >= _SHARED_MAX:
-                shared.clear()
-            found = shared[text] = text
-        return found
+        return _remember(shared, text, text, _SHARED_MAX) if found is None else found
 
     def error(self, message: str) -> Entry:
         """An error row's entry: status and message, the computed fields empty."""
@@ -298,9 +306,7 @@ class RowEvaluator:
                 found = magnesium_mg(_declared(text), what="declared magnesium")
             except MgcalcError as exc:
                 found = " ".join(str(exc).split())
-            if len(self._declared) >= _MASSES_MAX:
-                self._declared.clear()
-            self._declared[text] = found
+            _remember(self._declared, text, found, _MASSES_MAX)
         return found
 
     def _dosed(self, amount: str, mg: float | str, form: str, days: int) -> _Dosed:
@@ -315,11 +321,8 @@ class RowEvaluator:
             daily = plan.daily(mg)
             expected = expected_mg(daily.compound_mg / days, plan.form)
             known = self._tails.get(daily.warnings)
-            if known is None:
-                if len(self._tails) >= _TAILS_MAX:
-                    self._tails.clear()
-                known = self._tails[daily.warnings] = self._tail(self._cells(("; ".join(daily.warnings), None)))
-            tail = known
+            tail = known if known is not None else _remember(
+                self._tails, daily.warnings, self._tail(self._cells(("; ".join(daily.warnings), None))), _TAILS_MAX)
             if before:  # numbers as repr writes them, into the plan's templates
                 none, flags = self._none, self._flags
                 rda, ul, dv = daily.percent_rda, daily.percent_ul, daily.percent_dv
@@ -367,10 +370,7 @@ class RowEvaluator:
                 slot = "%s"  # a cell the amount fills in
                 cells = [status, form_id, percent, slot, slot, slot, slot, "", rda, ul, slot, slot, slot]
                 planned = _Planned(plan, *self._halves(cells, "", self.delimiter.replace("%", "%%"))[::2])
-        if len(self._plans) >= _MASSES_MAX:
-            self._plans.clear()
-        self._plans[key] = planned
-        return planned
+        return _remember(self._plans, key, planned, _MASSES_MAX)
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> tuple[Any, ...]:
         """The one place a row's fields become its result: RESULT_COLUMNS values (MgcalcError if bad).
@@ -412,9 +412,7 @@ class RowEvaluator:
                 found = text
             else:
                 found = measured.value if measured.kind == "mass" else text
-            if len(self._masses) >= _MASSES_MAX:
-                self._masses.clear()
-            self._masses[text] = found
+            _remember(self._masses, text, found, _MASSES_MAX)
         return found
 
     def _label_values(self, text: str, per_day: int) -> tuple[Any, ...]:
@@ -1021,7 +1019,8 @@ def _typed(value: Any) -> Any:
     return type(value), value
 
 
-def _unused(request: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
+def _as_read(request: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
+    """The request a typed key (see _typed) was made from."""
     return request
 
 
@@ -1269,7 +1268,7 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
             entry = evaluate.error(found.problem or "unreadable row")
         else:
             request = tuple(_lookup(value, c) for c in INPUT_COLUMNS)
-            entry = evaluate.entry(tuple(map(_typed, request)), partial(_unused, request))
+            entry = evaluate.entry(tuple(map(_typed, request)), partial(_as_read, request))
         if to_csv:
             if not header_written:
                 if columns is None and value is None and len(waiting) < BLOCK_ROWS:
