@@ -228,7 +228,7 @@ class RowEvaluator:
         self._numbers_plain = delimiter not in _NUMBER_CHARACTERS
         self.cache = Cache(CACHE_MAX)
         self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
-        self._shared: dict[Any, Any] = {}  # equal strings stored once
+        self._shared: dict[str, str] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
         self._plans: dict[tuple[str, int], _Planned | str | None] = {}  # (form text, per_day): its plan
         self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
