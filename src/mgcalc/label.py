@@ -31,9 +31,12 @@ a new wording is a new row.
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import MgcalcError, shown
+
+if TYPE_CHECKING:
+    from mgcalc.basis import Basis, PerDay
 from mgcalc.forms import Form, Resolution, load_forms, normalize, parse_formula
 
 #: Longest label text accepted (a whole panel fits).
@@ -58,6 +61,8 @@ CUES: dict[str, str] = {
     "content": "filler", "content of": "filler", "of": "filler", "a": "filler", "the": "filler",
     "in the amount of": "filler", "at a concentration of": "filler", "with nominal quantity": "filler",
     "nominal quantity": "filler", "total": "filler", "amount": "filler",
+    # pharmacopoeia grades printed after a name ("Magnesium hydroxide USP 135 mg")
+    "usp": "filler", "bp": "filler", "nf": "filler", "ph. eur.": "filler", "ph.eur.": "filler", "ep": "filler",
     "per": "per", "in each": "per", "each": "per",
     "plus": "plus", "and": "and",
 }
@@ -69,6 +74,9 @@ OTHER_WORDS = frozenset({
     "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
     "aspartame", "phosphate", "sulfate", "sulphate",
     "lactose", "glucose", "k+", "na+", "ca++", "ca2+", "caffeine", "taurine", "glycine", "boron", "iodine",
+    # ions an electrolyte solution lists beside magnesium ("98 mEq chloride", "27 mEq acetate")
+    "chloride", "acetate", "gluconate", "lactate", "bicarbonate", "dextrose", "cl-", "hco3-",
+    "aluminum", "aluminium", "simethicone", "alginate", "sodium alginate", "alginic",
 })
 #: Hydration words and the water count each names.
 HYDRATES: dict[str, int] = {
@@ -168,6 +176,16 @@ class Reading(NamedTuple):
     notes: tuple[str, ...]
     #: A Supplement Facts serving: (count, unit), e.g. (2, "capsule"); None when not printed.
     serving: tuple[float, str] | None = None
+    #: What the figures are for, as the label states it (``basis.Basis``), or None.
+    basis: "Basis | None" = None
+    #: Units a day the directions allow (``basis.PerDay``), or None.
+    per_day: "PerDay | None" = None
+    #: Why the directions give no daily figure (they were printed but could not be read), or None.
+    directions_problem: str | None = None
+    #: Rows of other ingredients set aside: (name, figures as printed).
+    other_ingredients: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: What the printed percentage is of: "DV" (US Daily Value) or "NRV" (EU/UK Nutrient Reference Value).
+    percent_of: str = "DV"
 
 
 # --- what a whole text must pass before its figures are trusted ------------------------------------
@@ -229,7 +247,11 @@ def guarded(text: str, reading: "Reading") -> "Reading":
 def read_label(text: str) -> Reading:
     """Read one label statement (a line, a sentence or a Supplement Facts row)."""
     check_size(text)
-    tokens = tokenize(text)
+    return read_tokens(tokenize(text), text)
+
+
+def read_tokens(tokens: list["Token"], text: str) -> "Reading":
+    """Read the tokens of one statement or one ingredient row (``text`` for messages)."""
     excipients = [t.form.form for t in tokens if t.kind == "form" and t.form and t.form.form.kind == "excipient"]
     sources = [t for t in tokens if t.kind in ("mg", "salt") or (t.kind == "form" and t.form
                and t.form.form.kind != "excipient") or (t.kind == "amount" and t.unit == "magnesium")]
@@ -908,10 +930,8 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
 
 def normalize_per(per: str) -> str:
     """'/mL', 'mL' and '1 mL' are one basis; '/tablet' and 'tablet' too."""
-    text = per.lstrip("/")
-    if text.lower() in ("ml", "1 ml"):
-        return "mL"
-    return text
+    text = per.lstrip("/").removeprefix("1 ")
+    return "mL" if text.lower() == "ml" else text
 
 
 def _water_named(resolution: Resolution) -> bool:

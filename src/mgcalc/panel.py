@@ -1,41 +1,47 @@
-"""Reading a whole label panel: US Drug Facts, Supplement Facts, or a composition over several lines.
+"""Reading label text as printed, a line or a whole panel, in one way through.
+
+text -> lines -> sections (by their headings: ``HEADINGS``) -> the basis phrases of every line
+(``basis.find_bases``; read once, in one place, and blanked out) -> the directions (``basis.
+read_directions``) -> each section's rows (``rows.rows``: one ingredient a row) -> the magnesium
+rows' figures given their roles (``label.read_tokens``) -> one ``Reading``.
 
 A Drug Facts panel prints the compound under "Active ingredient (in each 15 mL)" and the
-magnesium under "Other information" ("each 15 mL contains: magnesium 500 mg"). The panel is cut
-into sections by their headings (data: ``HEADINGS``); the lines of the sections that bear on
-magnesium are read with ``label.read_label``, and their figures are paired only on the same
-basis. A Supplement Facts panel gives its serving ("Serving Size 2 Capsules"). Text without
-headings is read as one statement.
+magnesium under "Other information" ("each 15 mL contains: magnesium 500 mg"); a Supplement Facts
+panel gives its serving ("Serving Size 2 Capsules"). Rows of other ingredients are kept (name
+and figures) and never lend a figure to magnesium.
 """
 
 import re
 
+from mgcalc.basis import Found, decided, find_bases, read_directions
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
-    BASIS_WORDS,
+    Figure,
     Reading,
     check_size,
     distinct_figures,
     normalize_per,
-    read_label,
-    statement_basis,
-    tokenize,
+    read_tokens,
 )
+from mgcalc.rows import Row, rows, tokens_of
 
 #: Panel headings (lower case, as a line starts) and what their section holds. active: the
 #: compound; other: figures such as "each 15 mL contains: magnesium 500 mg"; facts: Supplement
-#: Facts rows; skip: nothing a check reads (directions print volumes, inactive ingredients
+#: Facts rows; directions: how much a day; skip: nothing a check reads (inactive ingredients print
 #: magnesium stearate).
 HEADINGS: tuple[tuple[str, str], ...] = (
     ("active ingredients", "active"), ("active ingredient", "active"), ("active substances", "active"),
     ("active substance", "active"), ("medicinal ingredients", "active"), ("medicinal ingredient", "active"),
     ("other information", "other"),
     ("supplement facts", "facts"), ("nutrition facts", "facts"), ("composition", "facts"),
-    ("purpose", "skip"), ("uses", "skip"), ("use", "skip"), ("warnings", "skip"), ("directions", "skip"),
+    ("nutrition information", "facts"), ("nutritional information", "facts"), ("ingredients per", "facts"),
+    ("directions", "directions"), ("suggested use", "directions"), ("recommended use", "directions"),
+    ("dosage", "directions"), ("how to take", "directions"), ("recommended daily intake", "directions"),
+    ("purpose", "skip"), ("uses", "skip"), ("use", "skip"), ("warnings", "skip"), ("warning", "skip"),
     ("inactive ingredients", "skip"), ("inactive ingredient", "skip"), ("other ingredients", "skip"),
     ("non-medicinal ingredients", "skip"), ("nonmedicinal ingredients", "skip"), ("excipients", "skip"),
     ("questions", "skip"), ("storage", "skip"), ("drug facts", "skip"), ("principal display panel", "skip"),
-    ("package label", "skip"), ("suggested use", "skip"), ("keep out of reach", "skip"),
+    ("package label", "skip"), ("keep out of reach", "skip"),
     ("ask a doctor", "skip"), ("stop use", "skip"), ("do not use", "skip"), ("if pregnant", "skip"),
 )
 _HEADING = re.compile(
@@ -43,99 +49,166 @@ _HEADING = re.compile(
     + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*:?\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
-_SERVING = re.compile(r"serving\s+size\s*:?\s*(?P<size>[^|]*)", re.IGNORECASE)
-#: Lines of a Supplement Facts header, read past.
-_FACTS_HEADER = re.compile(r"amount\s+per\s+serving|%\s*daily\s+value|each\s+serving\s+contains", re.IGNORECASE)
+#: Headings whose text may go on, on the same line, with the section's first row.
+_RUN_ON = frozenset({"supplement facts", "active ingredient", "active ingredients", "composition",
+                     "other information", "active substance", "directions", "suggested use", "recommended use",
+                     "dosage", "nutrition facts", "how to take", "recommended daily intake"})
+#: Column headings of a facts table: not rows ("Amount Per Serving", "% Daily Value", "%NRV").
+_TABLE_HEADER = re.compile(
+    r"\bamount\s+per\s+serving\b|%\s*daily\s+values?\b|\beach\s+serving\s+contains\b|%\s*\*?\s*(?:nrv|ri|vnr|rws)\b"
+    r"|\bper\s+serving\b|\bamount\s+per\b|\bservings?\s+per\s+container\s*:?\s*(?:about\s+)?\d*",
+    re.IGNORECASE)
+#: Words of a directions line in a section that has no directions heading.
+_DIRECTIONS_LINE = re.compile(r"^\s*(?:adults?\b|take\b|chew\b|dissolve\b|mix\b|swallow\b|for\s+adults\b)",
+                              re.IGNORECASE)
+_SECTION_ROLES = ("active", "other", "facts")
 
 
 def read_panel(text: str) -> Reading:
-    """Read label text of one or more lines: a panel by its sections, else one statement."""
+    """Read label text of one or more lines (see the module's way through)."""
     check_size(text)
-    lines = [line.strip() for line in re.split(r"[\r\n•■]+", text) if line.strip()]
-    if len(lines) <= 1:
-        return read_label(text.strip())
+    lines = [line.strip() for line in re.split(r"[\r\n•■●]+", text) if line.strip()]
     sections = _sections(lines)
-    serving = _serving(lines)
-    if not any(role in ("active", "other", "facts") for role, _, _ in sections):
-        body = [line for line in lines if not _SERVING.match(line) and not _FACTS_HEADER.search(line)]
-        return read_label(" ".join(body))._replace(serving=serving, per=_per(serving, None))
+    label_wide: list[Found] = []  # serving sizes: the whole label's
+    directions: list[str] = []
     readings: list[tuple[str, Reading]] = []
-    for role, basis, body in sections:
-        if role == "skip" or not body:
+    others: list[Row] = []
+    for role, heading, body in sections:
+        if role == "directions":
+            directions += body
             continue
-        if role == "active":
-            readings.append((role, _with_basis(read_label(" ".join(body)), basis)))
+        if role == "skip":
             continue
-        section_basis = basis or _section_basis(body)
+        found = find_bases(heading)  # "(in each 15 mL)", "each tablet contains": this section's
+        kept: list[str] = []
         for line in body:
-            if _SERVING.match(line) or (_FACTS_HEADER.search(line) and "magnes" not in line.lower()):
+            if _DIRECTIONS_LINE.match(line) and not _names_magnesium(line):
+                directions.append(line)
                 continue
-            if not _mentions_magnesium(line):
-                continue
-            readings.append((role, _with_basis(read_label(line), section_basis)))
+            phrases = find_bases(line)
+            found += phrases
+            if _serving_directions(line, phrases):
+                directions.append(line)
+            kept.append(_TABLE_HEADER.sub(" ", _blank(line, phrases)))
+        label_wide += [f for f in found if f.basis is not None and f.basis.kind in ("serving", "daily")]
+        statements = [f for f in found if f.basis is None or f.basis.kind == "statement"]
+        section_rows = rows(tokens_of(kept))
+        others += [r for r in section_rows if r.kind == "other"]
+        for group in _magnesium_groups(section_rows):
+            reading = read_tokens(_joined(group), " ".join(r.name for r in group))
+            readings.append((role, _with_basis(reading, statements)))
     if not readings:
-        raise MgcalcError(f"cannot read the label {shown(text)}: no line of its panel names magnesium")
-    return _combined(readings, serving)
+        raise _no_magnesium(text, others)
+    per_day, directions_problem = read_directions(directions)
+    reading = readings[0][1] if len(readings) == 1 else _combined(readings)
+    own = [Found(reading.basis, 0, 0)] if reading.basis is not None else []
+    return _with_basis(reading, [*label_wide, *own])._replace(
+        per_day=per_day,
+        directions_problem=directions_problem,
+        other_ingredients=tuple((r.name, r.figures) for r in others if _weighed(r)),
+    )
+
+
+def _weighed(row: Row) -> bool:
+    """A row of another ingredient worth naming: one with an amount in a unit ("Zinc 15 mg")."""
+    return any(t.kind == "amount" for t in row.tokens)
 
 
 def _sections(lines: list[str]) -> list[tuple[str, str, list[str]]]:
-    """(role, basis from the heading, lines) for each section; lines before the first heading are skipped."""
-    sections: list[tuple[str, str, list[str]]] = []
+    """(role, heading's bracket, lines) for each section. Lines before the first heading form a
+    section of their own ("facts") unless a later heading names the actives or the facts, as a Drug
+    Facts panel does after its product name."""
+    sections: list[tuple[str, str, list[str]]] = [("facts", "", [])]
     for line in lines:
         m = _HEADING.match(line)
-        if m and (not m["rest"] or m["name"].lower() in ("supplement facts", "active ingredient",
-                                                          "active ingredients", "composition", "other information",
-                                                          "active substance")):
+        if m and (not m["rest"] or m["name"].lower() in _RUN_ON):
             role = dict(HEADINGS)[m["name"].lower()]
-            basis = statement_basis(tokenize(m["basis"])) if m["basis"] else ""
-            sections.append((role, basis, [m["rest"]] if m["rest"] else []))
-        elif sections:
+            sections.append((role, m["basis"] or "", [m["rest"]] if m["rest"] else []))
+        else:
             sections[-1][2].append(line)
+    if any(role in _SECTION_ROLES for role, _, _ in sections[1:]):
+        lead = sections[0][2]
+        sections[0] = ("skip", "", [line for line in lead if not re.match(r"\s*serving\s+size", line, re.I)])
+        for line in lead:  # a serving size printed above the heading still counts
+            if re.match(r"\s*serving\s+size", line, re.IGNORECASE):
+                sections.append(("facts", "", [line]))
     return sections
 
 
-def _mentions_magnesium(line: str) -> bool:
-    return any(t.kind in ("mg", "form", "salt") or (t.kind == "amount" and t.unit == "magnesium")
-               for t in tokenize(line))
+def _blank(line: str, phrases: list[Found]) -> str:
+    """The line with its basis phrases replaced by spaces (their numbers are not figures)."""
+    for f in reversed(phrases):
+        line = line[:f.start] + " " * (f.end - f.start) + line[f.end:]
+    return line
 
 
-def _section_basis(lines: list[str]) -> str:
-    """'each 15 mL tablespoonful contains:' anywhere in the section is the basis of its figures."""
-    for line in lines:
-        basis = statement_basis(tokenize(line))
-        if basis:
-            return basis
-    return ""
+def _serving_directions(line: str, phrases: list[Found]) -> bool:
+    """'Serving Size: 1 tablet twice daily': the serving line is also a direction."""
+    return any(f.basis is not None and f.basis.kind == "serving" for f in phrases) and bool(
+        re.search(r"\b(?:once|twice|three\s+times|\d\s+times|daily|a\s+day|per\s+day)\b", line, re.IGNORECASE))
 
 
-def _with_basis(reading: Reading, basis: str) -> Reading:
-    if reading.per or not basis:
-        return reading
-    return reading._replace(per=normalize_per(basis))
+def _names_magnesium(line: str) -> bool:
+    return bool(re.search(r"\bmagnes|\bmg\s*(?:2\+|\+\+)", line, re.IGNORECASE))
 
 
-def _serving(lines: list[str]) -> tuple[float, str] | None:
-    """'Serving Size 2 Capsules' -> (2, 'capsule'); 'Serving Size: 2.5 gm' -> (1, 'serving')."""
-    for line in lines:
-        m = _SERVING.search(line)
-        if m:
-            words = m["size"].split()
-            if len(words) >= 2 and re.fullmatch(r"\d+(?:\.\d+)?", words[0]):
-                for word in words[1:3]:
-                    unit = BASIS_WORDS.get(word.lower().rstrip(".,"))
-                    if unit:
-                        return float(words[0]), unit
-            return 1.0, "serving"
-    return None
+def _magnesium_groups(section_rows: list[Row]) -> list[list[Row]]:
+    """Runs of magnesium rows (with the rows of bare figures that follow them): each run is read as
+    one statement, so a compound and its magnesium printed on two rows still pair."""
+    groups: list[list[Row]] = []
+    current: list[Row] = []
+    for row in section_rows:
+        if row.kind == "magnesium" or (row.kind == "figures" and current):
+            current.append(row)
+        elif row.kind == "text" and current:
+            continue
+        else:
+            if current:
+                groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
 
 
-def _per(serving: tuple[float, str] | None, per: str | None) -> str | None:
-    return "serving" if serving else per
+def _joined(group: list[Row]) -> list:  # type: ignore[type-arg]
+    return [t for row in group for t in row.tokens]
 
 
-def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | None) -> Reading:
-    """One reading for the panel: the magnesium from any section, the compound from the active one,
-    paired only when their bases agree."""
+def _no_magnesium(text: str, others: list[Row]) -> MgcalcError:
+    excipient = next((t.form.form for r in others for t in r.tokens
+                      if t.kind == "form" and t.form is not None and t.form.form.kind == "excipient"), None)
+    if excipient is not None:
+        return MgcalcError(f"the label {shown(text)} names only {excipient.name}, which is not a magnesium "
+                           f"source: {excipient.note}")
+    return MgcalcError(
+        f"cannot read the label {shown(text)}: it names no magnesium; write it as printed, "
+        "e.g. 'Magnesium 200 mg (as magnesium citrate 1,250 mg)'"
+    )
+
+
+def _with_basis(reading: Reading, found: list[Found]) -> Reading:
+    """The reading with the basis its phrases state, decided in one place (``basis.decided``);
+    a figure with a basis of its own ("1200 mg/15 mL") must agree with it."""
+    basis, problem = decided(found)
+    problems = [reading.problem] if reading.problem else []
+    if problem:
+        problems.append(problem)
+    per = reading.per
+    if basis is not None:
+        if per and per != "serving" and normalize_per(per) != normalize_per(basis.per) and not basis.several:
+            problems.append(f"its figures are on different bases ({per}, {basis.per})")
+        per = basis.per
+    serving = (basis.units, basis.unit) if basis is not None and basis.several else None
+    if basis is not None and basis.unit == "serving":
+        serving = (1.0, "serving")
+    return reading._replace(basis=basis, per=None if problem else per, serving=serving,
+                            problem="; ".join(dict.fromkeys(problems)) or None)
+
+
+def _combined(readings: list[tuple[str, Reading]]) -> Reading:
+    """One reading from several magnesium rows apart (sections, or rows with others between):
+    the magnesium from any, the compound from the active section first, paired only on one basis."""
     problems = [r.problem for _, r in readings if r.problem]
     notes = tuple(dict.fromkeys(n for _, r in readings for n in r.notes))
     declared = [(r.declared_mg, r.per) for _, r in readings if r.declared_mg is not None]
@@ -143,12 +216,12 @@ def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | 
                         [r for _, r in readings if r.compounds]
     source = compound_readings[0] if compound_readings else None
     forms = tuple({f.form.id: f for _, r in readings for f in r.forms}.values())
-    from mgcalc.label import Figure
-
     distinct = distinct_figures([Figure(mg, str(mg), "magnesium", per=per or "") for mg, per in declared])
     if len(distinct) > 1:
         problems.append("the panel prints several figures for magnesium (" +
                         ", ".join(f"{f.mg:g} mg" for f in distinct) + ")")
+    if len(compound_readings) > 1:
+        problems.append("the panel prints several magnesium compounds' weights in rows apart")
     bases = {normalize_per(p) for _, p in declared if p}
     if source is not None and source.per:
         bases.add(normalize_per(source.per))
@@ -158,7 +231,7 @@ def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | 
             r.declared_mg is not None and r.per and r is not source for _, r in readings):
         problems.append("the panel does not say what the compound figure is per, so it cannot be paired with "
                         "the magnesium figure (per " + next(r.per for _, r in readings if r.per) + ")")
-    elif source is not None and declared and not bases and len(readings) > 1 \
+    elif source is not None and declared and not bases \
             and not any(r.declared_mg is not None and r.compounds for _, r in readings):
         problems.append("the panel does not say what its figures are per, so they cannot be paired")
     dv = next((r.percent_dv_printed for _, r in readings if r.percent_dv_printed is not None), None)
@@ -169,9 +242,8 @@ def _combined(readings: list[tuple[str, Reading]], serving: tuple[float, str] | 
         form=source.form if source else (forms[0] if len(forms) == 1 else None),
         forms=forms,
         compounds=source.compounds if source else (),
-        per="serving" if serving and not per else per,
+        per=per,
         percent_dv_printed=dv,
         problem="; ".join(dict.fromkeys(problems)) or None,
         notes=notes,
-        serving=serving,
     )

@@ -1,0 +1,316 @@
+"""What a label's figures are for: the serving basis, and how many a day its directions allow.
+
+A label states its amounts for one unit ("Each tablet contains"), for a serving of several
+("Serving Size 2 Tablets", "2 tablets provide:", "Per 2 caplets", "per daily dose (3 tablets)")
+or for a measure ("in each 15 mL"). ``find_bases`` reads every such phrase in a line and returns
+them with where they stand, so the panel reader can blank them out before it reads figures;
+``decided`` turns all the phrases of one label into one ``Basis`` or a reason why it cannot be
+told (two that disagree, a count of zero or past 100). ``read_directions`` reads the dose and how
+often from the directions ("take 2 tablets twice daily", "1-3 capsules daily", "up to 4 tablets a
+day", "do not take more than 2 tablets in a 24 hour period") and names what it cannot read.
+
+The words are data (the tables below): a new wording is a new row, not a new rule.
+"""
+
+import re
+from typing import NamedTuple
+
+#: Dose units as labels print them (lower case, singular and plural) and the unit they name.
+UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("tablet", "tablets", "tab", "tabs", "tab.", "chewable", "chewables"), "tablet"),
+    **dict.fromkeys(("caplet", "caplets"), "caplet"),
+    **dict.fromkeys(("capsule", "capsules", "caps", "vegcap", "vegcaps", "veggie caps", "vcaps", "vegicaps",
+                     "veg capsules", "vegetable capsules"), "capsule"),
+    **dict.fromkeys(("softgel", "softgels", "soft gels", "soft gel"), "softgel"),
+    **dict.fromkeys(("gummy", "gummies"), "gummy"),
+    **dict.fromkeys(("lozenge", "lozenges"), "lozenge"),
+    **dict.fromkeys(("sachet", "sachets"), "sachet"),
+    **dict.fromkeys(("stick", "sticks", "stick pack", "stick packs"), "stick"),
+    **dict.fromkeys(("scoop", "scoops"), "scoop"),
+    **dict.fromkeys(("packet", "packets"), "packet"),
+    **dict.fromkeys(("drop", "drops"), "drop"),
+    **dict.fromkeys(("teaspoon", "teaspoons", "teaspoonful", "teaspoonfuls", "tsp", "tsp."), "teaspoon"),
+    **dict.fromkeys(("tablespoon", "tablespoons", "tablespoonful", "tablespoonfuls", "tbsp", "tbsp."),
+                    "tablespoon"),
+    **dict.fromkeys(("ml", "ml.", "milliliter", "milliliters", "millilitre", "millilitres"), "mL"),
+    **dict.fromkeys(("l", "liter", "liters", "litre", "litres"), "L"),
+    **dict.fromkeys(("g", "gm", "gram", "grams"), "g"),
+    **dict.fromkeys(("fl oz", "fl. oz", "fl.oz", "fl. oz.", "fl oz.", "fluid ounce", "fluid ounces"), "fl oz"),
+}
+#: Units that are measures, not counted pieces: a serving of 15 mL is one serving, not 15 units.
+MEASURES = frozenset({"mL", "L", "g", "fl oz"})
+#: Number words labels print for a count.
+NUMBER_WORDS: dict[str, float] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
+}
+#: How often a day, as directions print it.
+FREQUENCY_WORDS: dict[str, int] = {
+    "once": 1, "twice": 2, "thrice": 3, "one time": 1, "two times": 2, "three times": 3, "four times": 4,
+    "1 time": 1, "2 times": 2, "3 times": 3, "4 times": 4, "1x": 1, "2x": 2, "3x": 3, "4x": 4,
+}
+#: Verbs after a count that make it the basis of the figures: "2 tablets provide".
+BASIS_VERBS = ("provide", "provides", "contain", "contains", "supply", "supplies", "deliver", "delivers",
+               "give", "gives", "yield", "yields", "has", "have")
+#: The most units a serving or a dose can hold before the count is not believable.
+COUNT_MAX = 100
+
+_N = r"\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))
+_U = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
+_ADJ = r"(?:(?:level|heaping|rounded|chewable|film-coated|coated|vegetable|veggie|soft|hard|effervescent)\s+)?"
+_UNIT_AT = rf"(?P<count>{_N})\s*{_ADJ}(?P<unit>{_U})(?![\w])"
+_SIZE = r"(?:\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?|ml|mL)\.?)\s*\))?"
+
+#: Phrases that set the basis, each with what it says: serving (a serving size), daily (the
+#: serving is the day's), statement ("2 tablets provide", "each 15 mL contains", "per 2 caplets").
+_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
+    ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}\s*\)\s*:?"),
+    ("daily", rf"\bdaily\s+(?:dose|serving)\s*:?\s*{_UNIT_AT}{_SIZE}\s*:?"),
+    ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
+    ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
+    ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{'|'.join(BASIS_VERBS)})\b)?\s*:?"),
+    ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{'|'.join(BASIS_VERBS)})\b\s*:?"),
+))
+#: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
+_ONE = re.compile(rf"\b(?:each|every|in\s+each|per)\s+{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
+
+
+class Basis(NamedTuple):
+    """What a label's figures are for: ``units`` of ``unit`` (2 tablet; 15 mL), as read."""
+
+    units: float
+    unit: str
+    #: The serving's weight or volume where printed: "1 scoop (5 g)" -> "5 g".
+    size: str | None
+    #: The words it was read from.
+    text: str
+    #: serving (a serving size), daily (per daily dose), statement (each/per/provide).
+    kind: str
+
+    @property
+    def several(self) -> bool:
+        """A serving of more than one counted unit: the figures are not one unit's."""
+        return self.units != 1 and self.unit not in MEASURES
+
+    @property
+    def per(self) -> str:
+        """The basis as ``check`` has always named it: 'tablet', '15 mL', or 'serving' for several units."""
+        if self.several:
+            return "serving"
+        if self.unit in MEASURES:
+            return f"{self.units:g} {self.unit}"
+        return self.unit
+
+    def described(self) -> str:
+        count = f"{self.units:g} {self.unit}" + ("s" if self.units != 1 and self.unit not in MEASURES else "")
+        size = f" ({self.size})" if self.size else ""
+        return f"{count}{size}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"units": self.units, "unit": self.unit, "size": self.size, "kind": self.kind, "text": self.text}
+
+
+class Found(NamedTuple):
+    """A basis phrase in a line, with where it stands (to be blanked out before figures are read)."""
+
+    basis: Basis | None
+    start: int
+    end: int
+    #: Why the phrase cannot be a basis (a count of zero or past COUNT_MAX), or "".
+    problem: str = ""
+
+
+def _count(text: str) -> float:
+    low = text.lower()
+    return NUMBER_WORDS[low] if low in NUMBER_WORDS else float(low)
+
+
+def _unit(word: str) -> str:
+    return UNIT_WORDS[re.sub(r"\s+", " ", word.lower())]
+
+
+def find_bases(line: str) -> list[Found]:
+    """Every basis phrase in a line, first to last, none overlapping."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PHRASES:
+        for m in pattern.finditer(line):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(_found(kind, m))
+    for m in _ONE.finditer(line):
+        if any(m.start() < end and start < m.end() for start, end in taken):
+            continue
+        unit = _unit(m["unit"])
+        if unit in MEASURES:
+            continue  # "per mL" after a figure is the figure's own basis (label.py reads it)
+        taken.append((m.start(), m.end()))
+        found.append(Found(Basis(1, unit, None, m.group().strip(" :"), "statement"), m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _found(kind: str, m: re.Match[str]) -> Found:
+    text = m.group().strip(" :")
+    size = m["size"].strip() if m["size"] else None
+    if "count" not in m.re.groupindex:  # Serving Size 2.5 g: one serving of that weight
+        return Found(Basis(1, "serving", size, text, kind), m.start(), m.end())
+    count, unit = _count(m["count"]), _unit(m["unit"])
+    if kind == "serving" and unit in MEASURES:  # Serving Size 2.5 g, 15 mL: one serving of that much
+        return Found(Basis(1, "serving", f"{count:g} {unit}", text, kind), m.start(), m.end())
+    if unit == "L":
+        count, unit = count * 1000, "mL"
+    if not 0 < count <= COUNT_MAX and unit not in MEASURES:
+        return Found(None, m.start(), m.end(), f"the serving '{text}' counts {count:g} units, outside 1 to {COUNT_MAX}")
+    if count <= 0:
+        return Found(None, m.start(), m.end(), f"the serving '{text}' is of {count:g} {unit}")
+    return Found(Basis(count, unit, size, text, kind), m.start(), m.end())
+
+
+def decided(found: list[Found]) -> tuple[Basis | None, str | None]:
+    """One basis from every phrase a label prints, or why it cannot be told.
+
+    Phrases that say the same (a serving size of 2 tablets and "2 tablets provide") are one basis;
+    a serving of several units beside a statement for one ("Serving Size 1 Tablet" and "per 2
+    tablets", or "Each tablet contains" and "Serving Size 2 Tablets") cannot be told apart.
+    """
+    problems = [f.problem for f in found if f.problem]
+    bases = [f.basis for f in found if f.basis is not None]
+    if problems:
+        return None, problems[0]
+    if not bases:
+        return None, None
+    distinct: list[Basis] = []
+    for basis in bases:
+        if not any(_same(basis, seen) for seen in distinct):
+            distinct.append(basis)
+    if len(distinct) > 1:
+        said = " and ".join(f"'{b.text}'" for b in distinct)
+        return None, f"it states two bases that disagree ({said}): mgcalc will not pick one"
+    serving = next((b for b in bases if b.kind in ("serving", "daily") and b.size), None)
+    basis = distinct[0]
+    return (basis._replace(size=serving.size) if serving and not basis.size else basis), None
+
+
+def _same(a: Basis, b: Basis) -> bool:
+    if a.unit == "serving" or b.unit == "serving":  # "Serving Size 5 g" and "per scoop" say nothing against
+        return True
+    return a.units == b.units and a.unit == b.unit
+
+
+# --- directions -----------------------------------------------------------------------------------------
+
+
+class PerDay(NamedTuple):
+    """How many units a day the directions allow, as read from them."""
+
+    low: float | None
+    high: float
+    unit: str
+    text: str
+    #: How the directions were read ("2 tablets, twice a day").
+    how: str
+
+
+_RANGE = rf"(?P<low>{_N})\s*(?:-|–|to|or)\s*(?P<high>{_N})"
+_DOSE = re.compile(rf"(?:{_RANGE}|(?P<one>{_N}))\s*{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
+_FREQ = "|".join(re.escape(w) for w in sorted(FREQUENCY_WORDS, key=len, reverse=True))
+_TIMES = re.compile(rf"\b(?P<times>{_FREQ})\s*(?:a|per|each|every)?\s*(?:day|daily)\b|\b(?P<n>\d)\s*times\s+"
+                    r"(?:a|per|each)?\s*(?:day|daily)\b", re.IGNORECASE)
+_EVERY = re.compile(r"\bevery\s+(?P<hours>\d+)(?:\s*(?:-|to)\s*(?P<hours2>\d+))?\s*hours?\b", re.IGNORECASE)
+_DAILY = re.compile(r"\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|in\s+(?:a\s+)?24[\s-]*hours?"
+                    r"(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b", re.IGNORECASE)
+_UP_TO = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed|maximum(?:\s+of)?"
+                    r"|max\.?)\s*$", re.IGNORECASE)
+_DAILY_DOSE_TABLE = re.compile(r"\bdaily\s+dose\b|\b24[\s-]*hour", re.IGNORECASE)
+_ADULT = re.compile(r"\badults?\b|\b1[2-8]\s+years\b|\bover\s+1[2-8]\b", re.IGNORECASE)
+_CHILD = re.compile(r"\bchild(?:ren)?\b(?!\s+1[2-8])|\bunder\s+\d+", re.IGNORECASE)
+
+
+def read_directions(lines: list[str]) -> tuple[PerDay | None, str | None]:
+    """Units a day from a label's directions, or (None, what could not be read).
+
+    Reads the adult directions where they are told apart from children's. A dose without how
+    often is a day's dose only where the directions say their doses are daily ("do not exceed the
+    maximum recommended daily dose"); otherwise how often is not read, and that is said.
+    """
+    text = " ".join(lines)
+    if not text.strip():
+        return None, None
+    candidates = [line for line in _sentences(lines) if _DOSE.search(line)]
+    if not candidates:
+        return None, f"the directions give no dose mgcalc can read: {_clip(text)}"
+    adults = [line for line in candidates if _ADULT.search(line)]
+    chosen = adults or [line for line in candidates if not _CHILD.search(line)] or candidates
+    limit = next((line for line in chosen if _limit_of(line) is not None), None)
+    line = chosen[0]
+    dose = _DOSE.search(line)
+    assert dose is not None
+    low = _count(dose["low"] or dose["one"])
+    high = _count(dose["high"] or dose["one"])
+    unit = _unit(dose["unit"])
+    if unit == "L":
+        low, high, unit = low * 1000, high * 1000, "mL"
+    if not (0 < low <= high) or (unit not in MEASURES and high > COUNT_MAX):
+        return None, f"the directions' dose cannot be read: {_clip(line)}"
+    before = line[:dose.start()]
+    after = line[dose.end():]
+    if _UP_TO.search(before):
+        return _per_day(None, high, unit, line, f"at most {high:g} {unit}(s) a day", after) if _DAILY.search(after) \
+            else (None, f"the directions give a maximum without saying over how long: {_clip(line)}")
+    times = _times(after)
+    if times is not None:
+        count, how = times
+        day = PerDay(low * count, high * count, unit, line, f"{_range(low, high)} {unit}(s), {how}")
+    elif _DAILY.search(after) or _DAILY.search(before):
+        day = PerDay(low, high, unit, line, f"{_range(low, high)} {unit}(s) a day")
+    elif _DAILY_DOSE_TABLE.search(text):
+        day = PerDay(low, high, unit, line, f"{_range(low, high)} {unit}(s), a daily dose as the directions call it")
+    else:
+        return None, f"the directions do not say how often: {_clip(line)}"
+    if limit is not None and limit is not line:
+        cap = _limit_of(limit)
+        if cap is not None and cap[1] == unit and cap[0] < day.high:
+            day = day._replace(high=cap[0], how=day.how + f"; at most {cap[0]:g} a day")
+    return day, None
+
+
+def _per_day(low: float | None, high: float, unit: str, line: str, how: str, after: str) -> tuple[PerDay, None]:
+    return PerDay(low, high, unit, line, how), None
+
+
+def _limit_of(line: str) -> tuple[float, str] | None:
+    """'do not take more than 4 tablets in 24 hours' -> (4, 'tablet')."""
+    for dose in _DOSE.finditer(line):
+        if _UP_TO.search(line[:dose.start()]) and _DAILY.search(line[dose.end():]):
+            return _count(dose["high"] or dose["one"]), _unit(dose["unit"])
+    return None
+
+
+def _times(after: str) -> tuple[int, str] | None:
+    m = _TIMES.search(after)
+    if m:
+        count = FREQUENCY_WORDS[m["times"].lower()] if m["times"] else int(m["n"])
+        return count, {1: "once a day", 2: "twice a day"}.get(count, f"{count} times a day")
+    m = _EVERY.search(after)
+    if m:
+        hours = int(m["hours"])
+        if 1 <= hours <= 24:
+            return 24 // hours, f"every {hours} hours (at most {24 // hours} a day)"
+    return None
+
+
+def _range(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+
+
+def _sentences(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        out += [s.strip() for s in re.split(r"(?<=[.;])\s+|•|■|●", line) if s.strip()]
+    return out
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 80 else text[:80] + "…")
