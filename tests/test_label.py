@@ -258,7 +258,6 @@ _HEADS = st.sampled_from(["Active ingredient (in each 15 mL)", "Other informatio
 
 @given(st.lists(st.one_of(_LINES, _HEADS, st.text(max_size=40)), max_size=8))
 def test_any_panel_gives_a_verdict_a_reason_or_one_error(lines):
-    from mgcalc.errors import MgcalcError
 
     try:
         result = check_label("\n".join(lines))
@@ -313,11 +312,22 @@ def test_mixed_bases_and_blends_without_a_plain_total_cannot_be_checked(text):
     assert result.consistent is None and result.reason
 
 
-@pytest.mark.parametrize("text", ["Magnesium Oxide 400mg (241,3mg elemental magnesium)",
-                                  "magnesium citrate 1,83 g, which corresponds to magnesium 295,7 mg"])
-def test_a_decimal_comma_in_a_label_is_refused_not_split(text):
-    with pytest.raises(MgcalcError, match="decimal comma"):
-        check_label(text)
+@pytest.mark.parametrize(("text", "declared", "compound"), [
+    ("Magnesium Oxide 400mg (241,3mg elemental magnesium)", 241.3, 400),
+    ("magnesium citrate 1,83 g, which corresponds to magnesium 295,7 mg", 295.7, 1830),
+])
+def test_a_decimal_comma_before_one_or_two_digits_is_read_as_one(text, declared, compound):
+    result = check_label(text)
+    assert (result.declared_mg, result.compound_mg, result.consistent) == (pytest.approx(declared),
+                                                                          pytest.approx(compound), True)
+
+
+def test_a_thousands_comma_in_a_text_that_writes_decimal_commas_makes_its_own_row_unreadable():
+    result = check_label("Vitamin D 2,5 µg 50%\nMagnesium 1,250 mg (as magnesium citrate 7,5 g)")
+    assert result.consistent is None
+    assert "'1,250 mg' may be 1250 or 1.250" in result.reason
+    # the same row in a text with no decimal comma is read with its thousands comma
+    assert check_label("Magnesium 1,250 mg (as magnesium citrate 7,750 mg)").declared_mg == 1250
 
 
 @pytest.mark.parametrize("text", ["Magnesium (as magnesium citrate) 150 mg 40% NRV",

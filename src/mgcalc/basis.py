@@ -63,14 +63,17 @@ _SIZE = r"(?:\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?|ml|mL)\.?)\s*\))?"
 
 #: Phrases that set the basis, each with what it says: serving (a serving size), daily (the
 #: serving is the day's), statement ("2 tablets provide", "each 15 mL contains", "per 2 caplets").
-_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
-    ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}\s*\)\s*:?"),
-    ("daily", rf"\bdaily\s+(?:dose|serving)\s*:?\s*{_UNIT_AT}{_SIZE}\s*:?"),
-    ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
-    ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
-    ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{'|'.join(BASIS_VERBS)})\b)?\s*:?"),
-    ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{'|'.join(BASIS_VERBS)})\b\s*:?"),
-))
+_VERB = "|".join(BASIS_VERBS)
+_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
+        ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}"
+                  r"\s*\)\s*:?"),
+        ("daily", rf"\bdaily\s+(?:dose|serving)\s*:?\s*{_UNIT_AT}{_SIZE}\s*:?"),
+        ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
+        ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
+        ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_VERB})\b)?\s*:?"),
+        ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{_VERB})\b\s*:?"),
+    ))
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
 _ONE = re.compile(rf"\b(?:each|every|in\s+each|per)\s+{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
 
@@ -212,7 +215,7 @@ class PerDay(NamedTuple):
     how: str
 
 
-_RANGE = rf"(?P<low>{_N})\s*(?:-|–|to|or)\s*(?P<high>{_N})"
+_RANGE = rf"(?P<low>{_N})\s*(?:-|\u2013|to|or)\s*(?P<high>{_N})"
 _DOSE = re.compile(rf"(?:{_RANGE}|(?P<one>{_N}))\s*{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
 _FREQ = "|".join(re.escape(w) for w in sorted(FREQUENCY_WORDS, key=len, reverse=True))
 _TIMES = re.compile(rf"\b(?P<times>{_FREQ})\s*(?:a|per|each|every)?\s*(?:day|daily)\b|\b(?P<n>\d)\s*times\s+"

@@ -67,9 +67,10 @@ CUES: dict[str, str] = {
     "plus": "plus", "and": "and",
 }
 #: Words for magnesium itself (lower case; "Mg2+" and "Mg++" are matched by the scanner).
-MAGNESIUM_WORDS = frozenset({"magnesium", "mag.", "mg", "magnesio", "magnésium"})
+MAGNESIUM_WORDS = {"magnesium", "mag.", "mg", "magnesio", "magnésium"}
+_MAGNESIUM = MAGNESIUM_WORDS
 #: Nutrients and ingredients that are not magnesium: their figures are left out.
-OTHER_WORDS = frozenset({
+OTHER_WORDS = set({
     "calcium", "potassium", "sodium", "zinc", "iron", "copper", "manganese", "selenium", "chromium",
     "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
     "aspartame", "phosphate", "sulfate", "sulphate",
@@ -78,11 +79,51 @@ OTHER_WORDS = frozenset({
     "chloride", "acetate", "gluconate", "lactate", "bicarbonate", "dextrose", "cl-", "hco3-",
     "aluminum", "aluminium", "simethicone", "alginate", "sodium alginate", "alginic",
 })
+_OTHER = OTHER_WORDS
 #: Hydration words and the water count each names.
 HYDRATES: dict[str, int] = {
     "anhydrous": 0, "monohydrate": 1, "dihydrate": 2, "trihydrate": 3, "tetrahydrate": 4,
     "pentahydrate": 5, "hexahydrate": 6, "heptahydrate": 7, "octahydrate": 8, "nonahydrate": 9,
 }
+WORD_KINDS = ("magnesium", "other", "link", "source", "element", "nrv", "salt", "hydrate")
+
+
+class Words(NamedTuple):
+    """The label words of other languages (``data/label_words.csv``), by what they mean."""
+
+    #: a foreign salt or hydrate word -> its English word ("citrat" -> "citrate")
+    english: dict[str, str]
+    #: words for the percentage of an EU reference intake (NRV, VNR, RWS ...)
+    nrv: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    """Read ``label_words.csv`` once, add its cue, nutrient and magnesium words to the tables
+    above, and return the translations; a FormsTableError names a bad row."""
+    from mgcalc.errors import FormsTableError
+    from mgcalc.tables import read_table, table_rows
+
+    text, origin = read_table("label_words.csv", "label words")
+    english: dict[str, str] = {}
+    nrv: set[str] = set()
+    for line, row in table_rows(text, origin, ("word", "kind", "means", "language", "source")):
+        word, kind = row["word"].strip().lower(), row["kind"]
+        if not word or kind not in WORD_KINDS or not row["source"].strip():
+            raise FormsTableError(f"{origin}:{line}: a word, a kind ({', '.join(WORD_KINDS)}) and a source are needed")
+        if kind == "magnesium":
+            _MAGNESIUM.add(word)
+        elif kind == "other":
+            _OTHER.add(word)
+        elif kind in ("link", "source", "element"):
+            CUES.setdefault(word, kind)
+        elif kind == "nrv":
+            nrv.add(word)
+        else:
+            english[word] = row["means"].strip().lower()
+    return Words(english, frozenset(nrv))
+
+
 #: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules".
 BASIS_WORDS: dict[str, str] = {
     **dict.fromkeys(("tablet", "tablets", "tab", "tab.", "tabs"), "tablet"),
@@ -102,7 +143,10 @@ BASIS_WORDS: dict[str, str] = {
 #: Units a figure on a label can carry, lower case, and what they measure.
 UNITS: dict[str, str] = {
     **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
-                     "microgram", "micrograms", "kg"), "mass"),
+                     "microgram", "micrograms", "kg", "milligramm", "milligramme", "milligrammes", "gramm",
+                     "mikrogramm"), "mass"),
+    # units of other nutrients: a figure in them is never magnesium ("800 IU of vitamin D")
+    **dict.fromkeys(("iu", "i.u.", "ie", "i.e.", "kcal", "kj", "cfu", "mcg rae", "mg ne", "mcg dfe"), "other"),
     **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
                      "milliequivalents"), "magnesium"),
     **dict.fromkeys(("ml", "ml.", "l", "fl oz", "fl. oz", "fl.oz", "floz", "fluid ounce", "fluid ounces", "oz"),
@@ -117,9 +161,12 @@ _AGREE = 0.02
 
 # --- tokens -----------------------------------------------------------------------------------
 
-_NUM = r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
-_UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligrams?|micrograms?|milliequivalents?|millimoles?|grams?|mcg|µg|μg|ug"
-            r"|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz")
+# A comma before one or two digits can only be a decimal comma ("2,5 µg", "56,3 mg"); before three it
+# is a thousands comma ("1,250 mg"), which a text that writes decimal commas makes ambiguous (panel.py).
+_NUM = r"(?<![\w.,])(?:\d+,\d{1,2}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
+_UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligramm(?:es?)?|mikrogramm|milligrams?|micrograms?|milliequivalents?"
+            r"|millimoles?|gramm|grams?|mcg|µg|μg|ug|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz"
+            r"|i\.u\.|iu|kcal|kj|cfu")
 _SCANNER = re.compile(
     rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![a-zA-Z]))"
     rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
@@ -191,7 +238,8 @@ class Reading(NamedTuple):
 # --- what a whole text must pass before its figures are trusted ------------------------------------
 
 # "241,3 mg": a comma before one or two digits is a decimal comma (a thousands comma has three).
-_DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,])")
+DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,])")
+THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # An ingredient list on the same line as its heading is not read ("Other ingredients: ...").
 _NOT_READ = re.compile(r"\b(?:other|inactive)\s+ingredients?\s*:.*$", re.IGNORECASE | re.MULTILINE)
 # A percentage of an EU/UK reference intake (NRV, RI) or "<1%" is not a US %DV to be checked.
@@ -209,13 +257,7 @@ _MAGNESIUM_AS = re.compile(r"\s*magnesium\b[^()]*\d[^()]*\((?:as|from)\b[^()]*\)
 
 
 def prepared(text: str) -> str:
-    """The text to read: an inline ingredient list removed; MgcalcError for a decimal comma."""
-    comma = _DECIMAL_COMMA.search(unicodedata.normalize("NFKC", text))
-    if comma:
-        raise MgcalcError(
-            f"the label has a decimal comma ({comma.group()}); mgcalc reads a comma as a thousands separator, "
-            f"so write {comma.group().replace(',', '.')} with a point"
-        )
+    """The text to read: an ingredient list printed on its heading's line is left out."""
     return _NOT_READ.sub("", text)
 
 
@@ -275,7 +317,37 @@ def _clean(text: str) -> str:
     """NFKC, symbols dropped (™ ® © * † ‡ §), non-breaking spaces as spaces."""
     folded = unicodedata.normalize("NFKC", text)
     cleaned = re.sub(r"[™®©*†‡§¹²³⁺]", " ", folded).replace("\u00a0", " ")
-    return re.sub(r"(?<=\dmg)(?=[A-Z][a-z])|(?<=\d mg)(?=[A-Z][a-z])", " ", cleaned)  # "2400 mgSaline laxative"
+    cleaned = re.sub(r"(?<=\dmg)(?=[A-Z][a-z])|(?<=\d mg)(?=[A-Z][a-z])", " ", cleaned)  # "2400 mgSaline laxative"
+    return _in_english(cleaned)
+
+
+@lru_cache(maxsize=1)
+def _foreign() -> tuple[re.Pattern[str], ...]:
+    """Patterns for a magnesium salt named in another language (the words of label_words.csv)."""
+    vocabulary = words()
+    salts = "|".join(re.escape(w) for w in sorted(vocabulary.english, key=len, reverse=True))
+    magnesium = "|".join(re.escape(w) for w in sorted(_MAGNESIUM, key=len, reverse=True) if w not in ("mg", "mag."))
+    return (
+        re.compile(rf"\b(?:{magnesium})-?(?P<salt>{salts})\b", re.IGNORECASE),  # Magnesiumcitrat
+        # citrato de magnesio, lactate de magnésium
+        re.compile(rf"\b(?P<salt>{salts})\s+(?:de|di|del|du|d')\s*(?:{magnesium})\b", re.IGNORECASE),
+        re.compile(rf"\b(?P<salt>{salts})\s+(?:{magnesium})\b", re.IGNORECASE),  # cytrynian magnezu
+        re.compile(rf"(?<=\w)[\s-]+(?P<salt>{salts})\b", re.IGNORECASE),  # a hydrate word: "... dihydraté"
+    )
+
+
+def _in_english(text: str) -> str:
+    """'Magnesiumcitrat', 'citrato de magnesio', 'cytrynian magnezu' -> 'magnesium citrate': salts named
+    in another language, as the forms table names them (the words are data: label_words.csv)."""
+    english = words().english
+    whole, of, before, hydrate = _foreign()
+
+    def salt(m: re.Match[str]) -> str:
+        return f"magnesium {english[m['salt'].lower()]}"
+
+    text = of.sub(salt, before.sub(salt, whole.sub(salt, text))) if of.pattern and english else text
+    return hydrate.sub(lambda m: " " + english[m["salt"].lower()] if english[m["salt"].lower()] in HYDRATES
+                       else m.group(), text)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -306,7 +378,12 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(_plain_number(text))
+
+
+def _plain_number(text: str) -> str:
+    """'2,5' -> '2.5' (a decimal comma); '1,250' -> '1250' (a thousands comma)."""
+    return text.replace(",", ".") if DECIMAL_COMMA.fullmatch(text) else text.replace(",", "")
 
 
 def _amount(m: re.Match[str], piece: str) -> Token:
@@ -324,7 +401,7 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     if kind == "volume":
         return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
     spelled = "mg" if unit in ("mg", "mgs", "milligram", "milligrams") else unit
-    value = parse_magnesium(f"{m['num']} {spelled}", what="label amount")
+    value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
     return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
 
 
@@ -554,7 +631,7 @@ def _roles(tokens: list[Token]) -> Reading:
             continue
         if tok.note:
             notes.append(tok.note)
-        if tok.unit == "volume":
+        if tok.unit in ("volume", "other"):
             continue
         figure, alt = _role(tokens, i)
         if alt is not None:

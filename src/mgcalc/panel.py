@@ -16,8 +16,11 @@ import re
 from mgcalc.basis import Found, decided, find_bases, read_directions
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
+    DECIMAL_COMMA,
+    THOUSANDS_COMMA,
     Figure,
     Reading,
+    Token,
     check_size,
     distinct_figures,
     normalize_per,
@@ -69,6 +72,7 @@ def read_panel(text: str) -> Reading:
     check_size(text)
     lines = [line.strip() for line in re.split(r"[\r\n•■●]+", text) if line.strip()]
     sections = _sections(lines)
+    decimal_commas = DECIMAL_COMMA.search(text) is not None
     label_wide: list[Found] = []  # serving sizes: the whole label's
     directions: list[str] = []
     readings: list[tuple[str, Reading]] = []
@@ -95,7 +99,10 @@ def read_panel(text: str) -> Reading:
         section_rows = rows(tokens_of(kept))
         others += [r for r in section_rows if r.kind == "other"]
         for group in _magnesium_groups(section_rows):
-            reading = read_tokens(_joined(group), " ".join(r.name for r in group))
+            tokens = _joined(group)
+            reading = read_tokens(tokens, " ".join(r.name for r in group))
+            if decimal_commas:
+                reading = _thousands_unclear(reading, tokens)
             readings.append((role, _with_basis(reading, statements)))
     if not readings:
         raise _no_magnesium(text, others)
@@ -107,6 +114,19 @@ def read_panel(text: str) -> Reading:
         directions_problem=directions_problem,
         other_ingredients=tuple((r.name, r.figures) for r in others if _weighed(r)),
     )
+
+
+def _thousands_unclear(reading: Reading, tokens: list[Token]) -> Reading:
+    """In a text that writes decimal commas, '1,250 mg' may be 1250 mg or 1.25 mg: its row cannot be read."""
+    for tok in tokens:
+        number = THOUSANDS_COMMA.match(tok.text) if tok.kind == "amount" else None
+        if number is not None:
+            plain = number.group().replace(",", "")
+            point = number.group().replace(",", ".", 1).replace(",", "")
+            problem = (f"'{tok.text.strip()}' may be {plain} or {point} (the label writes decimal commas "
+                       "elsewhere); mgcalc will not pick one")
+            return reading._replace(problem="; ".join(filter(None, (reading.problem, problem))))
+    return reading
 
 
 def _weighed(row: Row) -> bool:
@@ -171,7 +191,7 @@ def _magnesium_groups(section_rows: list[Row]) -> list[list[Row]]:
     return groups
 
 
-def _joined(group: list[Row]) -> list:  # type: ignore[type-arg]
+def _joined(group: list[Row]) -> list[Token]:
     return [t for row in group for t in row.tokens]
 
 
