@@ -14,7 +14,13 @@ COMPOUND_KEYS = {"schema_version", "target_mg", "mmol", "meq", "form_id", "form_
                  "percent_elemental", "compound_mg", "volume_ml", "strength", "weight_kg", "warnings"}
 CHECK_KEYS = {"schema_version", "declared_mg", "compound_mg", "form_id", "forms", "expected_mg", "deviation_percent",
               "consistent", "reason", "per", "percent_dv_printed", "percent_dv_expected", "implied_compound_mg",
-              "per_unit", "explained_by", "issues"}
+              "per_unit", "explained_by", "issues", "basis", "per_day", "directions_problem", "other_ingredients",
+              "percent_of"}
+#: ``basis``, ``per_day`` and each of ``other_ingredients`` (issues 23 and 29).
+BASIS_KEYS = {"units", "unit", "size", "kind", "text"}
+PER_DAY_KEYS = {"units_low", "units_high", "unit", "mg_low", "mg_high", "how", "text", "upper_level_mg", "upper_level",
+                "over_upper_level"}
+OTHER_INGREDIENT_KEYS = {"name", "figures"}
 MG = ELEMENTS["Mg"].mass
 
 
@@ -160,7 +166,7 @@ def test_check_command_exit_status_and_json(runner, args, code, consistent):
     assert result.exit_code == code, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == CHECK_KEYS and data["consistent"] is consistent
-    assert data["schema_version"] == CHECK_SCHEMA_VERSION == 2
+    assert data["schema_version"] == CHECK_SCHEMA_VERSION == 3
 
 
 def test_check_human_output_and_quiet(runner):

@@ -100,7 +100,7 @@ class Basis(NamedTuple):
         """The basis as ``check`` has always named it: 'tablet', '15 mL', or 'serving' for several units."""
         if self.several:
             return "serving"
-        if self.unit in MEASURES:
+        if self.unit in MEASURES and self.units != 1:
             return f"{self.units:g} {self.unit}"
         return self.unit
 
@@ -204,7 +204,7 @@ def _same(a: Basis, b: Basis) -> bool:
 # --- directions -----------------------------------------------------------------------------------------
 
 
-class PerDay(NamedTuple):
+class Directions(NamedTuple):
     """How many units a day the directions allow, as read from them."""
 
     low: float | None
@@ -226,11 +226,12 @@ _DAILY = re.compile(r"\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|in\s+(
 _UP_TO = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed|maximum(?:\s+of)?"
                     r"|max\.?)\s*$", re.IGNORECASE)
 _DAILY_DOSE_TABLE = re.compile(r"\bdaily\s+dose\b|\b24[\s-]*hour", re.IGNORECASE)
-_ADULT = re.compile(r"\badults?\b|\b1[2-8]\s+years\b|\bover\s+1[2-8]\b", re.IGNORECASE)
+_ADULT = re.compile(r"\badults?\b|\b(?:1[2-8]|twelve)\s+years\s+(?:of\s+age\s+)?(?:and|or)\s+(?:over|older)\b"
+                    r"|\bover\s+1[2-8]\b", re.IGNORECASE)
 _CHILD = re.compile(r"\bchild(?:ren)?\b(?!\s+1[2-8])|\bunder\s+\d+", re.IGNORECASE)
 
 
-def read_directions(lines: list[str]) -> tuple[PerDay | None, str | None]:
+def read_directions(lines: list[str]) -> tuple[Directions | None, str | None]:
     """Units a day from a label's directions, or (None, what could not be read).
 
     Reads the adult directions where they are told apart from children's. A dose without how
@@ -245,48 +246,66 @@ def read_directions(lines: list[str]) -> tuple[PerDay | None, str | None]:
         return None, f"the directions give no dose mgcalc can read: {_clip(text)}"
     adults = [line for line in candidates if _ADULT.search(line)]
     chosen = adults or [line for line in candidates if not _CHILD.search(line)] or candidates
-    limit = next((line for line in chosen if _limit_of(line) is not None), None)
-    line = chosen[0]
+    caps = [cap for cap in map(_limit_of, chosen) if cap is not None]
+    doses = [line for line in chosen if not _opens_with_limit(line)]
+    if not doses:  # "up to 4 tablets a day", "do not take more than 2 tablets in 24 hours"
+        high, unit, line = caps[0]
+        return Directions(None, high, unit, line, f"at most {_units(high, high, unit)} a day"), None
+    days = [_day_of(line, text, caps) for line in doses]
+    read = [day for day in days if isinstance(day, Directions)]
+    if not read:
+        return None, str(days[0])
+    # several sets of directions (an antacid's and a supplement's): the one that allows the most
+    return max(read, key=lambda day: day.high), None
+
+
+def _day_of(line: str, text: str, caps: list[tuple[float, str, str]]) -> "Directions | str":
+    """The units a day one line of directions gives, or why it cannot be read."""
     dose = _DOSE.search(line)
     assert dose is not None
-    low = _count(dose["low"] or dose["one"])
-    high = _count(dose["high"] or dose["one"])
-    unit = _unit(dose["unit"])
-    if unit == "L":
-        low, high, unit = low * 1000, high * 1000, "mL"
+    low, high, unit = _amounts(dose)
     if not (0 < low <= high) or (unit not in MEASURES and high > COUNT_MAX):
-        return None, f"the directions' dose cannot be read: {_clip(line)}"
-    before = line[:dose.start()]
-    after = line[dose.end():]
-    if _UP_TO.search(before):
-        return _per_day(None, high, unit, line, f"at most {high:g} {unit}(s) a day", after) if _DAILY.search(after) \
-            else (None, f"the directions give a maximum without saying over how long: {_clip(line)}")
+        return f"the directions' dose cannot be read: {_clip(line)}"
+    before, after = line[:dose.start()], line[dose.end():]
     times = _times(after)
+    said = _units(low, high, unit)
     if times is not None:
         count, how = times
-        day = PerDay(low * count, high * count, unit, line, f"{_range(low, high)} {unit}(s), {how}")
+        day = Directions(low * count, high * count, unit, line, f"{said}, {how}")
     elif _DAILY.search(after) or _DAILY.search(before):
-        day = PerDay(low, high, unit, line, f"{_range(low, high)} {unit}(s) a day")
+        day = Directions(low, high, unit, line, f"{said} a day")
+    elif caps and caps[0][1] == unit:  # "chew 2-4 tablets as symptoms occur" under "not more than 10 in 24 hours"
+        day = Directions(low, caps[0][0], unit, line, f"{said} a dose, as needed")
     elif _DAILY_DOSE_TABLE.search(text):
-        day = PerDay(low, high, unit, line, f"{_range(low, high)} {unit}(s), a daily dose as the directions call it")
+        day = Directions(low, high, unit, line, f"{said}, a daily dose as the directions call it")
     else:
-        return None, f"the directions do not say how often: {_clip(line)}"
-    if limit is not None and limit is not line:
-        cap = _limit_of(limit)
-        if cap is not None and cap[1] == unit and cap[0] < day.high:
-            day = day._replace(high=cap[0], how=day.how + f"; at most {cap[0]:g} a day")
-    return day, None
+        return f"the directions do not say how often: {_clip(line)}"
+    for cap, cap_unit, _ in caps:
+        if cap_unit == unit and cap < day.high:
+            day = day._replace(high=cap, low=None if day.low is None else min(day.low, cap),
+                               how=f"{day.how}; at most {_units(cap, cap, unit)} a day")
+    return day
 
 
-def _per_day(low: float | None, high: float, unit: str, line: str, how: str, after: str) -> tuple[PerDay, None]:
-    return PerDay(low, high, unit, line, how), None
+def _amounts(dose: re.Match[str]) -> tuple[float, float, str]:
+    """(low, high, unit) of a dose match; litres in mL."""
+    low, high = _count(dose["low"] or dose["one"]), _count(dose["high"] or dose["one"])
+    unit = _unit(dose["unit"])
+    return (low * 1000, high * 1000, "mL") if unit == "L" else (low, high, unit)
 
 
-def _limit_of(line: str) -> tuple[float, str] | None:
-    """'do not take more than 4 tablets in 24 hours' -> (4, 'tablet')."""
+def _opens_with_limit(line: str) -> bool:
+    """Whether the line's first dose is a daily maximum ("do not exceed 8 tablets in 24 hours")."""
+    dose = _DOSE.search(line)
+    return dose is not None and _UP_TO.search(line[:dose.start()]) is not None
+
+
+def _limit_of(line: str) -> tuple[float, str, str] | None:
+    """'do not take more than 4 tablets in 24 hours' -> (4, 'tablet', the line)."""
     for dose in _DOSE.finditer(line):
         if _UP_TO.search(line[:dose.start()]) and _DAILY.search(line[dose.end():]):
-            return _count(dose["high"] or dose["one"]), _unit(dose["unit"])
+            _, high, unit = _amounts(dose)
+            return high, unit, line
     return None
 
 
@@ -303,8 +322,10 @@ def _times(after: str) -> tuple[int, str] | None:
     return None
 
 
-def _range(low: float, high: float) -> str:
-    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
+def _units(low: float, high: float, unit: str) -> str:
+    """'2 tablets', '1 to 3 capsules', '10 mL'."""
+    count = f"{low:g}" if low == high else f"{low:g} to {high:g}"
+    return f"{count} {unit}" + ("s" if high != 1 and unit not in MEASURES else "")
 
 
 def _sentences(lines: list[str]) -> list[str]:

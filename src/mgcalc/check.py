@@ -15,12 +15,15 @@ from mgcalc.references import Profile, daily_value
 from mgcalc.units import magnesium_mg, mass_mg
 
 if TYPE_CHECKING:
+    from mgcalc.basis import Basis
     from mgcalc.label import Figure, Reading
 
 #: Version of the ``check --json`` object. 2: compound_mg, form_id, expected_mg and consistent
 #: may be null (a label read but not checkable); keys forms, reason, per, percent_dv_printed,
-#: percent_dv_expected, implied_compound_mg and per_unit added.
-CHECK_SCHEMA_VERSION = 2
+#: percent_dv_expected, implied_compound_mg and per_unit added. 3: basis, per_day,
+#: other_ingredients and percent_of added; a %DV or %NRV that does not match makes consistent false
+#: (with its reason).
+CHECK_SCHEMA_VERSION = 3
 #: Default tolerance, in percent of the expected figure: labels round the declared magnesium
 #: (to whole mg, or to 5 or 10 mg on larger amounts) and often the compound weight too.
 DEFAULT_TOLERANCE = 5.0
@@ -39,6 +42,26 @@ class PerUnit(NamedTuple):
     compound_mg: float | None
     #: The compound one unit would hold for the declared magnesium, when only that is printed.
     implied_compound_mg: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self._asdict())
+
+
+class PerDay(NamedTuple):
+    """The magnesium a day the label's directions allow, against the supplemental upper level."""
+
+    units_low: float | None
+    units_high: float
+    unit: str
+    mg_low: float | None
+    mg_high: float
+    #: The directions as read ("2 tablets, twice a day") and the text they were read from.
+    how: str
+    text: str
+    upper_level_mg: float | None
+    #: Whose upper level ("US UL, 9+ y").
+    upper_level: str
+    over_upper_level: bool | None
 
     def as_dict(self) -> dict[str, object]:
         return dict(self._asdict())
@@ -65,6 +88,15 @@ class CheckResult(NamedTuple):
     #: for one form, all of the richest to all of the poorest form for a blend).
     implied_compound_mg: tuple[float, float] | None = None
     per_unit: PerUnit | None = None
+    #: What the figures are for, as the label states it (a ``basis.Basis``), or None.
+    basis: "Basis | None" = None
+    per_day: PerDay | None = None
+    #: Why no daily figure is given though the label prints directions, or None.
+    directions_problem: str | None = None
+    #: Other ingredients' rows set aside: (name, figures as printed).
+    other_ingredients: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: What the printed percentage is of: "DV" (US Daily Value) or "NRV" (EU/UK reference value).
+    percent_of: str = "DV"
 
     def as_dict(self) -> dict[str, object]:
         """The ``check --json`` contract (README); tests pin its exact keys."""
@@ -83,6 +115,11 @@ class CheckResult(NamedTuple):
             "percent_dv_expected": self.percent_dv_expected,
             "implied_compound_mg": list(self.implied_compound_mg) if self.implied_compound_mg else None,
             "per_unit": self.per_unit.as_dict() if self.per_unit else None,
+            "basis": self.basis.as_dict() if self.basis else None,
+            "per_day": self.per_day.as_dict() if self.per_day else None,
+            "directions_problem": self.directions_problem,
+            "other_ingredients": [{"name": name, "figures": list(figures)} for name, figures in self.other_ingredients],
+            "percent_of": self.percent_of,
             "explained_by": [f.id for f in self.explained_by],
             "issues": list(self.issues),
         }
@@ -136,7 +173,8 @@ def _checked(declared_mg: float, compound_mg: float, resolution: Resolution, tol
 # --- labels as printed ------------------------------------------------------------------------
 
 
-def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE, profile: Profile | None = None) -> CheckResult:
+def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE, profile: Profile | None = None,
+                authority: str = "us") -> CheckResult:
     """Read label text as printed (one line, or a whole panel over several lines) and check it.
 
     ``check_label("Magnesium Oxide 400mg (241.3mg elemental magnesium)")`` is consistent;
@@ -148,16 +186,24 @@ def check_label(text: str, tolerance: float = DEFAULT_TOLERANCE, profile: Profil
 
     _check_tolerance(tolerance)
     text = prepared(text)
-    return check_reading(guarded(text, read_panel(text)), tolerance, profile or Profile())
+    return check_reading(guarded(text, read_panel(text)), tolerance, profile or Profile(), authority)
 
 
 def check_reading(reading: "Reading", tolerance: float = DEFAULT_TOLERANCE,
-                  profile: Profile | None = None) -> CheckResult:
-    """The verdict on what a label was read to say (see ``label.Reading``)."""
+                  profile: Profile | None = None, authority: str = "us") -> CheckResult:
+    """The verdict on what a label was read to say (see ``label.Reading``): the figures against the
+    chemistry, the %DV or %NRV against its reference value, and the day's magnesium by the
+    directions against the supplemental upper level."""
+    profile = profile or Profile()
     result = _verdict_of(reading, tolerance)
-    dv_printed, dv_expected, dv_issues = _percent_dv(reading.percent_dv_printed, reading.declared_mg,
-                                                     profile or Profile())
+    dv_printed, dv_expected, dv_issues, dv_agrees = _percent_dv(
+        reading.percent_dv_printed, reading.declared_mg, profile, reading.percent_of)
+    if dv_agrees is False and result.consistent is not False:
+        result = result._replace(consistent=False, reason=dv_issues[-1])
+    per_day = _per_day(reading, result, profile, authority)
     issues = (*reading.notes, *result.issues, *dv_issues)
+    if per_day is not None and per_day.over_upper_level:
+        issues = (*issues, _over(per_day))
     return result._replace(
         forms=tuple(r.form for r in reading.forms) or result.forms,
         per=reading.per,
@@ -165,7 +211,49 @@ def check_reading(reading: "Reading", tolerance: float = DEFAULT_TOLERANCE,
         percent_dv_expected=dv_expected,
         issues=tuple(dict.fromkeys(issues)),
         per_unit=_per_unit(reading, result),
+        basis=reading.basis,
+        per_day=per_day,
+        directions_problem=reading.directions_problem,
+        other_ingredients=reading.other_ingredients,
+        percent_of=reading.percent_of,
     )
+
+
+def _over(day: PerDay) -> str:
+    return (f"OVER THE UPPER LEVEL: the directions ({day.how}) give up to {day.mg_high:.0f} mg magnesium a day, "
+            f"above the {day.upper_level} of {day.upper_level_mg:g} mg/day for supplemental magnesium")
+
+
+# --- per day by the directions ------------------------------------------------------------------
+
+#: pint's names for the units directions measure in (volumes are converted to the basis's mL).
+_VOLUMES = {"mL": "milliliter", "teaspoon": "metric_teaspoon", "tablespoon": "metric_tablespoon",
+            "fl oz": "fluid_ounce", "L": "liter"}
+
+
+def _per_day(reading: "Reading", result: CheckResult, profile: Profile, authority: str) -> PerDay | None:
+    """The day's magnesium by the label's directions (None where they are not printed or not read,
+    or are in a unit the figures are not given for)."""
+    from mgcalc.references import upper_level
+    from mgcalc.units import factor
+
+    directions, basis = reading.directions, reading.basis
+    magnesium = result.declared_mg if result.declared_mg is not None else result.expected_mg
+    if directions is None or basis is None or magnesium is None:
+        return None
+    if basis.unit == directions.unit and basis.unit not in _VOLUMES:
+        per_unit = magnesium / basis.units
+    elif basis.unit in _VOLUMES and directions.unit in _VOLUMES:
+        per_unit = magnesium / (basis.units * factor(_VOLUMES[basis.unit], _VOLUMES[directions.unit]))
+    else:
+        return None
+    upper = upper_level(profile, authority)
+    row = upper.row
+    who = f"{authority.upper()} {row.measure}, {row.group}" if row else authority.upper()
+    low = None if directions.low is None else directions.low * per_unit
+    high = directions.high * per_unit
+    return PerDay(directions.low, directions.high, directions.unit, low, high, directions.how, directions.text,
+                  upper.mg, who, None if upper.mg is None else high > upper.mg)
 
 
 def _uncheckable(reading: "Reading", tolerance: float, reason: str, *, expected: float | None = None,
@@ -307,23 +395,34 @@ def _per_unit(reading: "Reading", result: CheckResult) -> PerUnit | None:
 # --- %DV ----------------------------------------------------------------------------------------
 
 
-def _percent_dv(printed: float | None, declared: float | None, profile: Profile,
-                ) -> tuple[float | None, float | None, tuple[str, ...]]:
-    """The %DV printed and the one expected for the audience, with the label rounding rules."""
-    dv = daily_value(profile)
-    if declared is None or dv is None or printed is None:
-        return printed, None, ()
-    exact = 100 * declared / dv
+def _percent_dv(printed: float | None, declared: float | None, profile: Profile, of: str = "DV",
+                ) -> tuple[float | None, float | None, tuple[str, ...], bool | None]:
+    """The percentage printed, the one expected, what to say, and whether they agree (None: not
+    checked), within the rounding the rules allow: a US %DV against today's Daily Value for the
+    audience (or the pre-2016 400 mg, said so); an EU/UK %NRV against the NRV of 375 mg, rounded
+    either way to a whole percent (the regulation sets no rounding rule for it)."""
+    if of == "NRV":
+        from mgcalc.references import nutrient_reference_value
+
+        reference: float | None = nutrient_reference_value().mg
+        name = "EU/UK nutrient reference value"
+    else:
+        reference, name = daily_value(profile), "Daily Value"
+    if declared is None or reference is None or printed is None:
+        return printed, None, (), None
+    exact = 100 * declared / reference
     expected = label_percent(exact)
-    if printed in _roundings(exact, printed):
-        return printed, expected, ()
-    if dv != PRE_2016_DV_MG and printed in _roundings(100 * declared / PRE_2016_DV_MG, printed):
+    either_way = {float(math.floor(exact)), float(math.ceil(exact))} if of == "NRV" else set()
+    allowed = _roundings(exact, printed) | either_way
+    if printed in allowed:
+        return printed, expected, (), True
+    if of == "DV" and reference != PRE_2016_DV_MG and printed in _roundings(100 * declared / PRE_2016_DV_MG, printed):
         return printed, expected, (
             f"the %DV printed ({printed:g} %) is computed against the pre-2016 Daily Value of 400 mg; against "
-            f"today's {dv:g} mg, {declared:g} mg is {expected:g} %",)
+            f"today's {reference:g} mg, {declared:g} mg is {expected:g} %",), True
     return printed, expected, (
-        f"the %DV printed ({printed:g} %) does not match: {declared:g} mg is {expected:g} % of the Daily "
-        f"Value ({dv:g} mg)",)
+        f"the %{of} printed ({printed:g} %) does not match: {declared:g} mg is {expected:g} % of the {name} "
+        f"({reference:g} mg)",), False
 
 
 def label_percent(exact: float) -> float:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from mgcalc.errors import MgcalcError, shown
 
 if TYPE_CHECKING:
-    from mgcalc.basis import Basis, PerDay
+    from mgcalc.basis import Basis, Directions
 from mgcalc.forms import Form, Resolution, load_forms, normalize, parse_formula
 
 #: Longest label text accepted (a whole panel fits).
@@ -225,8 +225,8 @@ class Reading(NamedTuple):
     serving: tuple[float, str] | None = None
     #: What the figures are for, as the label states it (``basis.Basis``), or None.
     basis: "Basis | None" = None
-    #: Units a day the directions allow (``basis.PerDay``), or None.
-    per_day: "PerDay | None" = None
+    #: Units a day the directions allow (``basis.Directions``), or None.
+    directions: "Directions | None" = None
     #: Why the directions give no daily figure (they were printed but could not be read), or None.
     directions_problem: str | None = None
     #: Rows of other ingredients set aside: (name, figures as printed).
@@ -242,14 +242,8 @@ DECIMAL_COMMA = re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d,])")
 THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # An ingredient list on the same line as its heading is not read ("Other ingredients: ...").
 _NOT_READ = re.compile(r"\b(?:other|inactive)\s+ingredients?\s*:.*$", re.IGNORECASE | re.MULTILINE)
-# A percentage of an EU/UK reference intake (NRV, RI) or "<1%" is not a US %DV to be checked.
-_NOT_A_US_DV = re.compile(r"\b(?:NRV|RI|VNR)\b|<\s*1\s*%", re.IGNORECASE)
-_UNIT = r"(?:tablet|capsule|caplet|softgel|gummy|gummie|lozenge|chew|sachet|packet|scoop)"
-_ONE_UNIT = re.compile(rf"\b(?:per|each|a|one|1)\s+{_UNIT}\b", re.IGNORECASE)
-_COUNT = r"(?:[2-9]|two|three|four|five|six)\s+(?:\w+\s+)?" + _UNIT + "s"
-# A basis of several units ("per 2 tablets", "two capsules provide"); directions ("take 1 to 2 tablets") are not.
-_UNITS = re.compile(rf"\b(?:per|each|in|every)\s+{_COUNT}\b|\b{_COUNT}\s+(?:contain|provide|supply|deliver|give|yield)",
-                    re.IGNORECASE)
+# "<1%": a percentage too small to be checked against a figure.
+_BELOW_ONE = re.compile(r"<\s*1\s*%")
 # A blend's magnesium figure that is plainly the total: "total", or the whole text is
 # "Magnesium 500 mg (as A 400 mg, B 200 mg)" with nothing after the bracket.
 _TOTAL = re.compile(r"\btotal\b", re.IGNORECASE)
@@ -262,13 +256,11 @@ def prepared(text: str) -> str:
 
 
 def guarded(text: str, reading: "Reading") -> "Reading":
-    """A reading made safe against what the text as a whole says: mixed unit bases and weighted
-    blends of several compounds cannot be checked; an NRV, RI or "<1%" percentage is not a US %DV."""
+    """A reading made safe against what the text as a whole says: weighted blends of several
+    compounds cannot be checked; a percentage of an EU/UK reference value (NRV, VNR, RWS, RI) is
+    checked against that value, not the US DV; "<1%" is not checked."""
     problems = [reading.problem] if reading.problem else []
     notes = list(reading.notes)
-    counted = [line for line in text.splitlines() if not line.strip().lower().startswith("serving size")]
-    if _ONE_UNIT.search(text) and any(_UNITS.search(line) for line in counted):
-        problems.append("its figures may be on different bases (per unit and per several units)")
     families = {r.form.family for r in reading.forms}
     weighted = {f.form.form.family for f in reading.compounds if f.form is not None}
     total = _TOTAL.search(text) or _MAGNESIUM_AS.fullmatch(text)
@@ -276,11 +268,18 @@ def guarded(text: str, reading: "Reading") -> "Reading":
         problems.append("it gives compound weights for a blend of several compounds ("
                         + ", ".join(sorted(families)) + ") without saying plainly that the magnesium figure is "
                         "the total of all of them, each weighed; mgcalc will not guess which figure belongs to which")
-    if reading.percent_dv_printed is not None and _NOT_A_US_DV.search(text):
-        notes.append("the percentage printed is an EU/UK reference intake (NRV, RI) or '<1%', not a US %DV; "
-                     "it is not checked")
+    if reading.percent_dv_printed is not None and _BELOW_ONE.search(text):
+        notes.append("the percentage printed is '<1%'; it is not checked")
         reading = reading._replace(percent_dv_printed=None)
+    elif reading.percent_dv_printed is not None and _nrv_marked(text):
+        reading = reading._replace(percent_of="NRV")
     return reading._replace(problem="; ".join(dict.fromkeys(problems)) or None, notes=tuple(notes))
+
+
+def _nrv_marked(text: str) -> bool:
+    """Whether the text says its percentages are of an EU/UK reference value ("%NRV", "VNR", "RWS")."""
+    marks = "|".join(re.escape(w) for w in sorted(words().nrv, key=len, reverse=True))
+    return re.search(rf"(?<![^\W\d_])(?:{marks})(?![^\W\d_])", text, re.IGNORECASE) is not None
 
 
 # --- the reader -------------------------------------------------------------------------------

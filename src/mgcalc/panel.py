@@ -65,12 +65,18 @@ _TABLE_HEADER = re.compile(
 _DIRECTIONS_LINE = re.compile(r"^\s*(?:adults?\b|take\b|chew\b|dissolve\b|mix\b|swallow\b|for\s+adults\b)",
                               re.IGNORECASE)
 _SECTION_ROLES = ("active", "other", "facts")
+#: Where a panel's lines break: line ends and bullets, and a heading run into the line before it
+#: after a sentence ends or with its colon ("... 500mg). Directions: take 2 tablets twice daily").
+_LINE_BREAKS = re.compile(
+    r"[\r\n•■●]+|(?<=[.;)])\s+(?=(?:directions|suggested\s+use|recommended\s+use|warnings?|other\s+information"
+    r"|inactive\s+ingredients?|other\s+ingredients)\b)|\s+(?=(?:directions|suggested\s+use|recommended\s+use)\s*:)",
+    re.IGNORECASE)
 
 
 def read_panel(text: str) -> Reading:
     """Read label text of one or more lines (see the module's way through)."""
     check_size(text)
-    lines = [line.strip() for line in re.split(r"[\r\n•■●]+", text) if line.strip()]
+    lines = [line.strip() for line in _LINE_BREAKS.split(text) if line.strip()]
     sections = _sections(lines)
     decimal_commas = DECIMAL_COMMA.search(text) is not None
     label_wide: list[Found] = []  # serving sizes: the whole label's
@@ -106,11 +112,11 @@ def read_panel(text: str) -> Reading:
             readings.append((role, _with_basis(reading, statements)))
     if not readings:
         raise _no_magnesium(text, others)
-    per_day, directions_problem = read_directions(directions)
+    directions_read, directions_problem = read_directions(directions)
     reading = readings[0][1] if len(readings) == 1 else _combined(readings)
     own = [Found(reading.basis, 0, 0)] if reading.basis is not None else []
     return _with_basis(reading, [*label_wide, *own])._replace(
-        per_day=per_day,
+        directions=directions_read,
         directions_problem=directions_problem,
         other_ingredients=tuple((r.name, r.figures) for r in others if _weighed(r)),
     )
@@ -256,6 +262,8 @@ def _combined(readings: list[tuple[str, Reading]]) -> Reading:
         problems.append("the panel does not say what its figures are per, so they cannot be paired")
     dv = next((r.percent_dv_printed for _, r in readings if r.percent_dv_printed is not None), None)
     per = next(iter(bases)) if len(bases) == 1 and not problems else None
+    stated = [r.basis for _, r in readings if r.basis is not None]
+    basis = stated[0] if stated and per and decided([Found(b, 0, 0) for b in stated])[1] is None else None
     return Reading(
         declared_mg=distinct[0].mg if distinct else None,
         compound_mg=source.compound_mg if source else None,
@@ -266,4 +274,5 @@ def _combined(readings: list[tuple[str, Reading]]) -> Reading:
         percent_dv_printed=dv,
         problem="; ".join(dict.fromkeys(problems)) or None,
         notes=notes,
+        basis=basis,
     )

@@ -5,7 +5,8 @@ with its source. Ages are in years; a row covers ``age_from <= age < age_to`` (a
 ``age_to`` means no upper bound). An empty ``mg`` means "not established".
 
 Measures: intake references RDA, AI (US, CA, EU), RNI (UK), RDI (AU/NZ); supplemental
-upper levels UL, GL (UK guidance level), MAX (Canadian monograph maximum); DV (US label).
+upper levels UL, GL (UK guidance level), MAX (Canadian monograph maximum); DV (US label); NRV (EU and
+UK label: the %NRV a panel prints).
 """
 
 import math
@@ -207,6 +208,12 @@ def upper_level(profile: Profile, authority: str = "us") -> UpperLevel:
         return UpperLevel(None, None)
     # Where an unknown age spans several rows, the adult rows share one value.
     return UpperLevel(rows[-1].mg, rows[-1])
+
+
+@lru_cache(maxsize=1)
+def nutrient_reference_value() -> Row:
+    """The EU/UK nutrient reference value a panel's %NRV is worked out against (one value for all)."""
+    return next(row for row in load_intakes() if row.authority == "eu" and row.measure == "NRV")
 
 
 @lru_cache(maxsize=256)

@@ -196,7 +196,9 @@ def draw_lines(title: str, lines: list[str], warnings: tuple[str, ...] | list[st
 def check_lines(result: CheckResult) -> list[str]:
     lines = []
     form = result.resolution.form if result.resolution else None
-    per = f" per {result.per}" if result.per else ""
+    basis = result.basis
+    per = f" per serving of {basis.described()}" if basis is not None and basis.several else \
+        f" per {result.per}" if result.per else ""
     printed = []
     if result.declared_mg is not None:
         printed.append(f"{_num(result.declared_mg)} mg magnesium")
@@ -207,8 +209,22 @@ def check_lines(result: CheckResult) -> list[str]:
     lines.append(f"Label: {'; '.join(printed) or 'no amount'}{per}")
     if result.per_unit:
         unit = result.per_unit
-        if unit.declared_mg is not None:
-            lines.append(f"Per {unit.unit} ({unit.units:g} a serving): {_num(unit.declared_mg)} mg magnesium")
+        each = [f"{_num(unit.declared_mg)} mg magnesium"] if unit.declared_mg is not None else []
+        each += [f"{_num(unit.compound_mg)} mg {form.name if form else 'compound'}"] if unit.compound_mg is not None \
+            else []
+        if each:
+            lines.append(f"Per {unit.unit} ({unit.units:g} a serving): {'; '.join(each)}")
+    if result.per_day is not None:
+        day = result.per_day
+        low = "" if day.mg_low is None or day.mg_low == day.mg_high else f"{_num(day.mg_low)} to "
+        limit = "no upper level held" if day.upper_level_mg is None else (
+            f"{'OVER' if day.over_upper_level else 'within'} the {day.upper_level} of {day.upper_level_mg:g} mg/day")
+        lines.append(f"Per day by the directions ({day.how}): {low}{_num(day.mg_high)} mg magnesium; {limit}")
+    elif result.directions_problem:
+        lines.append(f"Per day: not worked out: {result.directions_problem}")
+    if result.other_ingredients:
+        lines.append("Other ingredients set aside: " + "; ".join(
+            f"{name} {' '.join(figures)}".strip() for name, figures in result.other_ingredients))
     if result.consistent is None:
         if result.expected_mg is not None:
             lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
@@ -217,16 +233,17 @@ def check_lines(result: CheckResult) -> list[str]:
     else:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
-        lines += [
-            f"Expected: {_num(result.expected_mg or 0)} mg; deviation {result.deviation_percent or 0:+.1f} % "
-            f"(tolerance {result.tolerance:g} %)",
-            f"Verdict: {verdict}",
-            f"Forms that explain the declared figure: {explained}",
-        ]
+        if result.expected_mg is not None:
+            lines.append(f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent or 0:+.1f} % "
+                         f"(tolerance {result.tolerance:g} %)")
+        lines.append(f"Verdict: {verdict}" + (f": {result.reason}" if result.reason else ""))
+        if result.expected_mg is not None:
+            lines.append(f"Forms that explain the declared figure: {explained}")
     if result.percent_dv_printed is not None or result.percent_dv_expected is not None:
+        of = result.percent_of
         shown_dv = "not printed" if result.percent_dv_printed is None else f"{result.percent_dv_printed:g} %"
         expected_dv = "" if result.percent_dv_expected is None else f", expected {result.percent_dv_expected:g} %"
-        lines.append(f"%DV: {shown_dv}{expected_dv}")
+        lines.append(f"%{of}: {shown_dv}{expected_dv}")
     return lines
 
 
