@@ -12,16 +12,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mgcalc.check import CheckResult
-from mgcalc.dose import Component, CompoundResult, DoseResult, beyond
+from mgcalc.dose import ORAL_SUPPLEMENT, Component, CompoundResult, DoseResult, beyond
 from mgcalc.forms import Form
 from mgcalc.interactions import NOT_LISTED, Interaction
+from mgcalc.limits import GRADES, KIND_NAMES, LimitCheck
 from mgcalc.references import AUTHORITIES, Row
+from mgcalc.route import ROUTE_NAMES, USE_NAMES
 from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from mgcalc.compare import CompareResult
+    from mgcalc.serum import SerumResult
 
 
 def echo(text: str = "", err: bool = False) -> None:
@@ -467,7 +470,72 @@ def _per_kg_text(result: DoseResult) -> str | None:
             f"({result.mmol_per_kg:.2f} mmol/kg)")
 
 
+def limit_lines(checks: "tuple[LimitCheck, ...] | list[LimitCheck]", needs: str = "") -> list[str]:
+    """Each label limit: what it is, the figure and the verdict, the label's words, its exceptions
+    (quoted, not judged) and its source with its grade."""
+    lines = []
+    for check in checks:
+        limit = check.limit
+        who = f" ({limit.who})" if limit.who else ""
+        if limit.max is None:
+            lines.append(f"Label {KIND_NAMES[limit.kind]}{who}: none given; the label says: {limit.quote}")
+        else:
+            top = limit.printed(limit.max)
+            if limit.max_low is not None:
+                top = f"{limit.printed(limit.max_low).split(' ')[0]}-{top}"
+            if check.value is None:
+                verdict = f"not judged here{needs}"
+            else:
+                verdict = f"this is {limit.printed(check.value)}: {'OVER' if check.over else 'within'}"
+            lines.append(f"Label {KIND_NAMES[limit.kind]}{who}: at most {top}; {verdict}")
+            lines.append(f"  the label: \"{limit.quote}\"")
+        if limit.exceptions:
+            lines.append(f"  the label's exceptions (quoted, not judged): \"{limit.exceptions}\"")
+        lines.append(f"  source: {limit.source} (grade {limit.grade}: {GRADES[limit.grade]})")
+    return lines
+
+
+def _route_dose_lines(result: DoseResult) -> list[str]:
+    """A dose that is not an oral supplement: the RDA and UL only as its route and use allow, and
+    the limits its label states."""
+    rules = result.comparisons
+    lines = [_component_text(c) for c in result.components]
+    if result.per_day > 1:
+        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
+    lines.append(f"Elemental magnesium: {_num(result.elemental_mg)} mg/day ({_small(result.mmol)} mmol, "
+                 f"{_small(result.meq)} mEq)")
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        lines.append(per_kg)
+    lines.append(f"Route and use: {ROUTE_NAMES[rules.route]} ({rules.route}), {USE_NAMES[rules.use]}")
+    if rules.upper == "none":
+        lines.append("RDA and upper level: not compared; both are intakes by mouth and say nothing about "
+                     "an injection")
+    elif result.upper.mg is not None and result.percent_ul is not None:
+        lines.append(f"{_upper_label(result)}: {result.upper.mg:g} mg/day, shown for what it is: the intake by mouth "
+                     f"from supplements and medicines at which diarrhoea begins{_UL_FOR.get(rules.use, '')}; "
+                     f"this dose is {_ul_share(result.percent_ul)} % of it; the product's own limit is its label's")
+    else:
+        lines.append(f"{_upper_label(result)}: {_upper_value(result)}")
+    needs = " (needs the volume and duration: mgcalc infusion)" if rules.parenteral else ""
+    lines += limit_lines(result.label_checks, needs)
+    lines.append(f"References: {AUTHORITIES[result.authority]}")
+    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
+    return lines
+
+
+_UL_FOR = {"laxative": " (the effect a laxative is taken for)", "antacid": " (an antacid's known side effect)"}
+
+
+def _small(value: float) -> str:
+    """mmol or mEq for people: two decimals, three significant digits below 1 (0.081, not 0.08)."""
+    return f"{value:.2f}" if value >= 1 else f"{value:.3g}"
+
+
 def draw_dose(result: DoseResult) -> None:
+    if result.comparisons != ORAL_SUPPLEMENT:
+        draw_lines("mgcalc dose", _route_dose_lines(result), result.warnings)
+        return
     console = _terminal_console()
     if console is None:
         _plain_dose(result)
@@ -581,3 +649,25 @@ def draw_forms(rows: tuple[Form, ...]) -> None:
         cells = [f.id, *([f.name] if wide else []), f.formula, f"{f.percent_elemental:.2f}", f.kind]
         table.add_row(*cells, *([f.note] if wider else []))
     console.print(table)
+
+
+_SERUM_SHOWN = (
+    ("mmol_per_l", "mmol/L", 2), ("meq_per_l", "mEq/L", 2), ("mg_per_dl", "mg/dL", 2), ("mg_per_l", "mg/L", 1),
+)
+
+
+def serum_lines(result: "SerumResult") -> list[str]:
+    """A serum value in all four units, the reference interval in all four, and where the value lies."""
+    from mgcalc.serum import LABS_NOTE, REFERENCE_HIGH_MMOL_PER_L, REFERENCE_LOW_MMOL_PER_L, REFERENCE_SOURCE
+
+    figures = result.figures
+    low, high = (result.converted(v) for v in (REFERENCE_LOW_MMOL_PER_L, REFERENCE_HIGH_MMOL_PER_L))
+    return [
+        f"Serum magnesium: {result.value:g} {result.unit}",
+        " = ".join(f"{figures[key]:.{d}f} {unit}" for key, unit, d in _SERUM_SHOWN),
+        "Reference interval: "
+        + " = ".join(f"{low[key]:.{d}f}-{high[key]:.{d}f} {unit}" for key, unit, d in _SERUM_SHOWN),
+        f"  source: {REFERENCE_SOURCE}",
+        f"This value is {result.position} that interval.",
+        LABS_NOTE,
+    ]

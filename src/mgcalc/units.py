@@ -98,6 +98,7 @@ PRECOMPUTED: tuple[tuple[str, str], ...] = (
     ("milligram", "milliequivalent_magnesium"),
     *((unit, "milliliter") for unit in sorted(set(VOLUME_UNITS.values()))),
     *((unit, "kilogram") for unit in sorted(set(WEIGHT_UNITS.values()))),
+    ("hour", "minute"),
 )
 
 
