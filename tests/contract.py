@@ -25,3 +25,10 @@ COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "ki
 SERUM_KEYS = {"schema_version", "value", "unit", "mmol_per_l", "meq_per_l", "mg_per_dl", "mg_per_l", "reference",
               "position", "note"}
 SERUM_REFERENCE_KEYS = {"mmol_per_l", "meq_per_l", "mg_per_dl", "mg_per_l", "source"}
+#: ``mgcalc infusion --json``.
+INFUSION_KEYS = {
+    "schema_version", "form_id", "form_name", "preparation", "country", "salt_mg", "elemental_mg", "mmol", "meq",
+    "drug_volume_ml", "diluent_ml", "volume_ml", "percent_w_v", "mg_per_ml", "mmol_per_ml", "meq_per_ml", "minutes",
+    "rate_mg_per_min", "rate_mmol_per_h", "rate_ml_per_h", "weight_kg", "salt_mg_per_kg", "mg_per_kg", "mmol_per_kg",
+    "per_day", "total_24h_mg", "limits", "usual_dose", "tenfold", "over", "warnings",
+}

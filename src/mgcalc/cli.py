@@ -38,6 +38,7 @@ from mgcalc.render import (
     draw_preparations,
     draw_reference,
     emit,
+    infusion_lines,
     might_be_terminal,
     print_json,
     serum_lines,
@@ -694,6 +695,62 @@ def interactions_command(
         print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
     else:
         draw_interactions(found)
+
+
+@app.command("infusion", context_settings=AMOUNTS)
+def infusion_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="AMOUNT FORM",
+            help="The dose and what it is: 4g 'magnesium sulfate', 16mmol sulfate, "
+            "8mL 'magnesium sulfate 50% injection'.",
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        str | None,
+        typer.Option("--in", metavar="VOLUME", help="The volume it is diluted in, e.g. 100mL (at most 5 L)."),
+    ] = None,
+    over: Annotated[
+        str | None,
+        typer.Option("--over", metavar="DURATION", help="How long it runs, e.g. 30min or 2h (at most 24 h)."),
+    ] = None,
+    weight: WeightOption = None,
+    per_day: Annotated[
+        int, typer.Option("--per-day", min=1, max=24, help="Orders like this one in 24 hours, for the 24-hour total.")
+    ] = 1,
+    total: Annotated[
+        str | None,
+        typer.Option("--total", metavar="AMOUNT", help="The salt given in 24 hours in all, e.g. 20g."),
+    ] = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose label limits for a salt named bare: us or uk."),
+    ] = Authority.us,  # type: ignore[attr-defined]
+    as_json: JsonOption = False,
+) -> None:
+    """An IV order checked against its label: dose, concentration, rate and 24-hour total.
+
+    Gives the salt and the magnesium (mg, mmol, mEq), the concentration, the rate, per kg with
+    --weight, and each limit the label or SmPC states with its source. Exit status 0 within every
+    limit, 3 when any is passed (or the order is ten times the label's usual dose).
+
+    Example: mgcalc infusion 4g "magnesium sulfate" --in 100mL --over 30min
+    """
+    from mgcalc.infusion import infusion
+
+    pairs = _pairs(items, "AMOUNT FORM", "4g 'magnesium sulfate'")
+    if len(pairs) != 1:
+        raise typer.BadParameter("give one AMOUNT FORM, e.g. 4g 'magnesium sulfate'", param_hint="AMOUNT FORM")
+    result = infusion(*pairs[0], into=into, over=over, weight=weight, per_day=per_day, total=total,
+                      authority=authority.value)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        draw_lines("mgcalc infusion", infusion_lines(result), result.notes)
+    if result.over:
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 @app.command("serum", context_settings=AMOUNTS)

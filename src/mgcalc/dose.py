@@ -411,6 +411,8 @@ def _label_checks(result: DoseResult, rules: Comparisons) -> tuple[LimitCheck, .
         row = c.preparation
         for limit in limits_for(rules.route, _country(c, result.authority), c.form.id,
                                 row.id if row else None, result.profile.age):
+            if limit.kind == "usual_dose":  # not a limit (mgcalc infusion flags a tenfold order with it)
+                continue
             value = {"daily_volume": c.volume_ml, "daily_mass": c.compound_mg}.get(limit.kind)
             checks.append(judge(limit, value))
     return tuple(checks)

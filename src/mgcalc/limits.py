@@ -27,12 +27,15 @@ KINDS: dict[str, dict[str, float]] = {
     "concentration": {"% w/v": 1.0},
     "rate": {"mg/min": 1.0, "g/h": factor("gram", "milligram") / factor("hour", "minute")},
     "daily_mass": {"g": factor("gram", "milligram")},
+    # Not a limit: the largest single dose the label names, against which a tenfold order is flagged.
+    "usual_dose": {"g": factor("gram", "milligram")},
 }
 KIND_NAMES = {
     "daily_volume": "maximum daily dose",
     "concentration": "concentration for IV use",
     "rate": "rate",
     "daily_mass": "total in 24 hours",
+    "usual_dose": "usual single dose",
 }
 
 

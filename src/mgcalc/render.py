@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mgcalc.compare import CompareResult
+    from mgcalc.infusion import Infusion
     from mgcalc.serum import SerumResult
 
 
@@ -60,11 +61,11 @@ def might_be_terminal() -> bool:
 
 def compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
-    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
     if result.weight_kg is not None:
         kg = result.weight_kg
-        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({result.mmol / kg:.2f} mmol/kg, "
-                   f"{result.meq / kg:.2f} mEq/kg)")
+        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({_small(result.mmol / kg)} mmol/kg, "
+                   f"{_small(result.meq / kg)} mEq/kg)")
     arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
     strength = result.strength
     if strength is None:
@@ -128,8 +129,8 @@ def draw_compare(result: "CompareResult") -> None:
 
     family = f", {result.family} family" if result.family else ""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                  title=f"{_num(result.target_mg)} mg magnesium ({result.mmol:.2f} mmol, "
-                        f"{result.meq:.2f} mEq){family}, lightest compound first")
+                  title=f"{_num(result.target_mg)} mg magnesium ({_small(result.mmol)} mmol, "
+                        f"{_small(result.meq)} mEq){family}, lightest compound first")
     _id_column(table, "form", [row.form for row in result.rows])
     wide = console.width >= _COMPARE_NAME_FROM
     if wide:
@@ -459,7 +460,7 @@ def _component_text(c: Component) -> str:
     return (
         f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
         f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
-        f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq)"
+        f"({_small(to_mmol(c.elemental_mg))} mmol, {_small(to_meq(c.elemental_mg))} mEq)"
     )
 
 
@@ -467,7 +468,7 @@ def _per_kg_text(result: DoseResult) -> str | None:
     if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
         return None
     return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
-            f"({result.mmol_per_kg:.2f} mmol/kg)")
+            f"({_small(result.mmol_per_kg)} mmol/kg)")
 
 
 def limit_lines(checks: "tuple[LimitCheck, ...] | list[LimitCheck]", needs: str = "") -> list[str]:
@@ -529,7 +530,7 @@ _UL_FOR = {"laxative": " (the effect a laxative is taken for)", "antacid": " (an
 
 def _small(value: float) -> str:
     """mmol or mEq for people: two decimals, three significant digits below 1 (0.081, not 0.08)."""
-    return f"{value:.2f}" if value >= 1 else f"{value:.3g}"
+    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
 
 
 def draw_dose(result: DoseResult) -> None:
@@ -561,7 +562,7 @@ def draw_dose(result: DoseResult) -> None:
     total = Text.assemble(
         ("Elemental magnesium: ", "bold"),
         (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
-        f"  ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
+        f"  ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)",
     )
     gauge = Table.grid(padding=(0, 1))
     for _ in range(3):
@@ -605,7 +606,7 @@ def _plain_dose(result: DoseResult) -> None:
         lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
     lines.append(
         f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
-        f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+        f"({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
     )
     per_kg = _per_kg_text(result)
     if per_kg:
@@ -671,3 +672,56 @@ def serum_lines(result: "SerumResult") -> list[str]:
         f"This value is {result.position} that interval.",
         LABS_NOTE,
     ]
+
+
+def infusion_lines(result: "Infusion") -> list[str]:
+    """An IV order as a pharmacist reads it: dose, concentration, rate, per kg, 24 hours, limits, verdict."""
+    form = result.form
+    salt = f"{_num(result.salt_mg)} mg ({result.salt_mg / 1000:g} g) of {form.name} ({form.formula})"
+    if result.drug_volume_ml is not None and result.reading.strength is not None:
+        salt = (f"{_figures(result.drug_volume_ml)} mL of "
+                f"{_liquid_name(form, result.reading.strength, result.preparation)} = {salt}")
+    lines = [
+        f"Order: {salt}",
+        f"Magnesium: {_num(result.elemental_mg)} mg = {_small(result.mmol)} mmol = {_small(result.meq)} mEq",
+    ]
+    if result.diluent_ml is not None and result.drug_volume_ml is not None:
+        lines.append(f"Infused in: {_figures(result.volume_ml)} mL ({_figures(result.drug_volume_ml)} mL of the "
+                     f"injection + {_figures(result.diluent_ml)} mL)")
+    else:
+        lines.append(f"Infused in: {_figures(result.volume_ml)} mL")
+    lines.append(f"Concentration: {_percent(result.percent_w_v)} % w/v = {_figures(result.mg_per_ml)} mg/mL of the "
+                 f"salt = {_small(result.mmol_per_ml)} mmol/mL ({_small(result.meq_per_ml)} mEq/mL)")
+    if result.minutes is not None and result.rate_mg_per_min is not None:
+        lines.append(f"Over {result.minutes:g} min: {_figures(result.rate_mg_per_min)} mg of the salt a minute = "
+                     f"{_small(result.rate_mmol_per_h or 0)} mmol/h = {_figures(result.rate_ml_per_h or 0)} mL/h")
+    else:
+        lines.append("Rate: not worked out; give --over, e.g. --over 30min")
+    if result.weight_kg is not None:
+        kg = result.weight_kg
+        lines.append(f"Per kg ({kg:g} kg): {_num(result.salt_mg / kg)} mg/kg of the salt, "
+                     f"{_num(result.elemental_mg / kg)} mg/kg magnesium, {_small(result.mmol / kg)} mmol/kg")
+    how = ("as given by --total" if result.total_given
+           else "this order once; --per-day N or --total for more" if result.per_day == 1
+           else f"this order {result.per_day} times")
+    lines.append(f"In 24 hours: {result.total_mg / 1000:g} g of the salt ({how})")
+    lines += limit_lines(result.checks, " (give --over)")
+    usual = result.usual
+    if result.tenfold and usual is not None and usual.max is not None:
+        lines.append(f"TENFOLD: {result.salt_mg / 1000:g} g is {result.salt_mg / usual.max:.0f} times the largest "
+                     f"usual single dose the label names, {usual.printed(usual.max)}: check the units of the order "
+                     f"(\"{usual.quote}\"; {usual.source})")
+    passed = [f"{KIND_NAMES[c.limit.kind]} ({c.limit.printed(c.value or 0)}, above {c.limit.printed(c.limit.max or 0)})"
+              for c in result.checks if c.over]
+    if result.tenfold:
+        passed.append("ten times the usual dose")
+    if passed:
+        lines.append(f"Verdict: OVER a limit: {'; '.join(passed)}")
+    elif result.checks:
+        lines.append("Verdict: within every limit the label states" +
+                     ("" if all(c.over is not None for c in result.checks) else " that these figures can judge"))
+    return lines
+
+
+def _percent(value: float) -> str:
+    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
