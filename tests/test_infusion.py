@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli_helpers import assert_one_line_error, run
 from contract import INFUSION_KEYS, LABEL_LIMIT_KEYS
@@ -133,3 +135,22 @@ def test_units_typed_as_separate_words_belong_to_their_option(runner):
                  "--json")
     assert spaced.exit_code == 0, spaced.stderr
     assert json.loads(spaced.stdout) == json.loads(quoted.stdout)
+
+
+@given(grams=st.floats(min_value=0.1, max_value=40), ml=st.floats(min_value=1, max_value=4000),
+       minutes=st.floats(min_value=1, max_value=1440))
+def test_concentration_and_rate_give_back_the_dose(grams, ml, minutes):
+    order = infusion(f"{grams!r} g", "magnesium sulfate", into=f"{ml!r} mL", over=f"{minutes!r} min")
+    assert order.mg_per_ml * order.volume_ml == pytest.approx(order.salt_mg)
+    assert (order.rate_mg_per_min or 0) * minutes == pytest.approx(order.salt_mg)
+    assert (order.rate_ml_per_h or 0) * minutes / 60 == pytest.approx(order.volume_ml)
+    assert order.meq == pytest.approx(2 * order.mmol)
+
+
+@given(text=st.text(max_size=80))
+def test_a_duration_is_read_or_refused_with_an_mgcalc_error(text):
+    try:
+        minutes = duration_minutes(text)
+    except MgcalcError:
+        return
+    assert 0 < minutes <= 24 * 60

@@ -84,3 +84,12 @@ def test_the_library_raises_only_mgcalc_errors_for_bad_text():
     for text in ("", "   ", "1e999 mmol/L", "nan mmol/L", "1 mmol/L" * 20):
         with pytest.raises(MgcalcError):
             serum(text)
+
+
+@given(text=st.text(max_size=80))
+def test_any_text_is_read_or_refused_with_an_mgcalc_error(text):
+    try:
+        result = serum(text)
+    except MgcalcError:
+        return
+    assert 0 < result.mmol_per_l <= 20
