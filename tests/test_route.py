@@ -186,3 +186,11 @@ def test_the_limits_table_ships_in_the_wheel_and_the_installed_package_finds_it(
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert Path(out.stdout.strip()).as_posix().endswith("mgcalc/data/limits.csv")
     assert Path(out.stdout.strip()).is_file()
+
+
+def test_compound_for_an_injection_does_not_warn_about_the_upper_level(runner):
+    injection = run(runner, "compound", "16mmol", "magnesium sulfate 50% injection")
+    assert injection.exit_code == 0 and "Take 7.89 mL" in injection.stdout
+    assert "upper intake level" not in injection.stdout
+    by_mouth = run(runner, "compound", "16mmol", "sulfate")  # Epsom salt by mouth: the UL applies
+    assert "above the 350 mg/day tolerable upper intake level" in by_mouth.stdout

@@ -243,7 +243,7 @@ def compound(
         meq=to_meq(target_mg),
         compound_mg=compound_weight(target_mg, percent),
         warnings=(*((note,) if note else ()), *reading.notes,
-                  *_target_warnings(target_mg, reading.resolution.form, authority)),
+                  *_target_warnings(target_mg, reading.resolution.form, authority, _by_mouth(reading))),
         volume_ml=measure if strength is not None and strength.per_unit == "mL" else None,
         strength=strength,
         sachets=measure if strength is not None and strength.per_unit == "sachet" else None,
@@ -252,11 +252,17 @@ def compound(
     )
 
 
-def _target_warnings(target_mg: float, form: Form, authority: str) -> tuple[str, ...]:
-    """A target above the adult supplemental upper level, and the spread a content range gives."""
+def _by_mouth(reading: FormReading) -> bool:
+    """Whether the upper level (an intake by mouth) says anything about this form: not for an injection."""
+    row = reading.preparation
+    return row is None or comparisons(row.route, row.use).upper != "none"
+
+
+def _target_warnings(target_mg: float, form: Form, authority: str, by_mouth: bool = True) -> tuple[str, ...]:
+    """A target above the adult supplemental upper level (taken by mouth), and the spread a content range gives."""
     warnings = []
     upper = upper_level(Profile(), authority)
-    if upper.mg is not None and upper.row is not None and target_mg > upper.mg:
+    if by_mouth and upper.mg is not None and upper.row is not None and target_mg > upper.mg:
         warnings.append(
             f"the target, {beyond(target_mg, upper.mg)} mg/day if taken daily as a supplement, is above the "
             f"{upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} for adults ({authority.upper()})"
