@@ -3,7 +3,11 @@
 JSON_KEYS = {
     "schema_version", "elemental_mg", "mmol", "meq", "components", "profile", "rda_mg", "ul_mg",
     "percent_rda", "percent_ul", "over_ul", "percent_dv", "mg_per_kg", "mmol_per_kg", "dv_mg", "reference",
-    "warnings", "interactions",
+    "warnings", "interactions", "route", "use", "label_limits",
+}
+#: Each object of ``dose --json``'s ``label_limits`` list (and of ``infusion --json``'s ``limits``).
+LABEL_LIMIT_KEYS = {
+    "id", "kind", "max", "max_low", "unit", "who", "quote", "exceptions", "source", "grade", "value", "over",
 }
 REFERENCE_KEYS = {"authority", "name", "intake_kind", "intake_source", "upper_kind", "upper_source"}
 COMPONENT_KEYS = {
@@ -17,3 +21,14 @@ SOURCE_KEYS = {"title", "section", "url", "date"}
 OTHER_SOURCE_KEYS = {"rule", "source"}
 COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
 COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}
+#: ``mgcalc serum --json``.
+SERUM_KEYS = {"schema_version", "value", "unit", "mmol_per_l", "meq_per_l", "mg_per_dl", "mg_per_l", "reference",
+              "position", "note"}
+SERUM_REFERENCE_KEYS = {"mmol_per_l", "meq_per_l", "mg_per_dl", "mg_per_l", "source"}
+#: ``mgcalc infusion --json``.
+INFUSION_KEYS = {
+    "schema_version", "form_id", "form_name", "preparation", "country", "salt_mg", "elemental_mg", "mmol", "meq",
+    "drug_volume_ml", "diluent_ml", "volume_ml", "percent_w_v", "mg_per_ml", "mmol_per_ml", "meq_per_ml", "minutes",
+    "rate_mg_per_min", "rate_mmol_per_h", "rate_ml_per_h", "weight_kg", "salt_mg_per_kg", "mg_per_kg", "mmol_per_kg",
+    "per_day", "total_24h_mg", "limits", "usual_dose", "tenfold", "over", "warnings",
+}

@@ -18,4 +18,5 @@ FACTORS: dict[tuple[str, str], float] = {
     ('gram', 'kilogram'): 0.001,
     ('kilogram', 'kilogram'): 1.0,
     ('pound', 'kilogram'): 0.45359237,
+    ('hour', 'minute'): 60.0,
 }

@@ -8,7 +8,7 @@ of its form: the form is every word up to the next amount, so a quoted form
 import re
 from typing import NamedTuple
 
-from mgcalc.units import AMOUNT_PATTERN, UNIT_WORDS, VOLUME_UNITS, WEIGHT_UNITS, join_amounts
+from mgcalc.units import AMOUNT_PATTERN, DURATION_UNITS, UNIT_WORDS, VOLUME_UNITS, WEIGHT_UNITS, join_amounts
 
 # The text after an amount's number that makes the word an amount: a unit made of letters (known
 # or not: an unknown one gets its own message), or nothing (a number without a unit, refused later).
@@ -77,11 +77,20 @@ def segments(words: list[str], positional: int = 1) -> list[Segment]:
 #: amount before it to take: ``compound 0.5 --weight 3 g oxide`` is not 0.5 g).
 _UNIT_AFTER_WEIGHT = frozenset(WEIGHT_UNITS) | UNIT_WORDS | frozenset(VOLUME_UNITS)
 _BARE_WEIGHT = re.compile(r"\s*[0-9]+(?:\.[0-9]*)?\s*")
+# Options of mgcalc infusion whose number may be followed by its unit as a separate word, the same
+# way: "--in 100 mL", "--over 30 min", "--total 20 g".
+_UNIT_AFTER = {
+    "--weight": _UNIT_AFTER_WEIGHT,
+    "--in": frozenset(VOLUME_UNITS) | UNIT_WORDS,
+    "--over": frozenset(DURATION_UNITS),
+    "--total": UNIT_WORDS,
+}
 
 
 def weight_unit(args: list[str]) -> list[str]:
     """``--weight 20 kg`` typed unquoted: the unit word right after the weight's number belongs to
-    the weight (a bare weight is kg, so "44 lb" must not become 44 kg and a stray "lb").
+    the weight (a bare weight is kg, so "44 lb" must not become 44 kg and a stray "lb"); likewise
+    ``--in 100 mL``, ``--over 30 min`` and ``--total 20 g``.
 
     Only the word immediately after ``--weight N`` (or ``--weight=N``) is joined, and only a unit
     word, so nothing else a command line holds is ever moved.
@@ -94,12 +103,15 @@ def weight_unit(args: list[str]) -> list[str]:
             return joined + args[i:]
         joined.append(word)
         i += 1
-        if word == "--weight" and i < len(args):
+        option = word.partition("=")[0]
+        units = _UNIT_AFTER.get(option)
+        if units is None:
+            continue
+        if word == option and i < len(args):
             joined.append(args[i])  # its value
             i += 1
-        if ((word == "--weight" or word.startswith("--weight=")) and i < len(args)
-                and _BARE_WEIGHT.fullmatch(joined[-1].removeprefix("--weight="))
-                and args[i].strip().lower() in _UNIT_AFTER_WEIGHT):
+        if (i < len(args) and _BARE_WEIGHT.fullmatch(joined[-1].removeprefix(f"{option}="))
+                and args[i].strip().lower() in units):
             joined[-1] = f"{joined[-1].strip()} {args[i].strip()}"
             i += 1
     return joined

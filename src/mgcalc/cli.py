@@ -38,9 +38,12 @@ from mgcalc.render import (
     draw_preparations,
     draw_reference,
     emit,
+    infusion_lines,
     might_be_terminal,
     print_json,
+    serum_lines,
 )
+from mgcalc.route import ROUTES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -133,6 +136,7 @@ class Sex(enum.StrEnum):
 
 
 Authority = enum.StrEnum("Authority", {code: code for code in AUTHORITIES})  # type: ignore[misc]
+Route = enum.StrEnum("Route", {name: name for name in ROUTES})  # type: ignore[misc]
 # batch.FORMATS, spelled out so that a call which is not a batch does not import batch
 # (tests/test_startup.py checks the two agree).
 Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})
@@ -247,16 +251,26 @@ def dose_command(
         typer.Option("--with", metavar="DRUG",
                      help="A medicine also taken (repeatable): adds what mgcalc's interactions table says."),
     ] = None,
+    route: Annotated[
+        Route | None,
+        typer.Option("--route", help="How a form typed bare is given: oral (default), iv or im; a preparation "
+                     "carries its own."),
+    ] = None,
 ) -> None:
-    """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
+    """Elemental magnesium in a dose, compared as its route and use require.
 
-    Example: mgcalc dose 500mg citrate --age 40 --sex female
+    An oral supplement is compared with the RDA and the supplemental upper level; a laxative or
+    antacid with its label's maximum daily dose (the upper level shown for what it is); an
+    injection with its label's parenteral limits.
+
+    Example: mgcalc dose 500mg citrate --age 40 --sex female; mgcalc dose 30mL "milk of magnesia"
     """
     pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
     result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
+                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()),
+                          route=route.value if route else None)
     emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -681,6 +695,89 @@ def interactions_command(
         print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
     else:
         draw_interactions(found)
+
+
+@app.command("infusion", context_settings=AMOUNTS)
+def infusion_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="AMOUNT FORM",
+            help="The dose and what it is: 4g 'magnesium sulfate', 16mmol sulfate, "
+            "8mL 'magnesium sulfate 50% injection'.",
+            show_default=False,
+        ),
+    ],
+    into: Annotated[
+        str | None,
+        typer.Option("--in", metavar="VOLUME", help="The volume it is diluted in, e.g. 100mL (at most 5 L)."),
+    ] = None,
+    over: Annotated[
+        str | None,
+        typer.Option("--over", metavar="DURATION", help="How long it runs, e.g. 30min or 2h (at most 24 h)."),
+    ] = None,
+    weight: WeightOption = None,
+    per_day: Annotated[
+        int, typer.Option("--per-day", min=1, max=24, help="Orders like this one in 24 hours, for the 24-hour total.")
+    ] = 1,
+    total: Annotated[
+        str | None,
+        typer.Option("--total", metavar="AMOUNT", help="The salt given in 24 hours in all, e.g. 20g."),
+    ] = None,
+    authority: Annotated[
+        Authority,
+        typer.Option("--authority", help="Whose label limits for a salt named bare: us or uk."),
+    ] = Authority.us,  # type: ignore[attr-defined]
+    as_json: JsonOption = False,
+) -> None:
+    """An IV order checked against its label: dose, concentration, rate and 24-hour total.
+
+    Gives the salt and the magnesium (mg, mmol, mEq), the concentration, the rate, per kg with
+    --weight, and each limit the label or SmPC states with its source. Exit status 0 within every
+    limit, 3 when any is passed (or the order is ten times the label's usual dose).
+
+    Example: mgcalc infusion 4g "magnesium sulfate" --in 100mL --over 30min
+    """
+    from mgcalc.infusion import infusion
+
+    pairs = _pairs(items, "AMOUNT FORM", "4g 'magnesium sulfate'")
+    if len(pairs) != 1:
+        raise typer.BadParameter("give one AMOUNT FORM, e.g. 4g 'magnesium sulfate'", param_hint="AMOUNT FORM")
+    result = infusion(*pairs[0], into=into, over=over, weight=weight, per_day=per_day, total=total,
+                      authority=authority.value)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        draw_lines("mgcalc infusion", infusion_lines(result), result.notes)
+    if result.over:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command("serum", context_settings=AMOUNTS)
+def serum_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(metavar="VALUE UNIT", show_default=False,
+                       help="A serum magnesium result and its unit: mg/dL, mg/L, mmol/L or mEq/L."),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Serum magnesium in mg/dL, mg/L, mmol/L and mEq/L, beside a published reference interval.
+
+    The conversions use 1 mmol Mg2+ = 24.305 mg = 2 mEq. Laboratories set their own intervals.
+
+    Example: mgcalc serum 1.7 mg/dL
+    """
+    from mgcalc.serum import serum
+
+    option = unknown_option(items)
+    if option is not None:
+        raise click.exceptions.NoSuchOption(option, ctx=click.globals.get_current_context(silent=True))
+    result = serum(" ".join(items))
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        draw_lines("mgcalc serum", serum_lines(result), ())
 
 
 def _one_output(as_json: bool, quiet: bool) -> None:

@@ -6,8 +6,10 @@ from typing import NamedTuple
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution
 from mgcalc.interactions import Interaction, lookup_all
-from mgcalc.preparations import FormReading, Preparation, Strength, read_form
+from mgcalc.limits import LimitCheck, judge, limits_for
+from mgcalc.preparations import AUTHORITY_COUNTRY, FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
+from mgcalc.route import ROUTE_NAMES, USE_NAMES, Comparisons, comparisons, default_use
 from mgcalc.units import (
     MAX_MG,
     MIN_MG,
@@ -26,6 +28,8 @@ from mgcalc.units import (
 SCHEMA_VERSION = 1
 MAX_PER_DAY = 24
 _UPPER_NAMES = {"UL": "tolerable upper intake level", "GL": "guidance level", "MAX": "monograph maximum"}
+#: What a dose is compared with when nothing says otherwise: a supplement taken by mouth.
+ORAL_SUPPLEMENT = comparisons("oral", "supplement")
 
 
 class Component(NamedTuple):
@@ -85,6 +89,10 @@ class DoseResult(NamedTuple):
     interactions: tuple[Interaction, ...] = ()
     #: Body weight in kg (``--weight``), and the dose per kg of it; None when no weight was given.
     weight_kg: float | None = None
+    #: What the dose is compared with, by its route and use (route.comparisons).
+    comparisons: Comparisons = ORAL_SUPPLEMENT
+    #: The dose against each limit its label states (oral maximum daily dose, parenteral limits).
+    label_checks: tuple[LimitCheck, ...] = ()
 
     @property
     def mg_per_kg(self) -> float | None:
@@ -97,12 +105,23 @@ class DoseResult(NamedTuple):
     @property
     def warnings(self) -> tuple[str, ...]:
         """Over the limit, infants, missing references, how names were read: computed when asked."""
-        return _warnings(self.components, self.elemental_mg, self.profile, self.intake, self.upper, self.authority)
+        if self.comparisons.upper == "judge":
+            return _warnings(self.components, self.elemental_mg, self.profile, self.intake, self.upper,
+                             self.authority)
+        found = list(_label_warnings(self))
+        for c in self.components:
+            found.extend(_form_notes(c.resolution, c.notes))
+            if _has_range(c.form):
+                found.append(_range_note(c.form, c.compound_mg))
+        return tuple(found)
 
     @property
     def exceeds_limit(self) -> bool:
-        """Over the upper level (or possibly over it, by the top of a content range), or any supplement
-        for an infant (none is established under 1 year)."""
+        """A supplement: over the upper level (or possibly over it, by the top of a content range), or
+        any supplement for an infant (none is established under 1 year). Any other dose: over a limit
+        its label states."""
+        if self.comparisons.upper != "judge":
+            return any(check.over for check in self.label_checks)
         infant = self.profile.age is not None and self.profile.age < 1
         return self.over_ul is True or infant or _may_exceed(self.components, self.upper)
 
@@ -127,8 +146,8 @@ class DoseResult(NamedTuple):
             "meq": self.meq,
             "components": [c.as_dict() for c in self.components],
             "profile": self.profile.as_dict(),
-            "rda_mg": self.intake.mg,
-            "ul_mg": self.upper.mg,
+            "rda_mg": self.intake.mg if self.comparisons.intake else None,
+            "ul_mg": self.upper.mg if self.comparisons.upper != "none" else None,
             "percent_rda": self.percent_rda,
             "percent_ul": self.percent_ul,
             "over_ul": self.over_ul,
@@ -139,6 +158,9 @@ class DoseResult(NamedTuple):
             "reference": self.reference(),
             "warnings": list(self.warnings),
             "interactions": [i.as_dict() for i in self.interactions],
+            "route": self.comparisons.route,
+            "use": self.comparisons.use,
+            "label_limits": [c.as_dict() for c in self.label_checks],
         }
 
 
@@ -221,7 +243,7 @@ def compound(
         meq=to_meq(target_mg),
         compound_mg=compound_weight(target_mg, percent),
         warnings=(*((note,) if note else ()), *reading.notes,
-                  *_target_warnings(target_mg, reading.resolution.form, authority)),
+                  *_target_warnings(target_mg, reading.resolution.form, authority, _by_mouth(reading))),
         volume_ml=measure if strength is not None and strength.per_unit == "mL" else None,
         strength=strength,
         sachets=measure if strength is not None and strength.per_unit == "sachet" else None,
@@ -230,11 +252,17 @@ def compound(
     )
 
 
-def _target_warnings(target_mg: float, form: Form, authority: str) -> tuple[str, ...]:
-    """A target above the adult supplemental upper level, and the spread a content range gives."""
+def _by_mouth(reading: FormReading) -> bool:
+    """Whether the upper level (an intake by mouth) says anything about this form: not for an injection."""
+    row = reading.preparation
+    return row is None or comparisons(row.route, row.use).upper != "none"
+
+
+def _target_warnings(target_mg: float, form: Form, authority: str, by_mouth: bool = True) -> tuple[str, ...]:
+    """A target above the adult supplemental upper level (taken by mouth), and the spread a content range gives."""
     warnings = []
     upper = upper_level(Profile(), authority)
-    if upper.mg is not None and upper.row is not None and target_mg > upper.mg:
+    if by_mouth and upper.mg is not None and upper.row is not None and target_mg > upper.mg:
         warnings.append(
             f"the target, {beyond(target_mg, upper.mg)} mg/day if taken daily as a supplement, is above the "
             f"{upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} for adults ({authority.upper()})"
@@ -311,6 +339,7 @@ def dose(
     authority: str = "us",
     weight: str | float | None = None,
     with_drugs: Sequence[str] = (),
+    route: str | None = None,
 ) -> DoseResult:
     """Elemental magnesium of one compound, or a blend: ``dose("250mg", "oxide", "500mg", "citrate")``.
 
@@ -319,19 +348,104 @@ def dose(
     from food (counts toward the RDA, never the UL); ``authority`` picks the reference values
     (us, eu, uk, au or ca) and the country of a preparation named bare; ``weight`` ("20kg")
     adds the dose per kg of body weight; ``with_drugs`` names medicines taken too, each looked
-    up in the interactions table.
+    up in the interactions table; ``route`` (oral, iv, im) is how a form typed bare is given (a
+    preparation's route and use are its row's). The route and use decide what the dose is
+    compared with (``mgcalc.route.comparisons``).
     """
     if len(more) % 2:
         raise MgcalcError("amounts and forms come in pairs: AMOUNT FORM [AMOUNT FORM ...]")
     _check_per_day(per_day)
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
-    result = evaluate(components, per_day, profile or Profile(), food, authority)
+    result = by_route(evaluate(components, per_day, profile or Profile(), food, authority), route)
     if weight is not None:
         result = result._replace(weight_kg=_weight(weight))
     if isinstance(with_drugs, str):
         with_drugs = (with_drugs,)
     return result._replace(interactions=lookup_all(tuple(with_drugs))) if with_drugs else result
+
+
+def route_of(components: Sequence[Component], route: str | None = None) -> Comparisons:
+    """The comparisons for a dose: a preparation's route and use are its row's; a form typed bare is
+    given by ``route`` (by mouth when None). A dose mixing routes or uses is refused, as each is judged
+    by its own rules."""
+    found: dict[tuple[str, str], str] = {}
+    for c in components:
+        row = c.preparation
+        if row is not None:
+            if route is not None and route != row.route:
+                raise MgcalcError(
+                    f"{row.name!r} ({row.country}) is given {ROUTE_NAMES[row.route]} ({row.route}) by its label; "
+                    f"--route {route} does not apply to it"
+                )
+            found.setdefault((row.route, row.use), row.name)
+        else:
+            given = route or "oral"
+            found.setdefault((given, default_use(given)), c.form.name)
+    if len(found) > 1:
+        listed = "; ".join(f"{name}: {ROUTE_NAMES[r]}, {USE_NAMES[u]}" for (r, u), name in found.items())
+        raise MgcalcError(f"this dose mixes routes or uses ({listed}); each is judged by its own rules: "
+                          "give them as separate doses")
+    return comparisons(*next(iter(found)))
+
+
+def by_route(result: DoseResult, route: str | None = None) -> DoseResult:
+    """``result`` compared as its route and use require: RDA, %DV and UL only where they apply, and
+    the limits the label states."""
+    rules = route_of(result.components, route)
+    if rules == ORAL_SUPPLEMENT:
+        return result
+    changed: dict[str, object] = {"comparisons": rules, "label_checks": _label_checks(result, rules)}
+    if not rules.intake:
+        changed.update(percent_rda=None, percent_dv=None, dv_mg=None)
+    if rules.upper == "none":
+        changed.update(percent_ul=None, over_ul=None)
+    return result._replace(**changed)  # type: ignore[arg-type]
+
+
+def _country(component: Component, authority: str) -> str | None:
+    row = component.preparation
+    return row.country if row is not None else AUTHORITY_COUNTRY.get(authority)
+
+
+def _label_checks(result: DoseResult, rules: Comparisons) -> tuple[LimitCheck, ...]:
+    """Each component against the limits its label states that a daily dose can be judged by (the
+    maximum daily volume, the total in 24 hours); concentration and rate need an infusion's volume
+    and duration (``mgcalc infusion``), so they are listed without a verdict."""
+    checks = []
+    for c in result.components:
+        row = c.preparation
+        for limit in limits_for(rules.route, _country(c, result.authority), c.form.id,
+                                row.id if row else None, result.profile.age):
+            if limit.kind == "usual_dose":  # not a limit (mgcalc infusion flags a tenfold order with it)
+                continue
+            value = {"daily_volume": c.volume_ml, "daily_mass": c.compound_mg}.get(limit.kind)
+            checks.append(judge(limit, value))
+    return tuple(checks)
+
+
+def _label_warnings(result: DoseResult) -> list[str]:
+    """Over a label's limit, the label's 'ask a doctor', or no label limit held for this dose."""
+    found = []
+    for check in result.label_checks:
+        limit = check.limit
+        if check.over:
+            assert check.value is not None and limit.max is not None
+            who = f" for {limit.who}" if limit.who else ""
+            found.append(f"OVER THE LABEL'S LIMIT: {limit.printed(check.value)} is above the "
+                         f"{limit.printed(limit.max)} {_LIMIT_WORDS[limit.kind]} its label states{who} "
+                         f"({limit.source})")
+        elif limit.max is None:
+            found.append(f"the label gives no maximum for this age: {limit.quote} ({limit.source})")
+    rules = result.comparisons
+    if not result.label_checks:
+        what = "maximum daily dose" if rules.label_daily else "parenteral limits"
+        found.append(f"mgcalc holds no {what} from the label of this product; ask a pharmacist")
+    return found
+
+
+_LIMIT_WORDS = {"daily_volume": "a day", "daily_mass": "in 24 hours", "concentration": "for IV use",
+                "rate": "rate"}
 
 
 def _check_per_day(per_day: object) -> None:

@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.forms import Form, Resolution, close_matches, load_forms, normalize
+from mgcalc.route import comparisons
 from mgcalc.tables import read_table, table_rows
 from mgcalc.units import COUNT_UNITS, MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
 
@@ -46,7 +47,7 @@ _STRENGTH_START = re.compile(
 _AMOUNT_ONLY = re.compile(r"(?P<num>[0-9.][0-9.,]*)\s*(?P<unit>[^\W\d_]+)\s*$")
 AUTHORITY_COUNTRY = {"us": "US", "uk": "UK", "au": "AU", "ca": "CA"}
 COUNTRIES = frozenset(("US", "UK", "IE", "AU", "NZ", "CA", "EU"))
-COLUMNS = ("id", "name", "aliases", "form_id", "strength", "country", "source", "note")
+COLUMNS = ("id", "name", "aliases", "form_id", "strength", "country", "source", "note", "route", "use")
 
 
 class Strength(NamedTuple):
@@ -83,11 +84,15 @@ class Preparation(NamedTuple):
     country: str
     source: str
     note: str
+    #: How it is given (oral, iv, im) and what for (supplement, laxative, antacid, electrolyte): see route.py.
+    route: str = "oral"
+    use: str = "supplement"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "name": self.name, "aliases": list(self.aliases), "form_id": self.form_id,
             "strength": self.strength.text, "country": self.country, "source": self.source, "note": self.note,
+            "route": self.route, "use": self.use,
         }
 
 
@@ -284,7 +289,7 @@ def parse_preparations(text: str, origin: str) -> PreparationsTable:
     for line, row in table_rows(text, origin, COLUMNS):
         where = f"{origin}:{line}"
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
-        for required in ("id", "name", "form_id", "strength", "country", "source"):
+        for required in ("id", "name", "form_id", "strength", "country", "source", "route", "use"):
             if not values[required]:
                 raise FormsTableError(f"{where}: empty {required}")
         if values["id"] in ids:
@@ -300,9 +305,13 @@ def parse_preparations(text: str, origin: str) -> PreparationsTable:
         if values["country"] not in COUNTRIES:
             known = ", ".join(sorted(COUNTRIES))
             raise FormsTableError(f"{where}: country {values['country']!r} is not one of {known}")
+        try:
+            comparisons(values["route"], values["use"])
+        except MgcalcError as exc:
+            raise FormsTableError(f"{where}: {exc}") from None
         aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
         preparation = Preparation(values["id"], values["name"], aliases, form.id, strength, values["country"],
-                                  values["source"], values["note"])
+                                  values["source"], values["note"], values["route"], values["use"])
         rows.append(preparation)
         for spelled in {values["name"], *aliases}:
             key = normalize(spelled)

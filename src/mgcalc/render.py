@@ -12,16 +12,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mgcalc.check import CheckResult
-from mgcalc.dose import Component, CompoundResult, DoseResult, beyond
+from mgcalc.dose import ORAL_SUPPLEMENT, Component, CompoundResult, DoseResult, beyond
 from mgcalc.forms import Form
 from mgcalc.interactions import NOT_LISTED, Interaction
+from mgcalc.limits import GRADES, KIND_NAMES, LimitCheck
 from mgcalc.references import AUTHORITIES, Row
+from mgcalc.route import ROUTE_NAMES, USE_NAMES
 from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from mgcalc.compare import CompareResult
+    from mgcalc.infusion import Infusion
+    from mgcalc.serum import SerumResult
 
 
 def echo(text: str = "", err: bool = False) -> None:
@@ -57,11 +61,11 @@ def might_be_terminal() -> bool:
 
 def compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
-    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
     if result.weight_kg is not None:
         kg = result.weight_kg
-        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({result.mmol / kg:.2f} mmol/kg, "
-                   f"{result.meq / kg:.2f} mEq/kg)")
+        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({_small(result.mmol / kg)} mmol/kg, "
+                   f"{_small(result.meq / kg)} mEq/kg)")
     arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
     strength = result.strength
     if strength is None:
@@ -125,8 +129,8 @@ def draw_compare(result: "CompareResult") -> None:
 
     family = f", {result.family} family" if result.family else ""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                  title=f"{_num(result.target_mg)} mg magnesium ({result.mmol:.2f} mmol, "
-                        f"{result.meq:.2f} mEq){family}, lightest compound first")
+                  title=f"{_num(result.target_mg)} mg magnesium ({_small(result.mmol)} mmol, "
+                        f"{_small(result.meq)} mEq){family}, lightest compound first")
     _id_column(table, "form", [row.form for row in result.rows])
     wide = console.width >= _COMPARE_NAME_FROM
     if wide:
@@ -473,7 +477,7 @@ def _component_text(c: Component) -> str:
     return (
         f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
         f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
-        f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq)"
+        f"({_small(to_mmol(c.elemental_mg))} mmol, {_small(to_meq(c.elemental_mg))} mEq)"
     )
 
 
@@ -481,10 +485,75 @@ def _per_kg_text(result: DoseResult) -> str | None:
     if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
         return None
     return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
-            f"({result.mmol_per_kg:.2f} mmol/kg)")
+            f"({_small(result.mmol_per_kg)} mmol/kg)")
+
+
+def limit_lines(checks: "tuple[LimitCheck, ...] | list[LimitCheck]", needs: str = "") -> list[str]:
+    """Each label limit: what it is, the figure and the verdict, the label's words, its exceptions
+    (quoted, not judged) and its source with its grade."""
+    lines = []
+    for check in checks:
+        limit = check.limit
+        who = f" ({limit.who})" if limit.who else ""
+        if limit.max is None:
+            lines.append(f"Label {KIND_NAMES[limit.kind]}{who}: none given; the label says: {limit.quote}")
+        else:
+            top = limit.printed(limit.max)
+            if limit.max_low is not None:
+                top = f"{limit.printed(limit.max_low).split(' ')[0]}-{top}"
+            if check.value is None:
+                verdict = f"not judged here{needs}"
+            else:
+                verdict = f"this is {limit.printed(check.value)}: {'OVER' if check.over else 'within'}"
+            lines.append(f"Label {KIND_NAMES[limit.kind]}{who}: at most {top}; {verdict}")
+            lines.append(f"  the label: \"{limit.quote}\"")
+        if limit.exceptions:
+            lines.append(f"  the label's exceptions (quoted, not judged): \"{limit.exceptions}\"")
+        lines.append(f"  source: {limit.source} (grade {limit.grade}: {GRADES[limit.grade]})")
+    return lines
+
+
+def _route_dose_lines(result: DoseResult) -> list[str]:
+    """A dose that is not an oral supplement: the RDA and UL only as its route and use allow, and
+    the limits its label states."""
+    rules = result.comparisons
+    lines = [_component_text(c) for c in result.components]
+    if result.per_day > 1:
+        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
+    lines.append(f"Elemental magnesium: {_num(result.elemental_mg)} mg/day ({_small(result.mmol)} mmol, "
+                 f"{_small(result.meq)} mEq)")
+    per_kg = _per_kg_text(result)
+    if per_kg:
+        lines.append(per_kg)
+    lines.append(f"Route and use: {ROUTE_NAMES[rules.route]} ({rules.route}), {USE_NAMES[rules.use]}")
+    if rules.upper == "none":
+        lines.append("RDA and upper level: not compared; both are intakes by mouth and say nothing about "
+                     "an injection")
+    elif result.upper.mg is not None and result.percent_ul is not None:
+        lines.append(f"{_upper_label(result)}: {result.upper.mg:g} mg/day, shown for what it is: the intake by mouth "
+                     f"from supplements and medicines at which diarrhoea begins{_UL_FOR.get(rules.use, '')}; "
+                     f"this dose is {_ul_share(result.percent_ul)} % of it; the product's own limit is its label's")
+    else:
+        lines.append(f"{_upper_label(result)}: {_upper_value(result)}")
+    needs = " (needs the volume and duration: mgcalc infusion)" if rules.parenteral else ""
+    lines += limit_lines(result.label_checks, needs)
+    lines.append(f"References: {AUTHORITIES[result.authority]}")
+    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
+    return lines
+
+
+_UL_FOR = {"laxative": " (the effect a laxative is taken for)", "antacid": " (an antacid's known side effect)"}
+
+
+def _small(value: float) -> str:
+    """mmol or mEq for people: two decimals, three significant digits below 1 (0.081, not 0.08)."""
+    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
 
 
 def draw_dose(result: DoseResult) -> None:
+    if result.comparisons != ORAL_SUPPLEMENT:
+        draw_lines("mgcalc dose", _route_dose_lines(result), result.warnings)
+        return
     console = _terminal_console()
     if console is None:
         _plain_dose(result)
@@ -510,7 +579,7 @@ def draw_dose(result: DoseResult) -> None:
     total = Text.assemble(
         ("Elemental magnesium: ", "bold"),
         (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
-        f"  ({result.mmol:.2f} mmol, {result.meq:.2f} mEq)",
+        f"  ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)",
     )
     gauge = Table.grid(padding=(0, 1))
     for _ in range(3):
@@ -554,7 +623,7 @@ def _plain_dose(result: DoseResult) -> None:
         lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
     lines.append(
         f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
-        f"({result.mmol:.2f} mmol, {result.meq:.2f} mEq)"
+        f"({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
     )
     per_kg = _per_kg_text(result)
     if per_kg:
@@ -598,3 +667,78 @@ def draw_forms(rows: tuple[Form, ...]) -> None:
         cells = [f.id, *([f.name] if wide else []), f.formula, f"{f.percent_elemental:.2f}", f.kind]
         table.add_row(*cells, *([f.note] if wider else []))
     console.print(table)
+
+
+_SERUM_SHOWN = (
+    ("mmol_per_l", "mmol/L", 2), ("meq_per_l", "mEq/L", 2), ("mg_per_dl", "mg/dL", 2), ("mg_per_l", "mg/L", 1),
+)
+
+
+def serum_lines(result: "SerumResult") -> list[str]:
+    """A serum value in all four units, the reference interval in all four, and where the value lies."""
+    from mgcalc.serum import LABS_NOTE, REFERENCE_HIGH_MMOL_PER_L, REFERENCE_LOW_MMOL_PER_L, REFERENCE_SOURCE
+
+    figures = result.figures
+    low, high = (result.converted(v) for v in (REFERENCE_LOW_MMOL_PER_L, REFERENCE_HIGH_MMOL_PER_L))
+    return [
+        f"Serum magnesium: {result.value:g} {result.unit}",
+        " = ".join(f"{figures[key]:.{d}f} {unit}" for key, unit, d in _SERUM_SHOWN),
+        "Reference interval: "
+        + " = ".join(f"{low[key]:.{d}f}-{high[key]:.{d}f} {unit}" for key, unit, d in _SERUM_SHOWN),
+        f"  source: {REFERENCE_SOURCE}",
+        f"This value is {result.position} that interval.",
+        LABS_NOTE,
+    ]
+
+
+def infusion_lines(result: "Infusion") -> list[str]:
+    """An IV order as a pharmacist reads it: dose, concentration, rate, per kg, 24 hours, limits, verdict."""
+    form = result.form
+    salt = f"{_num(result.salt_mg)} mg ({result.salt_mg / 1000:g} g) of {form.name} ({form.formula})"
+    if result.drug_volume_ml is not None and result.reading.strength is not None:
+        salt = (f"{_figures(result.drug_volume_ml)} mL of "
+                f"{_liquid_name(form, result.reading.strength, result.preparation)} = {salt}")
+    lines = [
+        f"Order: {salt}",
+        f"Magnesium: {_num(result.elemental_mg)} mg = {_small(result.mmol)} mmol = {_small(result.meq)} mEq",
+    ]
+    if result.diluent_ml is not None and result.drug_volume_ml is not None:
+        lines.append(f"Infused in: {_figures(result.volume_ml)} mL ({_figures(result.drug_volume_ml)} mL of the "
+                     f"injection + {_figures(result.diluent_ml)} mL)")
+    else:
+        lines.append(f"Infused in: {_figures(result.volume_ml)} mL")
+    lines.append(f"Concentration: {_percent(result.percent_w_v)} % w/v = {_figures(result.mg_per_ml)} mg/mL of the "
+                 f"salt = {_small(result.mmol_per_ml)} mmol/mL ({_small(result.meq_per_ml)} mEq/mL)")
+    if result.minutes is not None and result.rate_mg_per_min is not None:
+        lines.append(f"Over {result.minutes:g} min: {_figures(result.rate_mg_per_min)} mg of the salt a minute = "
+                     f"{_small(result.rate_mmol_per_h or 0)} mmol/h = {_figures(result.rate_ml_per_h or 0)} mL/h")
+    else:
+        lines.append("Rate: not worked out; give --over, e.g. --over 30min")
+    if result.weight_kg is not None:
+        kg = result.weight_kg
+        lines.append(f"Per kg ({kg:g} kg): {_num(result.salt_mg / kg)} mg/kg of the salt, "
+                     f"{_num(result.elemental_mg / kg)} mg/kg magnesium, {_small(result.mmol / kg)} mmol/kg")
+    how = ("as given by --total" if result.total_given
+           else "this order once; --per-day N or --total for more" if result.per_day == 1
+           else f"this order {result.per_day} times")
+    lines.append(f"In 24 hours: {result.total_mg / 1000:g} g of the salt ({how})")
+    lines += limit_lines(result.checks, " (give --over)")
+    usual = result.usual
+    if result.tenfold and usual is not None and usual.max is not None:
+        lines.append(f"TENFOLD: {result.salt_mg / 1000:g} g is {result.salt_mg / usual.max:.0f} times the largest "
+                     f"usual single dose the label names, {usual.printed(usual.max)}: check the units of the order "
+                     f"(\"{usual.quote}\"; {usual.source})")
+    passed = [f"{KIND_NAMES[c.limit.kind]} ({c.limit.printed(c.value or 0)}, above {c.limit.printed(c.limit.max or 0)})"
+              for c in result.checks if c.over]
+    if result.tenfold:
+        passed.append("ten times the usual dose")
+    if passed:
+        lines.append(f"Verdict: OVER a limit: {'; '.join(passed)}")
+    elif result.checks:
+        lines.append("Verdict: within every limit the label states" +
+                     ("" if all(c.over is not None for c in result.checks) else " that these figures can judge"))
+    return lines
+
+
+def _percent(value: float) -> str:
+    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"

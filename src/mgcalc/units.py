@@ -63,6 +63,11 @@ WEIGHT_UNITS: dict[str, str] = {
     **dict.fromkeys(("g", "gram", "grams"), "gram"),
     **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
 }
+#: Durations, for how long an infusion runs.
+DURATION_UNITS: dict[str, str] = {
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "minute"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hour"),
+}
 #: Smallest and largest volume accepted as an amount, in mL (1 µL and 10 L).
 MIN_ML = 0.001
 MAX_ML = 10_000.0
@@ -98,6 +103,7 @@ PRECOMPUTED: tuple[tuple[str, str], ...] = (
     ("milligram", "milliequivalent_magnesium"),
     *((unit, "milliliter") for unit in sorted(set(VOLUME_UNITS.values()))),
     *((unit, "kilogram") for unit in sorted(set(WEIGHT_UNITS.values()))),
+    ("hour", "minute"),
 )
 
 
