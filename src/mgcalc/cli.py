@@ -36,10 +36,12 @@ from mgcalc.render import (
     draw_interactions,
     draw_lines,
     draw_preparations,
+    draw_products,
     draw_reference,
     emit,
     might_be_terminal,
     print_json,
+    product_count_lines,
 )
 
 if TYPE_CHECKING:
@@ -250,13 +252,19 @@ def dose_command(
 ) -> None:
     """Elemental magnesium in a dose, compared with the RDA and the supplemental upper level.
 
-    Example: mgcalc dose 500mg citrate --age 40 --sex female
+    Example: mgcalc dose 500mg citrate --age 40 --sex female; a named product by its units:
+    mgcalc dose 2 tablets Mag-Ox 400 (see 'mgcalc products')
     """
-    pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
+    from mgcalc.products import product_dose, read_product_amount
+
+    counted = read_product_amount(items) if unknown_option(items) is None else None
+    pairs = [] if counted is not None else _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
-    result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()))
+    options: dict[str, Any] = {"per_day": per_day, "profile": profile, "food": food, "authority": authority.value,
+                               "weight": weight, "with_drugs": tuple(with_drugs or ())}
+    result = (product_dose(counted, **options) if counted is not None
+              else compute_dose(*(word for pair in pairs for word in pair), **options))
     emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -278,17 +286,44 @@ def compound_command(
         Authority,
         typer.Option("--authority", help="Whose product a preparation named bare is: us, eu, uk, au or ca."),
     ] = Authority.us,  # type: ignore[attr-defined]
+    per_unit: Annotated[
+        str | None,
+        typer.Option("--per-unit", metavar="STRENGTH",
+                     help="What one tablet or capsule holds: the salt's weight (400mg) or its magnesium "
+                     "('4 mmol Mg', 20mEq): answers in units."),
+    ] = None,
     as_json: JsonOption = False,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet)."),
+        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet; "
+                     "units for a product or --per-unit)."),
     ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
     Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
-    mgcalc compound 10mmol "sulfate 50%"
+    mgcalc compound 10mmol "sulfate 50%"; for a product, how many: mgcalc compound 40mEq Mag-Ox 400;
+    for tablets of a salt: mgcalc compound 40mEq oxide --per-unit 400mg
     """
+    from mgcalc.products import count_for, count_per_unit, product_target
+
+    named = product_target(items) if unknown_option(items) is None else None
+    if named is not None or per_unit is not None:
+        _one_output(as_json, quiet)
+        if named is not None:
+            if per_unit is not None:
+                raise typer.BadParameter("a named product has its own strength; leave out --per-unit",
+                                         param_hint="--per-unit")
+            counted = count_for(named[0], named[1], " ".join(items[1:]))
+        else:
+            pairs = _pairs(items, "TARGET FORM", "40mEq oxide --per-unit 400mg")
+            if len(pairs) != 1:
+                raise typer.BadParameter("give one TARGET FORM, e.g. 40mEq oxide --per-unit 400mg",
+                                         param_hint="TARGET FORM")
+            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "")
+        emit(as_json, quiet, counted.as_dict, counted.units, counted.warnings,
+             lambda: draw_lines("mgcalc compound", product_count_lines(counted), counted.warnings))
+        return
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
@@ -636,6 +671,22 @@ def _show_rows(table: Any, query: str | None, as_json: bool, noun: str, command:
         print_json([row.as_dict() for row in rows])
     else:
         draw(rows)
+
+
+@app.command("products")
+def products_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only products whose name, alias or compound contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The products table: named tablets, capsules, packets and liquids, with strength per unit and source.
+
+    Example: mgcalc products neomag
+    """
+    from mgcalc.products import load_products
+
+    _show_rows(load_products(), query, as_json, "product", "products", draw_products)
 
 
 @app.command("reference")

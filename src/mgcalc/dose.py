@@ -1,7 +1,7 @@
 """The calculation: compound weights to elemental magnesium, compared with the references."""
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution
@@ -20,6 +20,9 @@ from mgcalc.units import (
     to_meq,
     to_mmol,
 )
+
+if TYPE_CHECKING:
+    from mgcalc.products import ProductAmount
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -44,6 +47,8 @@ class Component(NamedTuple):
     notes: tuple[str, ...] = ()
     #: The row of the preparations table the form named, if any.
     preparation: Preparation | None = None
+    #: The count of a named product this component is ("2 tablets Mag-Ox 400"), if any.
+    product: "ProductAmount | None" = None
 
     @property
     def form(self) -> Form:
@@ -326,6 +331,20 @@ def dose(
     _check_per_day(per_day)
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
+    return dose_of(components, per_day, profile, food, authority, weight, with_drugs)
+
+
+def dose_of(
+    components: tuple[Component, ...],
+    per_day: int = 1,
+    profile: Profile | None = None,
+    food: str | float | None = None,
+    authority: str = "us",
+    weight: str | float | None = None,
+    with_drugs: Sequence[str] = (),
+) -> DoseResult:
+    """A dose of components already read (as ``dose`` reads them, or counts of a product)."""
+    _check_per_day(per_day)
     result = evaluate(components, per_day, profile or Profile(), food, authority)
     if weight is not None:
         result = result._replace(weight_kg=_weight(weight))

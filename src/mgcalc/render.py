@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mgcalc.compare import CompareResult
+    from mgcalc.products import ProductCount
 
 
 def echo(text: str = "", err: bool = False) -> None:
@@ -228,6 +229,31 @@ def check_lines(result: CheckResult) -> list[str]:
         expected_dv = "" if result.percent_dv_expected is None else f", expected {result.percent_dv_expected:g} %"
         lines.append(f"%DV: {shown_dv}{expected_dv}")
     return lines
+
+
+def product_count_lines(result: "ProductCount") -> list[str]:
+    """How many units of a product deliver a target, and what the nearest count gives."""
+    mmol, meq = to_mmol(result.target_mg), to_meq(result.target_mg)
+    what = result.product.label if result.product is not None else f"{result.form.name if result.form else ''}"
+    plural = result.product.plural if result.product is not None else "units"
+    count, mg = result.whole_count, result.whole_count_mg
+    one = (result.product.unit if result.product is not None else "unit") if count == 1 else plural
+    kind = "whole" if result.step == 1 else "measurable (0.1 mL)" if result.unit == "mL" else "whole or half"
+    return [
+        f"Magnesium wanted: {_num(result.target_mg)} mg ({mmol:.2f} mmol, {meq:.2f} mEq)",
+        f"Take {_figures(result.units)} {plural} of {what}",
+        f"= {_num(result.target_mg)} mg / {result.basis}",
+        f"Nearest {kind} count: {_figures(count)} {one} = {_num(mg)} mg magnesium ({to_mmol(mg):.2f} mmol, "
+        f"{to_meq(mg):.2f} mEq), {100 * mg / result.target_mg:.1f} % of the target",
+    ]
+
+
+def draw_products(rows: Any) -> None:
+    _listing(["id", "name", "country", "unit", "strength", "mg_per_unit", "grade"],
+             [[r.id, r.name, r.country, r.unit, r.strength_text(), _figures(r.magnesium_per_unit), r.grade]
+              for r in rows],
+             "magnesium products (sources and notes: --json; grade S: not read in the product's own label)",
+             headers=("id", "name", "country", "unit", "strength as printed", "Mg mg/unit", "grade"))
 
 
 def draw_preparations(rows: Any) -> None:
@@ -451,6 +477,11 @@ def _dv_text(result: DoseResult) -> str | None:
 
 
 def _component_text(c: Component) -> str:
+    if c.product is not None:
+        amount, product = c.product, c.product.product
+        salt = "" if product.salt_mg is None else f" ({_num(c.compound_mg)} mg {c.form.name})"
+        return (f"{amount.text()}{salt} -> {_num(c.elemental_mg)} mg magnesium "
+                f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq); {product.basis()}")
     if c.strength is None:
         return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
     return (
@@ -487,6 +518,9 @@ def draw_dose(result: DoseResult) -> None:
     for c in result.components:
         measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
         understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        if c.product is not None:
+            measured = f"{c.product.text().split(' of ')[0]} = "
+            understood = f"{c.product.product.label}, {c.form.name}"
         table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
                       f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
 
