@@ -325,24 +325,24 @@ def load_products() -> ProductsTable:
 
 
 class ProductAmount(NamedTuple):
-    """A count of one product's units as typed: '2 tablets Mag-Ox 400' (count 2, in the product's unit)."""
+    """A count of one product's units as typed: '2 tablets Mag-Ox 400' (quantity 2, in the product's unit)."""
 
     product: Product
     #: Units of the product (tablets, capsules, mL).
-    count: float
+    quantity: float
     said: str
 
     @property
     def magnesium_mg(self) -> float:
-        return self.count * self.product.magnesium_per_unit
+        return self.quantity * self.product.magnesium_per_unit
 
     @property
     def salt_mg(self) -> float:
-        return self.count * self.product.salt_per_unit
+        return self.quantity * self.product.salt_per_unit
 
     def text(self) -> str:
-        unit = self.product.unit if self.count == 1 else self.product.plural
-        return f"{_figure(self.count)} {unit} of {self.product.label}"
+        unit = self.product.unit if self.quantity == 1 else self.product.plural
+        return f"{_figure(self.quantity)} {unit} of {self.product.label}"
 
 
 def read_product_amount(words: list[str]) -> ProductAmount | None:
@@ -487,12 +487,13 @@ def product_dose(amount: ProductAmount, *, per_day: int = 1, **options: object) 
     if product.other_actives:
         notes.append(f"{product.name} also contains {product.other_actives}")
     if product.salt_mg is None:
+        percent = product.form.percent_elemental
         notes.append(f"{product.name}'s label prints no salt weight: the {_figure(amount.salt_mg)} mg of "
-                     f"{product.form.name} is what the printed magnesium makes at {product.form.percent_elemental:.2f} %")
-    volume = amount.count * per_day if product.unit == "mL" else None
+                     f"{product.form.name} is what the printed magnesium makes at {percent:.2f} %")
+    volume = amount.quantity * per_day if product.unit == "mL" else None
     component = Component(Resolution(product.id, product.form, "id"), amount.salt_mg * per_day,
                           amount.magnesium_mg * per_day, volume, None, None, tuple(notes), None,
-                          amount._replace(count=amount.count * per_day))
+                          amount._replace(quantity=amount.quantity * per_day))
     return dose_of((component,), per_day, **options)  # type: ignore[arg-type]
 
 
@@ -592,7 +593,8 @@ def count_per_unit(target: str | float, form_text: str, per_unit: str) -> Produc
     else:
         salt = mass_mg(amount, what="per-unit weight")
         per = salt * form.percent_elemental / 100
-        basis = f"{_figure(per)} mg magnesium per unit ({_figure(salt)} mg {form.name} x {form.percent_elemental:.2f} %)"
+        basis = (f"{_figure(per)} mg magnesium per unit ({_figure(salt)} mg {form.name} x "
+                 f"{form.percent_elemental:.2f} %)")
     note = reading.resolution.note()
     return ProductCount(target_mg, None, form, per, "unit", basis, (note,) if note else ())
 
