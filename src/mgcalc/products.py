@@ -21,6 +21,8 @@ from mgcalc.units import (
     AMOUNT_PATTERN,
     MAGNESIUM_UNITS,
     MASS_UNITS,
+    UNIT_WORDS,
+    VOLUME_UNITS,
     factor,
     join_amounts,
     magnesium_mg,
@@ -70,7 +72,7 @@ _PLURAL = {"tablet": "tablets", "caplet": "caplets", "capsule": "capsules", "sac
            "packet": "packets", "mL": "mL"}
 _MAGNESIUM_WORDS = frozenset(("mg", "mg2+", "magnesium", "elemental", "elemental magnesium", "elemental mg",
                               "mg elemental", "magnesium elemental"))
-_COUNT = re.compile(r"\s*(?P<num>[0-9]+(?:\.[0-9]+)?|[0-9]+\s*/\s*[0-9]+|½)\s*(?P<rest>.*)$", re.DOTALL)
+_COUNT = re.compile(r"\s*(?P<num>[0-9]+\s*/\s*[0-9]+|[0-9]+(?:\.[0-9]+)?|½)\s*(?P<rest>.*)$", re.DOTALL)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NAME_MAX_CHARS = 100
 
@@ -361,6 +363,7 @@ def read_product_amount(words: list[str]) -> ProductAmount | None:
         return _amount(text, 1.0, None, rows, text)
     match = _COUNT.match(text)
     if match is None:
+        _refuse_near(text)
         return None
     rest = match["rest"].strip()
     word, name = _count_word(rest)
@@ -368,11 +371,26 @@ def read_product_amount(words: list[str]) -> ProductAmount | None:
     if not rows:
         if word is not None and word not in ("mL", "teaspoon", "sachet") and not _liquid_or_sachet(name):
             raise _unknown(name, f"{match['num']} {rest[: len(rest) - len(name)].strip()}")
+        first = name.split()[0].lower() if name.split() else ""
+        if word is None and first not in UNIT_WORDS and first not in VOLUME_UNITS:
+            _refuse_near(name)  # "2 Neomagg"; "500mg Neomagg" is an amount and a form, read as before
         return None
     count = _count_value(match["num"], text)
     if word == "teaspoon":
         count *= factor("metric_teaspoon", "milliliter")
     return _amount(name, count, word, rows, text)
+
+
+def _refuse_near(name: str) -> None:
+    """A name that is no form or preparation but close to a product's: refused, naming the product."""
+    if not load_products().close(name):
+        return
+    from mgcalc.preparations import read_form
+
+    try:
+        read_form(name)
+    except MgcalcError:
+        raise _unknown(name, "") from None
 
 
 def _liquid_or_sachet(name: str) -> bool:
@@ -459,7 +477,7 @@ def _unknown(name: str, counted: str) -> MgcalcError:
         form = forms.resolve(name).form
     except MgcalcError:
         form = None
-    if form is not None:
+    if form is not None and counted:
         return MgcalcError(
             f"{shown(name)} is a compound, not a named product, so {counted} has no known weight; give the "
             f"compound's weight (e.g. 500mg {name}), or name a product (mgcalc products)"
@@ -467,7 +485,7 @@ def _unknown(name: str, counted: str) -> MgcalcError:
     form_keys = close_matches(normalize(name), [normalize(f.name) for f in forms], n=2, cutoff=0.75)
     near += [f.name for f in forms if normalize(f.name) in form_keys]
     hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "; see mgcalc products"
-    return MgcalcError(f"unknown product {shown(name)}{hint}")
+    return MgcalcError(f"unknown product {'' if counted else 'or form '}{shown(name)}{hint}")
 
 
 def suggestion(text: str) -> str | None:
@@ -502,7 +520,10 @@ def product_target(words: list[str]) -> tuple[str, tuple[Product, ...]] | None:
     tokens = join_amounts([w for w in words if w.strip()])
     if len(tokens) < 2:
         return None
-    rows = load_products().find(" ".join(tokens[1:]))
+    name = " ".join(tokens[1:])
+    rows = load_products().find(name)
+    if not rows:
+        _refuse_near(name)
     return (tokens[0], rows) if rows else None
 
 
