@@ -36,6 +36,7 @@ from mgcalc.render import (
     draw_interactions,
     draw_lines,
     draw_preparations,
+    draw_product_counts,
     draw_products,
     draw_reference,
     emit,
@@ -43,6 +44,7 @@ from mgcalc.render import (
     print_json,
     product_count_lines,
 )
+from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -353,15 +355,35 @@ def compare_command(
         typer.Option("--per-unit", metavar="MASS",
                      help="Weight of one tablet or capsule, e.g. 500mg: adds how many of them each form takes."),
     ] = None,
+    products: Annotated[
+        list[str] | None,
+        typer.Option("--product", metavar="NAME",
+                     help="A named product (repeatable): how many of its units give the target, instead of forms."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """One amount of magnesium in every form: the compound weight of each, lightest first.
 
-    Example: mgcalc compare 300mg --family citrate
+    Example: mgcalc compare 300mg --family citrate; products side by side:
+    mgcalc compare 40mEq --product Mag-Ox 400 --product Slow-Mag
     """
     from mgcalc.compare import compare
 
     found = _segments(items)
+    if products:
+        from mgcalc.products import counts_for
+
+        if family is not None or per_unit is not None:
+            raise typer.BadParameter("--product counts a product's own units; leave out --family and --per-unit",
+                                     param_hint="--product")
+        target = " ".join(items or [])
+        counted = counts_for(target, products)
+        if as_json:
+            print_json({"schema_version": 1, "target_mg": counted[0].target_mg, "mmol": to_mmol(counted[0].target_mg),
+                        "meq": to_meq(counted[0].target_mg), "products": [c.as_dict() for c in counted]})
+        else:
+            draw_product_counts(counted)
+        return
     if len(found) != 1 or found[0].form:
         raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
     result = compare(found[0].amount, family=family, per_unit=per_unit)
@@ -403,11 +425,12 @@ def check_command(
 ) -> None:
     """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
-    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)"
+    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)";
+    a named product's printed figures: mgcalc check Uro-Mag
     """
     _one_output(as_json, quiet)
     shape = "DECLARED COMPOUND_AMOUNT FORM"
-    found = _segments(items, positional=2)
+    found = _segments(items, positional=2) if _product_check(items) is None else []
     if label is not None or label_file is not None:
         if found:
             raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
@@ -417,6 +440,8 @@ def check_command(
         profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
                           lactating=lactating)
         result = check_label(text, tolerance, profile)
+    elif (named := _product_check(items)) is not None:
+        result = check(named[0], named[1], named[2], tolerance)
     elif len(found) == 2 and not found[0].form and found[1].form:
         result = check(found[0].amount, found[1].amount, found[1].form, tolerance)
     else:
@@ -433,6 +458,13 @@ def check_command(
         raise typer.Exit(EXIT_CANNOT_CHECK)
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _product_check(items: list[str] | None) -> Any:
+    """``check PRODUCT`` or ``check DECLARED COMPOUND_AMOUNT PRODUCT``: check()'s arguments, else None."""
+    from mgcalc.products import check_reading
+
+    return check_reading(items) if items and unknown_option(items) is None else None
 
 
 def _read_label_file(path: str) -> str:

@@ -640,3 +640,42 @@ def _per_unit_text(text: str) -> tuple[str, bool]:
 def _figure(value: float) -> str:
     """Two decimals at most, no trailing zeros: 241.21, 6, 0.5."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def check_reading(words: list[str]) -> tuple[str, str, Form] | None:
+    """What ``check`` checks for a product: ``PRODUCT`` alone is its own label (the first printed
+    magnesium figure against the printed salt), ``DECLARED COMPOUND_AMOUNT PRODUCT`` the product's
+    salt; None when the words name no product."""
+    tokens = join_amounts([w for w in words if w.strip()])
+    for leading in (0, 2):
+        if len(tokens) <= leading:
+            continue
+        name = " ".join(tokens[leading:])
+        rows = load_products().find(name)
+        if not rows:
+            continue
+        if len(rows) > 1 and len({(r.form.id, r.salt_mg, r.declared, r.per) for r in rows}) > 1:
+            listed = "; ".join(f"{r.label}: {r.strength_text()}" for r in rows)
+            raise MgcalcError(f"{shown(name)} names {len(rows)} products: {listed}; name one (mgcalc products)")
+        product = rows[0]
+        if leading:
+            return tokens[0], tokens[1], product.form
+        if product.salt_mg is None or not product.declared:
+            missing = "no salt weight" if product.salt_mg is None else "no magnesium"
+            raise MgcalcError(f"{product.label} prints {missing}: there is nothing on its label to check against; "
+                              f"give DECLARED COMPOUND_AMOUNT {product.name} to check other figures")
+        return product.declared[0].text, f"{product.salt_mg:g} mg", product.form
+    return None
+
+
+def counts_for(target: str | float, names: list[str]) -> tuple[ProductCount, ...]:
+    """``compare TARGET --product A --product B``: the count of each product for one target."""
+    table, counted = load_products(), []
+    for name in names:
+        rows = table.find(name)
+        if not rows:
+            _refuse_near(name)
+            raise MgcalcError(f"unknown product {shown(name)}; see mgcalc products")
+        counted.append(count_for(target, rows, name))
+    return tuple(counted)
+

@@ -248,6 +248,26 @@ def product_count_lines(result: "ProductCount") -> list[str]:
     ]
 
 
+def draw_product_counts(counted: "tuple[ProductCount, ...]") -> None:
+    target = counted[0].target_mg
+    title = (f"{_num(target)} mg magnesium ({to_mmol(target):.2f} mmol, {to_meq(target):.2f} mEq) as each product "
+             "(grade S: not read in the product's own label)")
+    rows = []
+    for c in counted:
+        assert c.product is not None
+        mg = c.whole_count_mg
+        rows.append([c.product.name, c.product.country, c.product.plural, _figures(c.units), _figures(c.whole_count),
+                     f"{_num(mg)} mg ({100 * mg / target:.1f} %)", c.product.grade])
+    header = ["product", "country", "unit", "units", "nearest_count", "nearest_gives", "grade"]
+    if _terminal_console() is None:
+        echo(title)
+    _listing(header, rows, title,
+             headers=("product", "country", "unit", "units", "nearest count", "it gives", "grade"))
+    for c in counted:
+        for warning in c.warnings:
+            echo(f"warning: {warning}")
+
+
 def draw_products(rows: Any) -> None:
     _listing(["id", "name", "country", "unit", "strength", "mg_per_unit", "grade"],
              [[r.id, r.name, r.country, r.unit, r.strength_text(), _figures(r.magnesium_per_unit), r.grade]
