@@ -8,6 +8,7 @@ JSON_KEYS = {
 REFERENCE_KEYS = {"authority", "name", "intake_kind", "intake_source", "upper_kind", "upper_source"}
 COMPONENT_KEYS = {
     "form_id", "form_name", "formula", "compound_mg", "percent_elemental", "elemental_mg", "volume_ml", "strength",
+    "product_id",
 }
 PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}
 #: ``mgcalc interactions --json`` (and each object of ``dose --json``'s ``interactions`` list).
@@ -17,3 +18,16 @@ SOURCE_KEYS = {"title", "section", "url", "date"}
 OTHER_SOURCE_KEYS = {"rule", "source"}
 COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
 COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}
+#: ``mgcalc compound TARGET PRODUCT --json`` and ``compound TARGET FORM --per-unit X --json`` (and each
+#: object of ``compare TARGET --product NAME --json``'s ``products`` list).
+PRODUCT_COUNT_KEYS = {
+    "schema_version", "target_mg", "mmol", "meq", "product_id", "product_name", "form_id", "unit",
+    "magnesium_per_unit_mg", "basis", "units", "whole_count", "whole_count_mg", "whole_count_mmol",
+    "whole_count_meq", "grade", "source", "warnings",
+}
+COMPARE_PRODUCTS_KEYS = {"schema_version", "target_mg", "mmol", "meq", "products"}
+PRODUCT_ROW_KEYS = {
+    "id", "name", "aliases", "country", "dosage_form", "unit", "per", "form_id", "salt_mg", "magnesium",
+    "magnesium_per_unit_mg", "other_actives", "scored", "route", "use", "valid_from", "valid_to", "grade", "source",
+    "note",
+}

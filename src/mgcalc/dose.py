@@ -64,6 +64,7 @@ class Component(NamedTuple):
             "elemental_mg": self.elemental_mg,
             "volume_ml": self.volume_ml,
             "strength": None if self.strength is None else self.strength.text,
+            "product_id": None if self.product is None else self.product.product.id,
         }
 
 
