@@ -294,3 +294,21 @@ def test_count_for_never_raises_anything_but_mgcalc_errors():
     for target in ("", "abc", "-4 mmol", "1e400 mg", "4 mmol/kg"):
         with pytest.raises(MgcalcError):
             count_for(target, PRODUCTS.find("Neomag"))
+
+
+def test_a_target_per_kg_takes_the_body_weight(runner):
+    result = run(runner, "compound", "0.2mmol/kg", "Neomag", "--weight", "20kg")
+    assert result.exit_code == 0, result.stderr
+    assert "Take 1 tablet of Neomag" in result.stdout
+    assert_one_line_error(run(runner, "compound", "0.2mmol/kg", "Neomag"), "add the weight, e.g. --weight 20kg")
+
+
+def test_a_product_in_a_blend_is_refused_saying_why(runner):
+    assert_one_line_error(run(runner, "dose", "2", "tablets", "Mag-Ox", "400", "500mg", "citrate"),
+                          "'Mag-Ox 400' is a product and '500mg citrate' follows it")
+
+
+def test_compare_family_names_product_option_for_a_product(runner):
+    result = run(runner, "compare", "40mEq", "--family", "Slow-Mag")
+    assert result.exit_code == 2 and "use --product 'Slow-Mag'" in result.stderr
+

@@ -316,13 +316,13 @@ def compound_command(
             if per_unit is not None:
                 raise typer.BadParameter("a named product has its own strength; leave out --per-unit",
                                          param_hint="--per-unit")
-            counted = count_for(named[0], named[1], " ".join(items[1:]))
+            counted = count_for(named[0], named[1], " ".join(items[1:]), weight)
         else:
             pairs = _pairs(items, "TARGET FORM", "40mEq oxide --per-unit 400mg")
             if len(pairs) != 1:
                 raise typer.BadParameter("give one TARGET FORM, e.g. 40mEq oxide --per-unit 400mg",
                                          param_hint="TARGET FORM")
-            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "")
+            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "", weight)
         emit(as_json, quiet, counted.as_dict, counted.units, counted.warnings,
              lambda: draw_lines("mgcalc compound", product_count_lines(counted), counted.warnings))
         return
@@ -370,6 +370,12 @@ def compare_command(
     from mgcalc.compare import compare
 
     found = _segments(items)
+    if family is not None and not products:
+        from mgcalc.products import load_products
+
+        if load_products().find(family):
+            raise typer.BadParameter(f"{family!r} is a product, not a family: use --product {family!r}",
+                                     param_hint="--family")
     if products:
         from mgcalc.products import counts_for
 

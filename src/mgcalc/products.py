@@ -23,10 +23,13 @@ from mgcalc.units import (
     MASS_UNITS,
     UNIT_WORDS,
     VOLUME_UNITS,
+    bounded_mg,
     factor,
     join_amounts,
     magnesium_mg,
     mass_mg,
+    parse_weight,
+    per_kg,
     to_meq,
     to_mmol,
 )
@@ -369,6 +372,7 @@ def read_product_amount(words: list[str]) -> ProductAmount | None:
     word, name = _count_word(rest)
     rows = table.find(name)
     if not rows:
+        _refuse_blend(name)
         if word is not None and word not in ("mL", "teaspoon", "sachet") and not _liquid_or_sachet(name):
             raise _unknown(name, f"{match['num']} {rest[: len(rest) - len(name)].strip()}")
         first = name.split()[0].lower() if name.split() else ""
@@ -379,6 +383,18 @@ def read_product_amount(words: list[str]) -> ProductAmount | None:
     if word == "teaspoon":
         count *= factor("metric_teaspoon", "milliliter")
     return _amount(name, count, word, rows, text)
+
+
+def _refuse_blend(name: str) -> None:
+    """A product's name followed by more words ("Mag-Ox 400 500mg citrate"): refused, saying why."""
+    words = name.split()
+    for cut in range(len(words) - 1, 0, -1):
+        rows = load_products().find(" ".join(words[:cut]))
+        if rows:
+            raise MgcalcError(
+                f"{shown(' '.join(words[:cut]))} is a product and {shown(' '.join(words[cut:]))} follows it: a dose "
+                "of a product is read alone (a blend of a product and other amounts is not); give each separately"
+            )
 
 
 def _refuse_near(name: str) -> None:
@@ -582,9 +598,21 @@ class ProductCount(NamedTuple):
         }
 
 
-def count_for(target: str | float, rows: tuple[Product, ...], name: str = "") -> ProductCount:
-    """Units of a product that deliver ``target`` ("40mEq"): ``count_for("24mmol", find("Neomag"))``."""
-    target_mg = magnesium_mg(target)
+def target_mg(target: str | float, weight: str | None = None) -> float:
+    """A target in mg of magnesium: "40mEq", or per kg ("0.2mmol/kg") with a body ``weight`` ("20kg")."""
+    per = per_kg(target) if isinstance(target, str) else None
+    if per is None:
+        return magnesium_mg(target)
+    if weight is None:
+        raise MgcalcError(f"target {shown(str(target))} is per kg of body weight; add the weight, e.g. --weight 20kg")
+    return bounded_mg(magnesium_mg(per, what="target") * parse_weight(weight), what="target")
+
+
+def count_for(target: str | float, rows: tuple[Product, ...], name: str = "", weight: str | None = None
+              ) -> ProductCount:
+    """Units of a product that deliver ``target`` ("40mEq"): ``count_for("24mmol", find("Neomag"))``;
+    a target per kg ("0.2mmol/kg") needs ``weight`` ("20kg")."""
+    wanted = target_mg(target, weight)
     if len(rows) > 1:
         listed = "; ".join(f"{r.label}: {r.strength_text()}" for r in rows)
         raise MgcalcError(f"{shown(name or rows[0].name)} names {len(rows)} products: {listed}; name one by its "
@@ -593,16 +621,16 @@ def count_for(target: str | float, rows: tuple[Product, ...], name: str = "") ->
     notes = [n for n in (product.grade_note(),) if n]
     if product.other_actives:
         notes.append(f"{product.name} also contains {product.other_actives}")
-    return ProductCount(target_mg, product, product.form, product.magnesium_per_unit, product.unit, product.basis(),
+    return ProductCount(wanted, product, product.form, product.magnesium_per_unit, product.unit, product.basis(),
                         tuple(notes))
 
 
-def count_per_unit(target: str | float, form_text: str, per_unit: str) -> ProductCount:
+def count_per_unit(target: str | float, form_text: str, per_unit: str, weight: str | None = None) -> ProductCount:
     """Units of a form of a given strength per unit that deliver ``target``: ``per_unit`` is the salt's
     weight per unit ("400mg") or the magnesium in it ("4 mmol Mg", "240 mg magnesium", "20 mEq")."""
     from mgcalc.dose import read_source
 
-    target_mg = magnesium_mg(target)
+    wanted = target_mg(target, weight)
     reading = read_source(form_text)
     if reading.strength is not None:
         raise MgcalcError(f"{shown(form_text)} has a strength of its own; --per-unit is for a solid compound")
@@ -617,7 +645,7 @@ def count_per_unit(target: str | float, form_text: str, per_unit: str) -> Produc
         basis = (f"{_figure(per)} mg magnesium per unit ({_figure(salt)} mg {form.name} x "
                  f"{form.percent_elemental:.2f} %)")
     note = reading.resolution.note()
-    return ProductCount(target_mg, None, form, per, "unit", basis, (note,) if note else ())
+    return ProductCount(wanted, None, form, per, "unit", basis, (note,) if note else ())
 
 
 def _per_unit_text(text: str) -> tuple[str, bool]:

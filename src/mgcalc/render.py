@@ -236,12 +236,14 @@ def product_count_lines(result: "ProductCount") -> list[str]:
     mmol, meq = to_mmol(result.target_mg), to_meq(result.target_mg)
     what = result.product.label if result.product is not None else f"{result.form.name if result.form else ''}"
     plural = result.product.plural if result.product is not None else "units"
+    single = result.product.unit if result.product is not None else "unit"
     count, mg = result.whole_count, result.whole_count_mg
-    one = (result.product.unit if result.product is not None else "unit") if count == 1 else plural
+    one = single if count == 1 else plural
+    units = single if _figures(result.units) == "1" else plural
     kind = "whole" if result.step == 1 else "measurable (0.1 mL)" if result.unit == "mL" else "whole or half"
     return [
         f"Magnesium wanted: {_num(result.target_mg)} mg ({mmol:.2f} mmol, {meq:.2f} mEq)",
-        f"Take {_figures(result.units)} {plural} of {what}",
+        f"Take {_figures(result.units)} {units} of {what}",
         f"= {_num(result.target_mg)} mg / {result.basis}",
         f"Nearest {kind} count: {_figures(count)} {one} = {_num(mg)} mg magnesium ({to_mmol(mg):.2f} mmol, "
         f"{to_meq(mg):.2f} mEq), {100 * mg / result.target_mg:.1f} % of the target",
