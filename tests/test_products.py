@@ -181,6 +181,7 @@ def test_a_product_with_calcium_says_so(runner):
         (["1.25", "tablets", "Magonate"], "give a whole number or a half of tablets"),
         (["Magonate"], "names 2 products: Magonate tablets"),
         (["2", "tablets", "Neomagg"], "unknown product 'Neomagg'; did you mean 'Neomag'?"),
+        (["2", "tablets", "citrat"], "unknown product 'citrat'; did you mean 'citrate'"),  # forms are named too
         (["Mag-Ux", "400"], "did you mean 'Mag-Ox 400'?"),
         (["2", "tablets", "oxide"], "is a compound, not a named product"),
     ],

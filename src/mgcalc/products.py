@@ -485,22 +485,21 @@ def _check_count(count: float, product: Product, text: str) -> None:
 
 
 def _unknown(name: str, counted: str) -> MgcalcError:
-    """A count of units before a name that is no product: the nearest products and forms."""
-    table = load_products()
-    near = table.close(name)
-    forms = load_forms()
+    """A name that is no product: the nearest products, then the forms table's own nearest names."""
+    near = [repr(n) for n in load_products().close(name)]
     try:
-        form = forms.resolve(name).form
-    except MgcalcError:
-        form = None
-    if form is not None and counted:
-        return MgcalcError(
-            f"{shown(name)} is a compound, not a named product, so {counted} has no known weight; give the "
-            f"compound's weight (e.g. 500mg {name}), or name a product (mgcalc products)"
-        )
-    form_keys = close_matches(normalize(name), [normalize(f.name) for f in forms], n=2, cutoff=0.75)
-    near += [f.name for f in forms if normalize(f.name) in form_keys]
-    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "; see mgcalc products"
+        load_forms().resolve(name)
+    except MgcalcError as exc:  # the forms table's message ends "did you mean 'a' or 'b'?" when it has one
+        forms_said = str(exc).partition("did you mean ")[2].removesuffix("?")
+    else:
+        if counted:
+            return MgcalcError(
+                f"{shown(name)} is a compound, not a named product, so {counted} has no known weight; give the "
+                f"compound's weight (e.g. 500mg {name}), or name a product (mgcalc products)"
+            )
+        forms_said = ""
+    said = " or ".join([*near, *([forms_said] if forms_said else [])])
+    hint = f"; did you mean {said}?" if said else "; see mgcalc products and mgcalc forms"
     return MgcalcError(f"unknown product {'' if counted else 'or form '}{shown(name)}{hint}")
 
 
