@@ -10,6 +10,7 @@ The words a person types for a product ("2 tablets Mag-Ox 400", "10 mL Magonate"
 are read here, in ``read_product_amount``; the amount grammar of the other commands is left alone.
 """
 
+import math
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -503,12 +504,6 @@ def _unknown(name: str, counted: str) -> MgcalcError:
     return MgcalcError(f"unknown product {'' if counted else 'or form '}{shown(name)}{hint}")
 
 
-def suggestion(text: str) -> str | None:
-    """'did you mean ...' naming the products closest to ``text``, for the forms table's 'unknown form'."""
-    near = load_products().close(text)
-    return f"did you mean {' or '.join(repr(n) for n in near)}?" if near else None
-
-
 def product_dose(amount: ProductAmount, *, per_day: int = 1, **options: object) -> "DoseResult":
     """The dose of a count of a product, ``per_day`` times a day, as ``dose`` computes any dose
     (``options``: profile, food, authority, weight, with_drugs, as for ``dose``)."""
@@ -567,7 +562,8 @@ class ProductCount(NamedTuple):
     @property
     def whole_count(self) -> float:
         """The count nearest the target (whole, a half where the tablet is scored), at least one step."""
-        return max(round(self.units / self.step) * self.step, self.step)
+        steps = math.floor(self.units / self.step + 0.5)  # a tie rounds up, not to even
+        return max(round(steps * self.step, 6), self.step)
 
     @property
     def whole_count_mg(self) -> float:
