@@ -316,13 +316,13 @@ def compound_command(
             if per_unit is not None:
                 raise typer.BadParameter("a named product has its own strength; leave out --per-unit",
                                          param_hint="--per-unit")
-            counted = count_for(named[0], named[1], " ".join(items[1:]), weight)
+            counted = count_for(named[0], named[1], " ".join(items[1:]), weight, authority.value)
         else:
             pairs = _pairs(items, "TARGET FORM", "40mEq oxide --per-unit 400mg")
             if len(pairs) != 1:
                 raise typer.BadParameter("give one TARGET FORM, e.g. 40mEq oxide --per-unit 400mg",
                                          param_hint="TARGET FORM")
-            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "", weight)
+            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "", weight, authority.value)
         emit(as_json, quiet, counted.as_dict, counted.units, counted.warnings,
              lambda: draw_lines("mgcalc compound", product_count_lines(counted), counted.warnings))
         return

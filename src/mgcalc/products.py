@@ -603,10 +603,13 @@ def target_mg(target: str | float, weight: str | None = None) -> float:
     return bounded_mg(magnesium_mg(per, what="target") * parse_weight(weight), what="target")
 
 
-def count_for(target: str | float, rows: tuple[Product, ...], name: str = "", weight: str | None = None
-              ) -> ProductCount:
+def count_for(target: str | float, rows: tuple[Product, ...], name: str = "", weight: str | None = None,
+              authority: str = "us") -> ProductCount:
     """Units of a product that deliver ``target`` ("40mEq"): ``count_for("24mmol", find("Neomag"))``;
-    a target per kg ("0.2mmol/kg") needs ``weight`` ("20kg")."""
+    a target per kg ("0.2mmol/kg") needs ``weight`` ("20kg"). A target over the ``authority``'s adult
+    upper level is warned of, as ``compound`` warns of it for a form."""
+    from mgcalc.dose import _target_warnings
+
     wanted = target_mg(target, weight)
     if len(rows) > 1:
         listed = "; ".join(f"{r.label}: {r.strength_text()}" for r in rows)
@@ -616,14 +619,16 @@ def count_for(target: str | float, rows: tuple[Product, ...], name: str = "", we
     notes = [n for n in (product.grade_note(),) if n]
     if product.other_actives:
         notes.append(f"{product.name} also contains {product.other_actives}")
+    notes += _target_warnings(wanted, product.form, authority)
     return ProductCount(wanted, product, product.form, product.magnesium_per_unit, product.unit, product.basis(),
                         tuple(notes))
 
 
-def count_per_unit(target: str | float, form_text: str, per_unit: str, weight: str | None = None) -> ProductCount:
+def count_per_unit(target: str | float, form_text: str, per_unit: str, weight: str | None = None,
+                   authority: str = "us") -> ProductCount:
     """Units of a form of a given strength per unit that deliver ``target``: ``per_unit`` is the salt's
     weight per unit ("400mg") or the magnesium in it ("4 mmol Mg", "240 mg magnesium", "20 mEq")."""
-    from mgcalc.dose import read_source
+    from mgcalc.dose import _target_warnings, read_source
 
     wanted = target_mg(target, weight)
     reading = read_source(form_text)
@@ -640,7 +645,8 @@ def count_per_unit(target: str | float, form_text: str, per_unit: str, weight: s
         basis = (f"{_figure(per)} mg magnesium per unit ({_figure(salt)} mg {form.name} x "
                  f"{form.percent_elemental:.2f} %)")
     note = reading.resolution.note()
-    return ProductCount(wanted, None, form, per, "unit", basis, (note,) if note else ())
+    warnings = ((note,) if note else ()) + _target_warnings(wanted, form, authority)
+    return ProductCount(wanted, None, form, per, "unit", basis, warnings)
 
 
 def _per_unit_text(text: str) -> tuple[str, bool]:
