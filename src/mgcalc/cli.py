@@ -279,7 +279,7 @@ def compound_command(
         typer.Argument(
             metavar="TARGET FORM",
             help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq; per kg: 0.2mmol/kg with --weight) and the "
-            "compound, liquid or preparation to take it as.",
+            "compound, liquid, preparation or named product (mgcalc products) to take it as.",
             show_default=False,
         ),
     ],
