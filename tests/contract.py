@@ -12,6 +12,7 @@ LABEL_LIMIT_KEYS = {
 REFERENCE_KEYS = {"authority", "name", "intake_kind", "intake_source", "upper_kind", "upper_source"}
 COMPONENT_KEYS = {
     "form_id", "form_name", "formula", "compound_mg", "percent_elemental", "elemental_mg", "volume_ml", "strength",
+    "product_id",
 }
 PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}
 #: ``mgcalc interactions --json`` (and each object of ``dose --json``'s ``interactions`` list).
@@ -31,4 +32,17 @@ INFUSION_KEYS = {
     "drug_volume_ml", "diluent_ml", "volume_ml", "percent_w_v", "mg_per_ml", "mmol_per_ml", "meq_per_ml", "minutes",
     "rate_mg_per_min", "rate_mmol_per_h", "rate_ml_per_h", "weight_kg", "salt_mg_per_kg", "mg_per_kg", "mmol_per_kg",
     "per_day", "total_24h_mg", "limits", "usual_dose", "tenfold", "over", "warnings",
+}
+#: ``mgcalc compound TARGET PRODUCT --json`` and ``compound TARGET FORM --per-unit X --json`` (and each
+#: object of ``compare TARGET --product NAME --json``'s ``products`` list).
+PRODUCT_COUNT_KEYS = {
+    "schema_version", "target_mg", "mmol", "meq", "product_id", "product_name", "form_id", "unit",
+    "magnesium_per_unit_mg", "basis", "units", "whole_count", "whole_count_mg", "whole_count_mmol",
+    "whole_count_meq", "grade", "source", "warnings",
+}
+COMPARE_PRODUCTS_KEYS = {"schema_version", "target_mg", "mmol", "meq", "products"}
+PRODUCT_ROW_KEYS = {
+    "id", "name", "aliases", "country", "dosage_form", "unit", "per", "form_id", "salt_mg", "magnesium",
+    "magnesium_per_unit_mg", "other_actives", "scored", "route", "use", "valid_from", "valid_to", "grade", "source",
+    "note",
 }

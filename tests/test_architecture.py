@@ -10,7 +10,7 @@ from importlib import resources
 LIBRARY = [
     "mgcalc", "mgcalc.dose", "mgcalc.forms", "mgcalc.units", "mgcalc.references", "mgcalc.errors", "mgcalc.check",
     "mgcalc.label", "mgcalc.tables", "mgcalc.arguments", "mgcalc.compare", "mgcalc.interactions",
-    "mgcalc.preparations", "mgcalc.panel", "mgcalc.batch", "mgcalc.files",
+    "mgcalc.preparations", "mgcalc.panel", "mgcalc.batch", "mgcalc.files", "mgcalc.products",
 ]
 
 

@@ -18,8 +18,8 @@ COMMANDS = sorted({
     line.split("#")[0].split("|")[0].strip()  # the mgcalc part of a pipeline
     for block in BLOCKS
     for line in block.splitlines()
-    if re.match(r"mgcalc (dose|forms|compound|compare|check|reference|interactions|preparations|serum|infusion|--)",
-                line)
+    if re.match(r"mgcalc (dose|forms|compound|compare|check|reference|interactions|preparations|serum|infusion"
+                r"|products|--)", line)
 })
 BATCH = sorted({line.strip() for block in BLOCKS for line in block.splitlines() if "mgcalc batch" in line})
 

@@ -36,14 +36,18 @@ from mgcalc.render import (
     draw_interactions,
     draw_lines,
     draw_preparations,
+    draw_product_counts,
+    draw_products,
     draw_reference,
     emit,
     infusion_lines,
     might_be_terminal,
     print_json,
+    product_count_lines,
     serum_lines,
 )
 from mgcalc.route import ROUTES
+from mgcalc.units import to_meq, to_mmol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -263,14 +267,20 @@ def dose_command(
     antacid with its label's maximum daily dose (the upper level shown for what it is); an
     injection with its label's parenteral limits.
 
-    Example: mgcalc dose 500mg citrate --age 40 --sex female; mgcalc dose 30mL "milk of magnesia"
+    Example: mgcalc dose 500mg citrate --age 40 --sex female; mgcalc dose 30mL "milk of magnesia";
+    a named product by its units: mgcalc dose 2 tablets Mag-Ox 400 (see 'mgcalc products')
     """
-    pairs = _pairs(items, "AMOUNT FORM", "500mg citrate")
+    from mgcalc.products import product_dose, read_product_amount
+
+    counted = read_product_amount(items) if unknown_option(items) is None else None
+    pairs = [] if counted is not None else _pairs(items, "AMOUNT FORM", "500mg citrate")
     _one_output(as_json, quiet)
     profile = _profile(age, sex, pregnant, lactating)
-    result = compute_dose(*(word for pair in pairs for word in pair), per_day=per_day, profile=profile, food=food,
-                          authority=authority.value, weight=weight, with_drugs=tuple(with_drugs or ()),
-                          route=route.value if route else None)
+    options: dict[str, Any] = {"per_day": per_day, "profile": profile, "food": food, "authority": authority.value,
+                               "weight": weight, "with_drugs": tuple(with_drugs or ()),
+                               "route": route.value if route else None}
+    result = (product_dose(counted, **options) if counted is not None
+              else compute_dose(*(word for pair in pairs for word in pair), **options))
     emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
         raise typer.Exit(EXIT_CHECK_FAILED)
@@ -283,7 +293,7 @@ def compound_command(
         typer.Argument(
             metavar="TARGET FORM",
             help="Magnesium wanted (200mg, 0.2 g, 4 mmol, 8 mEq; per kg: 0.2mmol/kg with --weight) and the "
-            "compound, liquid or preparation to take it as.",
+            "compound, liquid, preparation or named product (mgcalc products) to take it as.",
             show_default=False,
         ),
     ],
@@ -292,17 +302,44 @@ def compound_command(
         Authority,
         typer.Option("--authority", help="Whose product a preparation named bare is: us, eu, uk, au or ca."),
     ] = Authority.us,  # type: ignore[attr-defined]
+    per_unit: Annotated[
+        str | None,
+        typer.Option("--per-unit", metavar="STRENGTH",
+                     help="What one tablet or capsule holds: the salt's weight (400mg) or its magnesium "
+                     "('4 mmol Mg', 20mEq): answers in units."),
+    ] = None,
     as_json: JsonOption = False,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet)."),
+        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet; "
+                     "units for a product or --per-unit)."),
     ] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
     Example: mgcalc compound 4mmol glycerophosphate; for a liquid, the volume:
-    mgcalc compound 10mmol "sulfate 50%"
+    mgcalc compound 10mmol "sulfate 50%"; for a product, how many: mgcalc compound 40mEq Mag-Ox 400;
+    for tablets of a salt: mgcalc compound 40mEq oxide --per-unit 400mg
     """
+    from mgcalc.products import count_for, count_per_unit, product_target
+
+    named = product_target(items) if unknown_option(items) is None else None
+    if named is not None or per_unit is not None:
+        _one_output(as_json, quiet)
+        if named is not None:
+            if per_unit is not None:
+                raise typer.BadParameter("a named product has its own strength; leave out --per-unit",
+                                         param_hint="--per-unit")
+            counted = count_for(named[0], named[1], " ".join(items[1:]), weight, authority.value)
+        else:
+            pairs = _pairs(items, "TARGET FORM", "40mEq oxide --per-unit 400mg")
+            if len(pairs) != 1:
+                raise typer.BadParameter("give one TARGET FORM, e.g. 40mEq oxide --per-unit 400mg",
+                                         param_hint="TARGET FORM")
+            counted = count_per_unit(pairs[0].amount, pairs[0].form, per_unit or "", weight, authority.value)
+        emit(as_json, quiet, counted.as_dict, counted.units, counted.warnings,
+             lambda: draw_lines("mgcalc compound", product_count_lines(counted), counted.warnings))
+        return
     pairs = _pairs(items, "TARGET FORM", "4mmol glycerophosphate")
     if len(pairs) != 1:
         raise typer.BadParameter("give one TARGET FORM, e.g. 4mmol glycerophosphate", param_hint="TARGET FORM")
@@ -332,15 +369,41 @@ def compare_command(
         typer.Option("--per-unit", metavar="MASS",
                      help="Weight of one tablet or capsule, e.g. 500mg: adds how many of them each form takes."),
     ] = None,
+    products: Annotated[
+        list[str] | None,
+        typer.Option("--product", metavar="NAME",
+                     help="A named product (repeatable): how many of its units give the target, instead of forms."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """One amount of magnesium in every form: the compound weight of each, lightest first.
 
-    Example: mgcalc compare 300mg --family citrate
+    Example: mgcalc compare 300mg --family citrate; products side by side:
+    mgcalc compare 40mEq --product Mag-Ox 400 --product Slow-Mag
     """
     from mgcalc.compare import compare
 
     found = _segments(items)
+    if family is not None and not products:
+        from mgcalc.products import load_products
+
+        if load_products().find(family):
+            raise typer.BadParameter(f"{family!r} is a product, not a family: use --product {family!r}",
+                                     param_hint="--family")
+    if products:
+        from mgcalc.products import counts_for
+
+        if family is not None or per_unit is not None:
+            raise typer.BadParameter("--product counts a product's own units; leave out --family and --per-unit",
+                                     param_hint="--product")
+        target = " ".join(items or [])
+        counted = counts_for(target, products)
+        if as_json:
+            print_json({"schema_version": 1, "target_mg": counted[0].target_mg, "mmol": to_mmol(counted[0].target_mg),
+                        "meq": to_meq(counted[0].target_mg), "products": [c.as_dict() for c in counted]})
+        else:
+            draw_product_counts(counted)
+        return
     if len(found) != 1 or found[0].form:
         raise typer.BadParameter("give one TARGET, e.g. 300mg", param_hint="TARGET")
     result = compare(found[0].amount, family=family, per_unit=per_unit)
@@ -382,11 +445,12 @@ def check_command(
 ) -> None:
     """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
-    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)"
+    Example: mgcalc check --label "Magnesium Oxide 400mg (241.3mg elemental magnesium)";
+    a named product's printed figures: mgcalc check Uro-Mag
     """
     _one_output(as_json, quiet)
     shape = "DECLARED COMPOUND_AMOUNT FORM"
-    found = _segments(items, positional=2)
+    found = _segments(items, positional=2) if _product_check(items) is None else []
     if label is not None or label_file is not None:
         if found:
             raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
@@ -396,6 +460,8 @@ def check_command(
         profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
                           lactating=lactating)
         result = check_label(text, tolerance, profile)
+    elif (named := _product_check(items)) is not None:
+        result = check(named[0], named[1], named[2], tolerance)
     elif len(found) == 2 and not found[0].form and found[1].form:
         result = check(found[0].amount, found[1].amount, found[1].form, tolerance)
     else:
@@ -412,6 +478,13 @@ def check_command(
         raise typer.Exit(EXIT_CANNOT_CHECK)
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _product_check(items: list[str] | None) -> Any:
+    """``check PRODUCT`` or ``check DECLARED COMPOUND_AMOUNT PRODUCT``: check()'s arguments, else None."""
+    from mgcalc.products import check_reading
+
+    return check_reading(items) if items and unknown_option(items) is None else None
 
 
 def _read_label_file(path: str) -> str:
@@ -650,6 +723,22 @@ def _show_rows(table: Any, query: str | None, as_json: bool, noun: str, command:
         print_json([row.as_dict() for row in rows])
     else:
         draw(rows)
+
+
+@app.command("products")
+def products_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Show only products whose name, alias or compound contains this word.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+) -> None:
+    """The products table: named tablets, capsules, packets and liquids, with strength per unit and source.
+
+    Example: mgcalc products neomag
+    """
+    from mgcalc.products import load_products
+
+    _show_rows(load_products(), query, as_json, "product", "products", draw_products)
 
 
 @app.command("reference")

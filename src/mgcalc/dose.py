@@ -1,7 +1,7 @@
 """The calculation: compound weights to elemental magnesium, compared with the references."""
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution
@@ -22,6 +22,9 @@ from mgcalc.units import (
     to_meq,
     to_mmol,
 )
+
+if TYPE_CHECKING:
+    from mgcalc.products import ProductAmount
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
 #: (keys may be added within a version; the README lists them).
@@ -48,6 +51,8 @@ class Component(NamedTuple):
     notes: tuple[str, ...] = ()
     #: The row of the preparations table the form named, if any.
     preparation: Preparation | None = None
+    #: The count of a named product this component is ("2 tablets Mag-Ox 400"), if any.
+    product: "ProductAmount | None" = None
 
     @property
     def form(self) -> Form:
@@ -63,6 +68,7 @@ class Component(NamedTuple):
             "elemental_mg": self.elemental_mg,
             "volume_ml": self.volume_ml,
             "strength": None if self.strength is None else self.strength.text,
+            "product_id": None if self.product is None else self.product.product.id,
         }
 
 
@@ -357,6 +363,22 @@ def dose(
     _check_per_day(per_day)
     pairs: Sequence[tuple[object, object]] = [(amount, form), *zip(more[::2], more[1::2], strict=True)]
     components = tuple(component(a, f, per_day, authority) for a, f in pairs)  # type: ignore[arg-type]
+    return dose_of(components, per_day, profile, food, authority, weight, with_drugs, route)
+
+
+def dose_of(
+    components: tuple[Component, ...],
+    per_day: int = 1,
+    profile: Profile | None = None,
+    food: str | float | None = None,
+    authority: str = "us",
+    weight: str | float | None = None,
+    with_drugs: Sequence[str] = (),
+    route: str | None = None,
+) -> DoseResult:
+    """A dose of components already read (as ``dose`` reads them, or counts of a product), compared
+    as its route and use require."""
+    _check_per_day(per_day)
     result = by_route(evaluate(components, per_day, profile or Profile(), food, authority), route)
     if weight is not None:
         result = result._replace(weight_kg=_weight(weight))
@@ -371,8 +393,11 @@ def route_of(components: Sequence[Component], route: str | None = None) -> Compa
     by its own rules."""
     found: dict[tuple[str, str], str] = {}
     for c in components:
+        named = c.product.product if c.product is not None else None
         row = c.preparation
-        if row is not None:
+        if named is not None:  # a named product: its own route and use
+            found.setdefault((named.route, named.use), named.name)
+        elif row is not None:
             if route is not None and route != row.route:
                 raise MgcalcError(
                     f"{row.name!r} ({row.country}) is given {ROUTE_NAMES[row.route]} ({row.route}) by its label; "

@@ -366,12 +366,15 @@ def read_form(text: str, authority: str = "us") -> FormReading:
 
 def _with_preparations(unknown: MgcalcError, text: str) -> MgcalcError:
     """The forms table's 'unknown form' message, or one naming a preparation the text is close to."""
+    from mgcalc.products import load_products  # products are named in the same message
+
     table = load_preparations()
     close = close_matches(normalize(text), table.keys(), n=2, cutoff=0.75)
-    if not close:
+    near = [table.find_key(key)[0].name for key in close] + load_products().close(text)
+    if not near:
         return unknown
-    names = " or ".join(repr(table.find_key(key)[0].name) for key in close)
-    return MgcalcError(f"unknown form or preparation {shown(text)}; did you mean {names}?")
+    names = " or ".join(repr(name) for name in dict.fromkeys(near))
+    return MgcalcError(f"unknown form, preparation or product {shown(text)}; did you mean {names}?")
 
 
 def choose(text: str, rows: tuple[Preparation, ...], authority: str) -> tuple[Preparation, tuple[str, ...]]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from mgcalc.compare import CompareResult
     from mgcalc.infusion import Infusion
+    from mgcalc.products import ProductCount
     from mgcalc.serum import SerumResult
 
 
@@ -251,6 +252,53 @@ def check_lines(result: CheckResult) -> list[str]:
     return lines
 
 
+def product_count_lines(result: "ProductCount") -> list[str]:
+    """How many units of a product deliver a target, and what the nearest count gives."""
+    mmol, meq = to_mmol(result.target_mg), to_meq(result.target_mg)
+    what = result.product.label if result.product is not None else f"{result.form.name if result.form else ''}"
+    plural = result.product.plural if result.product is not None else "units"
+    single = result.product.unit if result.product is not None else "unit"
+    count, mg = result.whole_count, result.whole_count_mg
+    one = single if count == 1 else plural
+    units = single if _figures(result.units) == "1" else plural
+    kind = "whole" if result.step == 1 else "measurable (0.1 mL)" if result.unit == "mL" else "whole or half"
+    return [
+        f"Magnesium wanted: {_num(result.target_mg)} mg ({mmol:.2f} mmol, {meq:.2f} mEq)",
+        f"Take {_figures(result.units)} {units} of {what}",
+        f"= {_num(result.target_mg)} mg / {result.basis}",
+        f"Nearest {kind} count: {_figures(count)} {one} = {_num(mg)} mg magnesium ({to_mmol(mg):.2f} mmol, "
+        f"{to_meq(mg):.2f} mEq), {100 * mg / result.target_mg:.1f} % of the target",
+    ]
+
+
+def draw_product_counts(counted: "tuple[ProductCount, ...]") -> None:
+    target = counted[0].target_mg
+    title = (f"{_num(target)} mg magnesium ({to_mmol(target):.2f} mmol, {to_meq(target):.2f} mEq) as each product "
+             "(grade S: not read in the product's own label)")
+    rows = []
+    for c in counted:
+        assert c.product is not None
+        mg = c.whole_count_mg
+        rows.append([c.product.name, c.product.country, c.product.plural, _figures(c.units), _figures(c.whole_count),
+                     f"{_num(mg)} mg ({100 * mg / target:.1f} %)", c.product.grade])
+    header = ["product", "country", "unit", "units", "nearest_count", "nearest_gives", "grade"]
+    if _terminal_console() is None:
+        echo(title)
+    _listing(header, rows, title,
+             headers=("product", "country", "unit", "units", "nearest count", "it gives", "grade"))
+    for c in counted:
+        for warning in c.warnings:
+            echo(f"warning: {warning}")
+
+
+def draw_products(rows: Any) -> None:
+    _listing(["id", "name", "country", "unit", "strength", "mg_per_unit", "grade"],
+             [[r.id, r.name, r.country, r.unit, r.strength_text(), _figures(r.magnesium_per_unit), r.grade]
+              for r in rows],
+             "magnesium products (sources and notes: --json; grade S: not read in the product's own label)",
+             headers=("id", "name", "country", "unit", "strength as printed", "Mg mg/unit", "grade"))
+
+
 def draw_preparations(rows: Any) -> None:
     _listing(["id", "name", "country", "form_id", "strength"],
              [[r.id, r.name, r.country, r.form_id, r.strength.text] for r in rows],
@@ -472,6 +520,11 @@ def _dv_text(result: DoseResult) -> str | None:
 
 
 def _component_text(c: Component) -> str:
+    if c.product is not None:
+        amount, product = c.product, c.product.product
+        salt = "" if product.salt_mg is None else f" ({_num(c.compound_mg)} mg {c.form.name})"
+        return (f"{amount.text()}{salt} -> {_num(c.elemental_mg)} mg magnesium "
+                f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq); {product.basis()}")
     if c.strength is None:
         return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
     return (
@@ -573,6 +626,9 @@ def draw_dose(result: DoseResult) -> None:
     for c in result.components:
         measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
         understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        if c.product is not None:
+            measured = f"{c.product.text().split(' of ')[0]} = "
+            understood = f"{c.product.product.label}, {c.form.name}"
         table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
                       f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
 
