@@ -27,11 +27,15 @@ from mgcalc.dose import dose
 from mgcalc.errors import FormsTableError, MgcalcError
 from mgcalc.interactions import (
     COLUMNS,
+    EFFECTS,
+    GRADES,
     KINDS,
+    NO_INTERVAL,
     NOT_LISTED,
     from_mineral_side,
     load_interactions,
     lookup,
+    lookup_all,
     parse_interactions,
 )
 
@@ -58,14 +62,30 @@ EXPECTED = {
     "chloroquine": (SPACING, 4, 4),
     "quinidine": (SPACING, 4, 4),
     "sodium fluoride": (SPACING, 3, 3),    # "Fluorides and tetracycline ... 2 to 3 hours or more"
+    "iron (oral)": (SPACING, 4, 4),        # Neomag SmPC 4.5: iron, 3 to 4 hours (the longer)
+    # Issue 20: the label names magnesium or antacids but gives no interval.
+    "doxycycline": (SPACING, None, None),  # US label, Drug Interactions (transcription; grade secondary)
+    "minocycline": (SPACING, None, None),  # MINOCIN label copy, Drug Interactions
+    "mycophenolate mofetil": (SPACING, None, None),  # CELLCEPT: antacid not at the same time
+    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA: avoid coadministration, no interval
+    "gabapentin": (SPACING, None, 2),      # at least 2 hours after the antacid; nothing said for before
+    "cabotegravir": (SPACING, 4, 2),       # antacid 2 hours before or 4 hours after the tablet, turned round
+    "dolutegravir/rilpivirine": (SPACING, 4, 6),     # JULUCA: antacids 6 hours before or 4 hours after, turned round
+    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ (Quebec guide)
+    "dolutegravir/lamivudine": (SPACING, 2, 6),      # DOVATO: 2 hours before or 6 hours after
+    "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 2, 2),  # more than 2 hours
+    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, 2, 2),  # at least 2 hours
     **{drug: (STATUS, None, None) for drug in (
         "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
         "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
         "gentamicin", "tobramycin", "amikacin", "amphotericin B", "cyclosporine", "digoxin",
         "cisplatin", "foscarnet", "pentamidine", "sirolimus", "cetuximab", "erlotinib", "panitumumab",
-        "bevacizumab",
+        "bevacizumab", "tacrolimus", "spironolactone", "amiloride", "triamterene",
     )},
 }
+
+#: Which way each affects-magnesium-status drug moves magnesium, as its source says.
+RAISES = {"spironolactone", "amiloride", "triamterene"}
 
 _NUMBER_WORDS = {"one-half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
 _BEFORE_AFTER = re.compile(
@@ -108,16 +128,58 @@ def test_every_row_has_a_source_and_at_least_25_drugs_ship():
         assert row.source.url.startswith("http"), row.drug
         assert re.match(r"\d{4}-\d{2}(-\d{2})?$|undated copy, read \d{4}-\d{2}-\d{2}$", row.source.date), row.drug
         assert row.wording_basis and "\n" not in row.rule
+        assert row.source.grade in GRADES, row.drug
         for other in row.other_sources:
-            assert other.rule and all(other.source), row.drug
+            assert other.rule and all(other.source) and other.source.grade in GRADES, row.drug
 
+
+def test_every_status_row_says_which_way_and_no_other_row_does():
+    for row in load_interactions().rows:
+        if row.kind == STATUS:
+            assert row.effect == ("raises" if row.drug in RAISES else "lowers"), row.drug
+        else:
+            assert row.effect is None, row.drug
+
+
+def test_a_spacing_row_without_hours_says_the_source_gives_no_interval():
+    no_hours = [r for r in load_interactions().rows
+                if r.kind == SPACING and r.hours_before is None and r.hours_after is None]
+    assert {r.drug for r in no_hours} == {"doxycycline", "minocycline", "mycophenolate mofetil", "baloxavir marboxil"}
+    for row in no_hours:
+        assert NO_INTERVAL in row.rule, row.drug
+
+
+def test_other_authorities_hours_for_doxycycline_are_their_own():
+    """NIH ODS's 2 hours before / 4 to 6 after is listed under other_sources, never as the label's."""
+    row = lookup("doxycycline").row
+    assert row is not None and (row.hours_before, row.hours_after) == (None, None)
+    ods = [o for o in row.other_sources if "Office of Dietary Supplements" in o.source.title]
+    assert ods and "2 hours before or 4 to 6 hours after" in ods[0].rule
+    assert "4 to 6" not in row.rule and "ods.od.nih.gov" not in row.source.url
+
+
+def test_grades_are_the_ones_the_sources_earn():
+    graded = {row.drug: row.source.grade for row in load_interactions().rows}
+    assert graded["minocycline"] == "label-copy"       # DrugLib's copy of the MINOCIN label
+    assert graded["dolutegravir/lamivudine"] == "maker-site"   # ViiV's DOVATO prescriber page
+    assert graded["dolutegravir/rilpivirine"] == "maker-site"  # GSK's JULUCA prescriber page
+    assert graded["omeprazole"] == "fda" and graded["raltegravir"] == "fda"
+    assert graded["furosemide"] == "magnesium-smpc" and graded["iron (oral)"] == "magnesium-smpc"
+    for drug in ("doxycycline", "gabapentin", "cabotegravir", "tacrolimus", "spironolactone", "amiloride",
+                 "triamterene", "abacavir/dolutegravir/lamivudine", "baloxavir marboxil", "mycophenolate mofetil"):
+        assert graded[drug] == "secondary", drug
+    # A magnesium product's SmPC is graded as such, never as the drug's own label.
+    for row in load_interactions().rows:
+        if "emc product 2678" in row.source.title or "emc product 12118" in row.source.title:
+            assert row.source.grade == "magnesium-smpc", row.drug
 
 def test_every_class_the_issue_names_is_covered():
     classes = {row.drug_class for row in load_interactions().rows}
     for needed in ("tetracycline antibiotic", "fluoroquinolone antibiotic", "bisphosphonate", "thyroid hormone",
                    "HIV integrase inhibitor", "thrombopoietin receptor agonist", "loop diuretic",
                    "thiazide diuretic", "proton pump inhibitor", "aminoglycoside antibiotic", "antifungal",
-                   "calcineurin inhibitor"):
+                   "calcineurin inhibitor", "potassium-sparing diuretic", "gabapentinoid", "iron supplement",
+                   "immunosuppressant", "influenza antiviral"):
         assert needed in classes
 
 
@@ -125,20 +187,53 @@ def table_text(**changes: str) -> str:
     row = {c: "" for c in COLUMNS}
     row.update(drug="drugamab", kind="spacing", hours_before="2", rule="Take it 2 hours before.",
                source_title="A label", source_section="2.4", source_url="https://example.org/label",
-               source_date="2026-01-01", wording_basis="magnesium named")
+               source_date="2026-01-01", grade="label", wording_basis="magnesium named")
     row.update(changes)
     return ",".join(COLUMNS) + "\n" + ",".join(f'"{row[c]}"' for c in COLUMNS) + "\n"
 
 
 def test_a_valid_minimal_table_parses():
     row = parse_interactions(table_text(), "t.csv").rows[0]
-    assert (row.kind, row.hours_before, row.hours_after) == ("spacing", 2.0, None)
+    assert (row.kind, row.hours_before, row.hours_after, row.source.grade) == ("spacing", 2.0, None, "label")
+
+
+def test_a_spacing_row_may_give_no_hours_when_its_rule_says_so():
+    row = parse_interactions(table_text(hours_before="", rule="Keep them apart; the label gives no interval."),
+                             "t.csv").rows[0]
+    assert (row.hours_before, row.hours_after) == (None, None)
+
+
+def test_a_status_row_carries_its_effect():
+    for effect in EFFECTS:
+        row = parse_interactions(table_text(kind=STATUS, hours_before="", effect=effect), "t.csv").rows[0]
+        assert row.effect == effect
+
+
+def test_a_name_two_rows_carry_names_both():
+    """A brand sold for two drugs (two countries, or a generic in two combinations) lists both rows."""
+    second = table_text(drug="otheramab", brands="Shared").splitlines()[1]
+    table = parse_interactions(table_text(brands="Shared") + second + "\n", "t.csv")
+    assert [i.drug for i in table.find("shared")] == ["drugamab", "otheramab"]
+    assert [i.drug for i in table.find("otheramab")] == ["otheramab"]
+    with pytest.raises(MgcalcError, match="names 2 rows"):
+        table.lookup("SHARED")
+
+
+def test_a_drug_twice_is_refused():
+    second = table_text().splitlines()[1]
+    with pytest.raises(FormsTableError, match=r"t\.csv:3: drug 'drugamab' already has a row"):
+        parse_interactions(table_text() + second + "\n", "t.csv")
 
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"kind": "maybe"}, "kind 'maybe' is not one of"),
-    ({"hours_before": "", "hours_after": ""}, "a spacing row needs hours_before or hours_after"),
-    ({"kind": "affects-magnesium-status"}, "row gives no hours"),
+    ({"hours_before": "", "hours_after": ""}, "must say in its rule that the source gives no interval"),
+    ({"kind": "affects-magnesium-status", "hours_before": ""}, "needs effect lowers or raises"),
+    ({"kind": "affects-magnesium-status", "hours_before": "", "effect": "maybe"}, "needs effect lowers or raises"),
+    ({"effect": "lowers"}, "only an affects-magnesium-status row has an effect"),
+    ({"grade": ""}, "empty grade"),
+    ({"grade": "trust me"}, "grade 'trust me' is not one of label, label-copy"),
+    ({"kind": "affects-magnesium-status", "effect": "lowers"}, "row gives no hours"),
     ({"kind": "avoid", "hours_before": "", "hours_after": "6"}, "row gives no hours"),
     ({"hours_before": "-1"}, "outside 0 to 72 hours"),
     ({"hours_after": "soon"}, "is not a number of hours"),
@@ -148,7 +243,9 @@ def test_a_valid_minimal_table_parses():
     ({"source_url": ""}, "empty source_url"),
     ({"rule": ""}, "empty rule"),
     ({"brands": "Drugamab|DRUGAMAB"}, "already names the row"),
-    ({"other_sources": "a rule | a title | 4.5"}, "needs rule | title | section | url | date"),
+    ({"other_sources": "a rule | a title | 4.5"}, "needs rule | title | section | url | date | grade"),
+    ({"other_sources": "a rule | a title | 4.5 | https://example.org | 2026-01-01"}, "| date | grade"),
+    ({"other_sources": "a rule | a title | 4.5 | https://example.org | 2026-01-01 | best"}, "grade 'best'"),
 ])
 def test_a_malformed_row_is_refused_with_its_line(changes, message):
     with pytest.raises(FormsTableError) as caught:
@@ -172,6 +269,13 @@ def test_a_table_without_rows_or_columns_is_refused():
     ("Nexium", "esomeprazole"), ("Zegerid", "omeprazole"), ("Isentress HD", "raltegravir"),
     ("Promacta", "eltrombopag"), ("  Lasix ", "furosemide"), ("ciclosporin", "cyclosporine"),
     ("Fosamax", "alendronate"), ("Biktarvy", "bictegravir"),
+    ("Juluca", "dolutegravir/rilpivirine"), ("Dovato", "dolutegravir/lamivudine"),
+    ("Triumeq", "abacavir/dolutegravir/lamivudine"), ("Triumeq PD", "abacavir/dolutegravir/lamivudine"),
+    ("Stribild", "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate"),
+    ("Genvoya", "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"),
+    ("Vocabria", "cabotegravir"), ("Xofluza", "baloxavir marboxil"), ("CellCept", "mycophenolate mofetil"),
+    ("Prograf", "tacrolimus"), ("Aldactone", "spironolactone"), ("doxycycline hyclate", "doxycycline"),
+    ("Ferrous Sulfate", "iron (oral)"), ("Neurontin", "gabapentin"),
 ])
 def test_brand_and_generic_names_find_the_generic_row(name, generic):
     found = lookup(name)
@@ -189,7 +293,7 @@ def test_an_unknown_drug_is_not_listed_never_safe():
 
 @pytest.mark.parametrize(("typo", "meant"), [
     ("ciprofloxacine", "ciprofloxacin"), ("levothyroxin", "levothyroxine"), ("dolutegravier", "dolutegravir"),
-    ("Biktarvi", "Biktarvy"), ("omeprazol", "omeprazole"),
+    ("Biktarvi", "Biktarvy"), ("omeprazol", "omeprazole"), ("doxycyclin", "doxycycline"), ("Julucca", "Juluca"),
 ])
 def test_a_misspelled_drug_is_not_listed_with_a_suggestion(typo, meant):
     found = lookup(typo)
@@ -215,8 +319,22 @@ def test_lookup_never_raises_anything_but_a_user_error(text):
 
 @given(st.sampled_from([n for row in load_interactions().rows for n in (row.drug, *row.brands)]))
 def test_every_name_is_found_whatever_its_case(name):
-    drug = lookup(name).drug
-    assert drug is not None and lookup(name.swapcase()).drug == drug
+    drugs = [i.drug for i in lookup_all([name])]
+    assert None not in drugs and [i.drug for i in lookup_all([name.swapcase()])] == drugs
+
+
+def test_elvitegravir_names_both_of_its_combinations():
+    found = lookup_all(["elvitegravir"])
+    assert [i.drug for i in found] == ["elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+                                       "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"]
+    assert {i.query for i in found} == {"elvitegravir"}
+    with pytest.raises(MgcalcError, match="'elvitegravir' names 2 rows"):
+        lookup("elvitegravir")
+
+
+def test_dolutegravir_alone_names_only_its_own_row():
+    """The combinations carry their own rules (Juluca's differs); the generic name does not pull them in."""
+    assert [i.drug for i in lookup_all(["dolutegravir"])] == ["dolutegravir"]
 
 
 # --- direction of the hours, against the source sentence -----------------------------------
@@ -246,6 +364,13 @@ def test_every_name_is_found_whatever_its_case(name):
     ("alendronate",  # FOSAMAX label 2.6 (https://www.drugs.com/dosage/fosamax.html, read 2026-11-23)
      "Take FOSAMAX at least one-half hour before the first food, beverage, or medication of the day with plain "
      "water only", "drug"),
+    ("Juluca",  # GSK prescriber site (Ireland), Other dosing considerations: worded from the antacid's side
+     "Dose separation for antacids (6 hours before or 4 hours after) and H2-antagonists (12 hours before or 4 "
+     "hours after)", "mineral"),
+    ("Dovato",  # ViiV prescriber site, US label table
+     "Administer DOVATO 2 hours before or 6 hours after taking medications containing polyvalent cations", "drug"),
+    ("Triumeq",  # Guide therapeutique VIH, id 11406, Recommendations
+     "Tivicay, Triumeq or Dovato : administer 2 hours before or 6 hours after the antacid.", "drug"),
 ])
 def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_from):
     before, after = hours_in(sentence)
@@ -288,15 +413,16 @@ def test_cabotegravir_wording_from_the_antacid_side_turns_round():
     drugs.com (professional, citing the VOCABRIA prescribing information, 2021): "medications
     containing polyvalent cations such as antacids and mineral supplements should be administered at
     least 2 hours before or 4 hours after the oral cabotegravir dose". So cabotegravir comes at least
-    4 hours before, or at least 2 hours after, the magnesium. The row is not shipped: its label text
-    was not read (a compendium is not the label), so it must stay not-listed until it is.
+    4 hours before, or at least 2 hours after, the magnesium. The VOCABRIA label itself was not read,
+    so the row ships graded ``secondary`` (the compendium's rule, shown as such).
     """
     sentence = ("medications containing polyvalent cations such as antacids and mineral supplements should be "
                 "administered at least 2 hours before or 4 hours after the oral cabotegravir dose")
     assert hours_in(sentence) == (2, 4)
     assert from_mineral_side(*hours_in(sentence)) == (4, 2)
     found = lookup("cabotegravir")
-    assert found.kind == NOT_LISTED or (found.hours_before, found.hours_after) == (4, 2)
+    assert (found.kind, found.hours_before, found.hours_after, found.grade) == (SPACING, 4, 2, "secondary")
+    assert "drugs.com/food-interactions/cabotegravir" in found.sources[0].url
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -311,10 +437,43 @@ def test_interactions_json_has_the_contracted_keys(runner):
     cipro, furosemide, raltegravir, typo = data["interactions"]
     assert (cipro["query"], cipro["drug"], cipro["kind"], cipro["hours_before"], cipro["hours_after"]) == (
         "Cipro", "ciprofloxacin", "spacing", 2, 6)
+    assert (cipro["grade"], cipro["effect"]) == ("label-copy", None)
     assert set(cipro["sources"][0]) == SOURCE_KEYS and cipro["sources"][0]["date"] == "2026-03-02"
+    assert cipro["sources"][0]["grade"] == "label-copy"
     assert (furosemide["kind"], furosemide["hours_before"], furosemide["hours_after"]) == (STATUS, None, None)
-    assert raltegravir["kind"] == "avoid"
-    assert (typo["kind"], typo["drug"], typo["sources"]) == (NOT_LISTED, None, [])
+    assert (furosemide["effect"], furosemide["grade"]) == ("lowers", "magnesium-smpc")
+    assert raltegravir["kind"] == "avoid" and raltegravir["grade"] == "fda"
+    assert (typo["kind"], typo["drug"], typo["sources"], typo["grade"], typo["effect"]) == (
+        NOT_LISTED, None, [], None, None)
+
+
+def test_the_issue_20_drugs_each_give_a_sourced_graded_row(runner):
+    """The acceptance command of issue 20: a sourced row for each drug, its grade and (status rows) effect."""
+    names = ["doxycycline", "minocycline", "gabapentin", "cabotegravir", "Juluca", "tacrolimus", "spironolactone"]
+    result = run(runner, "interactions", *names, "--json")
+    assert result.exit_code == 0 and result.stderr == ""
+    found = json.loads(result.stdout)["interactions"]
+    assert [i["query"] for i in found] == names
+    for item in found:
+        assert item["kind"] != NOT_LISTED and item["sources"] and item["grade"] in GRADES, item["query"]
+    by_query = {i["query"]: i for i in found}
+    assert (by_query["doxycycline"]["hours_before"], by_query["doxycycline"]["hours_after"]) == (None, None)
+    assert NO_INTERVAL in by_query["doxycycline"]["rule"]
+    assert (by_query["Juluca"]["hours_before"], by_query["Juluca"]["hours_after"]) == (4, 6)
+    assert (by_query["tacrolimus"]["effect"], by_query["spironolactone"]["effect"]) == ("lowers", "raises")
+    plain = run(runner, "interactions", *names).stdout
+    assert plain.count("  source: ") == len(names) and plain.count("  grade: ") == len(names)
+    assert "not listed" not in plain
+
+
+def test_a_name_two_rows_carry_lists_both_in_the_command(runner):
+    result = run(runner, "interactions", "elvitegravir", "--json")
+    found = json.loads(result.stdout)["interactions"]
+    assert [i["drug"] for i in found] == [
+        "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+        "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"]
+    plain = run(runner, "interactions", "elvitegravir").stdout
+    assert plain.count("(you typed 'elvitegravir')") == 2
     assert result.stderr == ""
 
 
@@ -322,7 +481,7 @@ def test_other_sources_carry_their_own_source(runner):
     data = json.loads(run(runner, "interactions", "alendronate", "--json").stdout)
     others = data["interactions"][0]["other_sources"]
     assert others and all(set(o) == OTHER_SOURCE_KEYS and set(o["source"]) == SOURCE_KEYS for o in others)
-    assert "3 to 4 hours" in others[0]["rule"]
+    assert "3 to 4 hours" in others[0]["rule"] and others[0]["source"]["grade"] == "magnesium-smpc"
 
 
 @pytest.mark.parametrize("row", load_interactions().rows, ids=lambda r: r.drug)
@@ -331,11 +490,16 @@ def test_the_plain_output_names_each_rules_source_and_date(runner, row):
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert row.source.title in out and row.source.date in out and row.rule in out
+    assert f"grade: {row.source.grade} ({GRADES[row.source.grade]})" in out
     assert out.count("not medical advice") == 1
+    assert ("mgcalc read this rule only in a secondary source" in out) == (row.source.grade == "secondary")
     if row.kind == STATUS:
-        assert "can change magnesium levels" in out and "Ask the prescriber" in out
+        assert f"can change magnesium levels ({row.effect} them)" in out and "Ask the prescriber" in out
         assert " before the magnesium" not in out and " after the magnesium" not in out
-    if row.kind == SPACING:
+    if row.kind == SPACING and row.hours_before is None and row.hours_after is None:
+        assert f"keep {row.drug} and the magnesium apart; the source gives no interval" in out
+        assert f"take {row.drug} at least" not in out
+    elif row.kind == SPACING:
         assert f"take {row.drug} at least" in out
 
 
@@ -383,7 +547,8 @@ def test_dose_with_adds_one_line_per_drug(runner):
     assert len(lines) == 3
     assert lines[0].startswith("interaction: ciprofloxacin: take ciprofloxacin at least 2 hours before or at "
                                "least 6 hours after the magnesium") and "2026-03-02" in lines[0]
-    assert "can change magnesium levels" in lines[1] and "ask the prescriber" in lines[1] and "2011-03-02" in lines[1]
+    assert "can change magnesium levels (lowers them)" in lines[1] and "ask the prescriber" in lines[1]
+    assert "2011-03-02" in lines[1] and "grade: fda" in lines[1]
     assert "does not list 'zzz'" in lines[2]
     assert result.stdout.count("not medical advice") == 1
 
