@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -523,6 +524,14 @@ def test_an_empty_drug_name_is_a_one_line_error(runner):
     result = run(runner, "interactions", " ")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("mgcalc: error: give a drug name") and result.stderr.count("\n") == 1
+
+
+def test_the_readme_and_help_explain_every_grade(runner):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    help_text = run(runner, "interactions", "--help").stdout
+    for grade in GRADES:
+        assert f"| `{grade}` |" in readme and grade in help_text, grade
+    assert "Example: mgcalc interactions" in help_text
 
 
 def test_no_drug_is_a_usage_error(runner):

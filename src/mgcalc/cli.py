@@ -669,8 +669,10 @@ def interactions_command(
 ) -> None:
     """Medicines and magnesium: how far apart to take them, or whether a drug changes magnesium levels.
 
-    Every rule names its source (a drug label, an SmPC or the FDA) and its date. A drug mgcalc's
-    table does not list is 'not listed': that is not a statement that it is safe.
+    Every rule names its source (a drug label, an SmPC, the FDA or a secondary source), its date and
+    its grade (label, label-copy, fda, maker-site, magnesium-smpc, secondary: how directly it was
+    read). A drug that lowers or raises magnesium says which. A drug mgcalc's table does not list
+    is 'not listed': that is not a statement that it is safe.
 
     Example: mgcalc interactions Cipro furosemide
     """
