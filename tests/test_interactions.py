@@ -63,7 +63,7 @@ EXPECTED = {
     "chloroquine": (SPACING, 4, 4),
     "quinidine": (SPACING, 4, 4),
     "sodium fluoride": (SPACING, 3, 3),    # "Fluorides and tetracycline ... 2 to 3 hours or more"
-    "iron (oral)": (SPACING, 4, 4),        # Neomag SmPC 4.5: iron, 3 to 4 hours (the longer)
+    "oral iron": (SPACING, 4, 4),        # Neomag SmPC 4.5: iron, 3 to 4 hours (the longer)
     # Issue 20: the label names magnesium or antacids but gives no interval.
     "doxycycline": (SPACING, None, None),  # US label, Drug Interactions (transcription; grade secondary)
     "minocycline": (SPACING, None, None),  # MINOCIN label copy, Drug Interactions
@@ -165,7 +165,7 @@ def test_grades_are_the_ones_the_sources_earn():
     assert graded["dolutegravir/lamivudine"] == "maker-site"   # ViiV's DOVATO prescriber page
     assert graded["dolutegravir/rilpivirine"] == "maker-site"  # GSK's JULUCA prescriber page
     assert graded["omeprazole"] == "fda" and graded["raltegravir"] == "fda"
-    assert graded["furosemide"] == "magnesium-smpc" and graded["iron (oral)"] == "magnesium-smpc"
+    assert graded["furosemide"] == "magnesium-smpc" and graded["oral iron"] == "magnesium-smpc"
     for drug in ("doxycycline", "gabapentin", "cabotegravir", "tacrolimus", "spironolactone", "amiloride",
                  "triamterene", "abacavir/dolutegravir/lamivudine", "baloxavir marboxil", "mycophenolate mofetil"):
         assert graded[drug] == "secondary", drug
@@ -276,7 +276,7 @@ def test_a_table_without_rows_or_columns_is_refused():
     ("Genvoya", "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"),
     ("Vocabria", "cabotegravir"), ("Xofluza", "baloxavir marboxil"), ("CellCept", "mycophenolate mofetil"),
     ("Prograf", "tacrolimus"), ("Aldactone", "spironolactone"), ("doxycycline hyclate", "doxycycline"),
-    ("Ferrous Sulfate", "iron (oral)"), ("Neurontin", "gabapentin"),
+    ("Ferrous Sulfate", "oral iron"), ("Neurontin", "gabapentin"),
 ])
 def test_brand_and_generic_names_find_the_generic_row(name, generic):
     found = lookup(name)
