@@ -12,6 +12,9 @@ COMPONENT_KEYS = {
 PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}
 #: ``mgcalc interactions --json`` (and each object of ``dose --json``'s ``interactions`` list).
 INTERACTIONS_KEYS = {"schema_version", "interactions"}
+#: ``mgcalc interactions --json``'s ``schema_version``: 2 since hours may be null and each interaction and
+#: source carries ``grade`` (and ``effect``), with ``other_sources`` graded too (issue 20).
+INTERACTIONS_SCHEMA_VERSION = 2
 INTERACTION_KEYS = {
     "query", "drug", "kind", "effect", "hours_before", "hours_after", "rule", "grade", "sources", "other_sources",
 }

@@ -20,6 +20,7 @@ from cli_helpers import run
 from contract import (
     INTERACTION_KEYS,
     INTERACTIONS_KEYS,
+    INTERACTIONS_SCHEMA_VERSION,
     JSON_KEYS,
     OTHER_SOURCE_KEYS,
     SOURCE_KEYS,
@@ -33,6 +34,7 @@ from mgcalc.interactions import (
     KINDS,
     NO_INTERVAL,
     NOT_LISTED,
+    SCHEMA_VERSION,
     from_mineral_side,
     load_interactions,
     lookup,
@@ -68,11 +70,13 @@ EXPECTED = {
     "doxycycline": (SPACING, None, None),  # US label, Drug Interactions (transcription; grade secondary)
     "minocycline": (SPACING, None, None),  # MINOCIN label copy, Drug Interactions
     "mycophenolate mofetil": (SPACING, None, None),  # CELLCEPT: antacid not at the same time
-    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA: avoid coadministration, no interval
-    "gabapentin": (SPACING, None, 2),      # at least 2 hours after the antacid; nothing said for before
+    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA (Thai PI, MIMS copy): not with them, no interval
+    "deferiprone": (SPACING, None, None),  # Ferriprox EU leaflet: not at the same time as Al antacids
+    "gabapentin": (SPACING, None, 2),      # NEURONTIN (Thai PI, MIMS copy): about 2 hours after the antacid
+    "demeclocycline": (SPACING, 2, 6),     # consumer page: 2 hours before or 6 hours after Mg antacids, laxatives
     "cabotegravir": (SPACING, 4, 2),       # antacid 2 hours before or 4 hours after the tablet, turned round
     "dolutegravir/rilpivirine": (SPACING, 4, 6),     # JULUCA: antacids 6 hours before or 4 hours after, turned round
-    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ (Quebec guide)
+    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ (GSK prescriber site, Ireland)
     "dolutegravir/lamivudine": (SPACING, 2, 6),      # DOVATO: 2 hours before or 6 hours after
     "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 2, 2),  # more than 2 hours
     "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, 2, 2),  # at least 2 hours
@@ -145,7 +149,8 @@ def test_every_status_row_says_which_way_and_no_other_row_does():
 def test_a_spacing_row_without_hours_says_the_source_gives_no_interval():
     no_hours = [r for r in load_interactions().rows
                 if r.kind == SPACING and r.hours_before is None and r.hours_after is None]
-    assert {r.drug for r in no_hours} == {"doxycycline", "minocycline", "mycophenolate mofetil", "baloxavir marboxil"}
+    assert {r.drug for r in no_hours} == {"doxycycline", "minocycline", "mycophenolate mofetil", "baloxavir marboxil",
+                                          "deferiprone"}
     for row in no_hours:
         assert NO_INTERVAL in row.rule, row.drug
 
@@ -166,8 +171,13 @@ def test_grades_are_the_ones_the_sources_earn():
     assert graded["dolutegravir/rilpivirine"] == "maker-site"  # GSK's JULUCA prescriber page
     assert graded["omeprazole"] == "fda" and graded["raltegravir"] == "fda"
     assert graded["furosemide"] == "magnesium-smpc" and graded["oral iron"] == "magnesium-smpc"
-    for drug in ("doxycycline", "gabapentin", "cabotegravir", "tacrolimus", "spironolactone", "amiloride",
-                 "triamterene", "abacavir/dolutegravir/lamivudine", "baloxavir marboxil", "mycophenolate mofetil"):
+    # MIMS Thailand's copies of the NEURONTIN and XOFLUZA prescribing information, Drug Interactions sections.
+    assert graded["gabapentin"] == "label-copy" and graded["baloxavir marboxil"] == "label-copy"
+    assert graded["abacavir/dolutegravir/lamivudine"] == "maker-site"  # GSK's TRIUMEQ prescriber page
+    for drug in ("doxycycline", "cabotegravir", "tacrolimus", "spironolactone", "amiloride", "triamterene",
+                 "mycophenolate mofetil", "demeclocycline", "deferiprone",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"):
         assert graded[drug] == "secondary", drug
     # A magnesium product's SmPC is graded as such, never as the drug's own label.
     for row in load_interactions().rows:
@@ -180,7 +190,7 @@ def test_every_class_the_issue_names_is_covered():
                    "HIV integrase inhibitor", "thrombopoietin receptor agonist", "loop diuretic",
                    "thiazide diuretic", "proton pump inhibitor", "aminoglycoside antibiotic", "antifungal",
                    "calcineurin inhibitor", "potassium-sparing diuretic", "gabapentinoid", "iron supplement",
-                   "immunosuppressant", "influenza antiviral"):
+                   "immunosuppressant", "influenza antiviral", "iron chelator"):
         assert needed in classes
 
 
@@ -276,7 +286,8 @@ def test_a_table_without_rows_or_columns_is_refused():
     ("Genvoya", "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"),
     ("Vocabria", "cabotegravir"), ("Xofluza", "baloxavir marboxil"), ("CellCept", "mycophenolate mofetil"),
     ("Prograf", "tacrolimus"), ("Aldactone", "spironolactone"), ("doxycycline hyclate", "doxycycline"),
-    ("Ferrous Sulfate", "oral iron"), ("Neurontin", "gabapentin"),
+    ("Ferrous Sulfate", "oral iron"), ("Neurontin", "gabapentin"), ("Declomycin", "demeclocycline"),
+    ("Ferriprox", "deferiprone"),
 ])
 def test_brand_and_generic_names_find_the_generic_row(name, generic):
     found = lookup(name)
@@ -370,8 +381,11 @@ def test_dolutegravir_alone_names_only_its_own_row():
      "hours after)", "mineral"),
     ("Dovato",  # ViiV prescriber site, US label table
      "Administer DOVATO 2 hours before or 6 hours after taking medications containing polyvalent cations", "drug"),
-    ("Triumeq",  # Guide therapeutique VIH, id 11406, Recommendations
-     "Tivicay, Triumeq or Dovato : administer 2 hours before or 6 hours after the antacid.", "drug"),
+    ("Triumeq",  # GSK prescriber site (Ireland), TRIUMEQ drug-drug interactions: magnesium/aluminium antacids
+     "TRIUMEQ is recommended to be administered 2 hours before or 6 hours after taking these agents", "drug"),
+    ("demeclocycline",  # Declomycin patient drug information (emeddb.com), special precautions ("or6" on the page)
+     "Take demeclocycline 2 hours before or 6 hours after antacids, calcium supplements, and laxatives containing "
+     "magnesium.", "drug"),
 ])
 def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_from):
     before, after = hours_in(sentence)
@@ -426,6 +440,28 @@ def test_cabotegravir_wording_from_the_antacid_side_turns_round():
     assert "drugs.com/food-interactions/cabotegravir" in found.sources[0].url
 
 
+def test_deferiprone_says_what_its_leaflet_names_and_no_more():
+    """Ferriprox's EU leaflet: no aluminium-based antacid at the same time; it names no magnesium, no hours."""
+    found = lookup("Ferriprox")
+    assert (found.drug, found.kind, found.hours_before, found.hours_after) == ("deferiprone", SPACING, None, None)
+    assert "aluminium-based antacid" in found.rule and "does not name magnesium" in found.rule
+    assert NO_INTERVAL in found.rule and found.grade == "secondary"
+    (us,) = found.other_sources
+    assert "4 hours" in us.rule and "does not name magnesium" in us.rule and us.source.grade == "secondary"
+
+
+def test_gabapentin_and_baloxavir_cite_their_own_prescribing_information():
+    """MIMS Thailand's copies of the NEURONTIN and XOFLUZA Drug Interactions sections; GoodRx and Medscape
+    move to other_sources, graded secondary."""
+    gabapentin, baloxavir = lookup("Neurontin"), lookup("Xofluza")
+    assert "NEURONTIN" in gabapentin.sources[0].title and gabapentin.grade == "label-copy"
+    assert (gabapentin.hours_before, gabapentin.hours_after) == (None, 2) and "about 2 hours" in gabapentin.rule
+    assert "XOFLUZA" in baloxavir.sources[0].title and baloxavir.grade == "label-copy"
+    for found, where in ((gabapentin, "goodrx.com"), (baloxavir, "medscape.com")):
+        (other,) = found.other_sources
+        assert where in other.source.url and other.source.grade == "secondary"
+
+
 # --- the command ----------------------------------------------------------------------------
 
 
@@ -433,7 +469,7 @@ def test_interactions_json_has_the_contracted_keys(runner):
     result = run(runner, "interactions", "Cipro", "furosemide", "raltegravir", "ciprofloxacine", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == INTERACTIONS_KEYS and data["schema_version"] == 1
+    assert set(data) == INTERACTIONS_KEYS and data["schema_version"] == INTERACTIONS_SCHEMA_VERSION == SCHEMA_VERSION
     assert [set(i) for i in data["interactions"]] == [INTERACTION_KEYS] * 4
     cipro, furosemide, raltegravir, typo = data["interactions"]
     assert (cipro["query"], cipro["drug"], cipro["kind"], cipro["hours_before"], cipro["hours_after"]) == (

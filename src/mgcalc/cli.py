@@ -676,11 +676,11 @@ def interactions_command(
 
     Example: mgcalc interactions Cipro furosemide
     """
-    from mgcalc.interactions import lookup_all
+    from mgcalc.interactions import SCHEMA_VERSION, lookup_all
 
     found = lookup_all(tuple(drugs))
     if as_json:
-        print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
+        print_json({"schema_version": SCHEMA_VERSION, "interactions": [i.as_dict() for i in found]})
     else:
         draw_interactions(found)
 

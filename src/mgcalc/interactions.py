@@ -35,6 +35,9 @@ from typing import NamedTuple
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.tables import optional_number, read_table, table_rows
 
+#: ``schema_version`` of ``mgcalc interactions --json``: 2 since issue 20 (hours may be null; ``grade``,
+#: ``effect`` and graded ``other_sources`` added).
+SCHEMA_VERSION = 2
 KINDS: tuple[str, ...] = ("spacing", "avoid", "affects-magnesium-status")
 NOT_LISTED = "not-listed"
 #: Which way an ``affects-magnesium-status`` drug moves the body's magnesium.
