@@ -79,7 +79,8 @@ EXPECTED = {
     "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ (GSK prescriber site, Ireland)
     "dolutegravir/lamivudine": (SPACING, 2, 6),      # DOVATO: 2 hours before or 6 hours after
     "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 2, 2),  # more than 2 hours
-    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, 2, 2),  # at least 2 hours
+    # GENVOYA (Thai PI, MIMS copy): the antacid at least 4 hours before; the copy breaks off before the other side
+    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, None, 4),
     **{drug: (STATUS, None, None) for drug in (
         "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
         "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
@@ -174,10 +175,10 @@ def test_grades_are_the_ones_the_sources_earn():
     # MIMS Thailand's copies of the NEURONTIN and XOFLUZA prescribing information, Drug Interactions sections.
     assert graded["gabapentin"] == "label-copy" and graded["baloxavir marboxil"] == "label-copy"
     assert graded["abacavir/dolutegravir/lamivudine"] == "maker-site"  # GSK's TRIUMEQ prescriber page
+    assert graded["elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"] == "label-copy"  # MIMS, GENVOYA
     for drug in ("doxycycline", "cabotegravir", "tacrolimus", "spironolactone", "amiloride", "triamterene",
                  "mycophenolate mofetil", "demeclocycline", "deferiprone",
-                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
-                 "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"):
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate"):
         assert graded[drug] == "secondary", drug
     # A magnesium product's SmPC is graded as such, never as the drug's own label.
     for row in load_interactions().rows:
@@ -383,6 +384,9 @@ def test_dolutegravir_alone_names_only_its_own_row():
      "Administer DOVATO 2 hours before or 6 hours after taking medications containing polyvalent cations", "drug"),
     ("Triumeq",  # GSK prescriber site (Ireland), TRIUMEQ drug-drug interactions: magnesium/aluminium antacids
      "TRIUMEQ is recommended to be administered 2 hours before or 6 hours after taking these agents", "drug"),
+    ("Genvoya",  # MIMS Thailand, GENVOYA Full Prescribing Info, Dosage/Direction for Use (breaks off after this)
+     "If patient is taking an antacid such as aluminium/magnesium hydroxide or a multivitamin supplement, take it "
+     "at least 4 hours before", "mineral"),
     ("demeclocycline",  # Declomycin patient drug information (emeddb.com), special precautions ("or6" on the page)
      "Take demeclocycline 2 hours before or 6 hours after antacids, calcium supplements, and laxatives containing "
      "magnesium.", "drug"),
