@@ -70,17 +70,17 @@ EXPECTED = {
     "doxycycline": (SPACING, None, None),  # US label, Drug Interactions (transcription; grade secondary)
     "minocycline": (SPACING, None, None),  # MINOCIN label copy, Drug Interactions
     "mycophenolate mofetil": (SPACING, None, None),  # CELLCEPT: antacid not at the same time
-    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA (Thai PI, MIMS copy): not with them, no interval
-    "deferiprone": (SPACING, None, None),  # Ferriprox EU leaflet: not at the same time as Al antacids
+    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA EU leaflet: not with them, no interval
+    "deferiprone": (SPACING, None, None),  # FERRIPROX EU leaflet: not at the same time as Al antacids
     "gabapentin": (SPACING, None, 2),      # NEURONTIN (Thai PI, MIMS copy): about 2 hours after the antacid
     "demeclocycline": (SPACING, 2, 6),     # consumer page: 2 hours before or 6 hours after Mg antacids, laxatives
     "cabotegravir": (SPACING, 4, 2),       # antacid 2 hours before or 4 hours after the tablet, turned round
     "dolutegravir/rilpivirine": (SPACING, 4, 6),     # JULUCA: antacids 6 hours before or 4 hours after, turned round
-    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ (GSK prescriber site, Ireland)
+    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ EU leaflet: no antacid 6 hours before, 2 after
     "dolutegravir/lamivudine": (SPACING, 2, 6),      # DOVATO: 2 hours before or 6 hours after
-    "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 2, 2),  # more than 2 hours
-    # GENVOYA (Thai PI, MIMS copy): the antacid at least 4 hours before; the copy breaks off before the other side
-    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, None, 4),
+    # STRIBILD and GENVOYA EU leaflets: minerals at least 4 hours before or at least 4 hours after the tablet
+    "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 4, 4),
+    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, 4, 4),
     **{drug: (STATUS, None, None) for drug in (
         "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
         "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
@@ -96,7 +96,7 @@ RAISES = {"spironolactone", "amiloride", "triamterene"}
 _NUMBER_WORDS = {"one-half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
 _BEFORE_AFTER = re.compile(
     r"(\d+(?:\.\d+)?|one-half|one|two|three|four|six|eight) hours? (?:before|prior)"
-    r"(?: (?:or|and) (\d+|one|two|three|four|six|eight) hours? after)?"
+    r"(?: (?:or|and) (?:at least )?(\d+|one|two|three|four|six|eight) hours? after)?"
 )
 
 
@@ -172,13 +172,15 @@ def test_grades_are_the_ones_the_sources_earn():
     assert graded["dolutegravir/rilpivirine"] == "maker-site"  # GSK's JULUCA prescriber page
     assert graded["omeprazole"] == "fda" and graded["raltegravir"] == "fda"
     assert graded["furosemide"] == "magnesium-smpc" and graded["oral iron"] == "magnesium-smpc"
-    # MIMS Thailand's copies of the NEURONTIN and XOFLUZA prescribing information, Drug Interactions sections.
+    # MIMS Thailand's copy of the NEURONTIN prescribing information; the XOFLUZA EU package leaflet.
     assert graded["gabapentin"] == "label-copy" and graded["baloxavir marboxil"] == "label-copy"
-    assert graded["abacavir/dolutegravir/lamivudine"] == "maker-site"  # GSK's TRIUMEQ prescriber page
-    assert graded["elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"] == "label-copy"  # MIMS, GENVOYA
-    for drug in ("doxycycline", "cabotegravir", "tacrolimus", "spironolactone", "amiloride", "triamterene",
-                 "mycophenolate mofetil", "demeclocycline", "deferiprone",
-                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate"):
+    # Full English copies of EU package leaflets (the Gravitate Health ePI test repository).
+    for drug in ("abacavir/dolutegravir/lamivudine", "deferiprone", "tacrolimus",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"):
+        assert graded[drug] == "label-copy", drug
+    for drug in ("doxycycline", "cabotegravir", "spironolactone", "amiloride", "triamterene",
+                 "mycophenolate mofetil", "demeclocycline"):
         assert graded[drug] == "secondary", drug
     # A magnesium product's SmPC is graded as such, never as the drug's own label.
     for row in load_interactions().rows:
@@ -384,9 +386,14 @@ def test_dolutegravir_alone_names_only_its_own_row():
      "Administer DOVATO 2 hours before or 6 hours after taking medications containing polyvalent cations", "drug"),
     ("Triumeq",  # GSK prescriber site (Ireland), TRIUMEQ drug-drug interactions: magnesium/aluminium antacids
      "TRIUMEQ is recommended to be administered 2 hours before or 6 hours after taking these agents", "drug"),
-    ("Genvoya",  # MIMS Thailand, GENVOYA Full Prescribing Info, Dosage/Direction for Use (breaks off after this)
-     "If patient is taking an antacid such as aluminium/magnesium hydroxide or a multivitamin supplement, take it "
-     "at least 4 hours before", "mineral"),
+    ("Genvoya",  # GENVOYA EU package leaflet, section 3
+     "If you are taking medicines, oral supplements, antacids or laxatives containing minerals (such as magnesium, "
+     "aluminium, calcium, iron, zinc), take them at least 4 hours before or at least 4 hours after Genvoya.",
+     "mineral"),
+    ("Stribild",  # STRIBILD EU package leaflet, section 3
+     "If you are taking medicines, oral supplements, antacids or laxatives containing minerals (such as magnesium, "
+     "aluminium, calcium, iron, zinc), take them at least 4 hours before or at least 4 hours after Stribild.",
+     "mineral"),
     ("demeclocycline",  # Declomycin patient drug information (emeddb.com), special precautions ("or6" on the page)
      "Take demeclocycline 2 hours before or 6 hours after antacids, calcium supplements, and laxatives containing "
      "magnesium.", "drug"),
@@ -449,14 +456,24 @@ def test_deferiprone_says_what_its_leaflet_names_and_no_more():
     found = lookup("Ferriprox")
     assert (found.drug, found.kind, found.hours_before, found.hours_after) == ("deferiprone", SPACING, None, None)
     assert "aluminium-based antacid" in found.rule and "does not name magnesium" in found.rule
-    assert NO_INTERVAL in found.rule and found.grade == "secondary"
+    assert NO_INTERVAL in found.rule and found.grade == "label-copy" and "EU package leaflet" in found.sources[0].title
     (us,) = found.other_sources
     assert "4 hours" in us.rule and "does not name magnesium" in us.rule and us.source.grade == "secondary"
 
 
+def test_triumeq_follows_its_leaflet_from_the_antacid_side_with_the_food_exception_said():
+    """TRIUMEQ EU leaflet: "Do not take an antacid during the 6 hours before you take Triumeq, or for at least 2
+    hours after you take it"; supplements with magnesium may go with Triumeq taken with food."""
+    found = lookup("Triumeq")
+    assert (found.hours_before, found.hours_after) == from_mineral_side(6, 2) == (2, 6)
+    assert "with food" in found.rule and found.grade == "label-copy"
+    (gsk,) = found.other_sources
+    assert gsk.source.grade == "maker-site" and "no food exception" in gsk.rule
+
+
 def test_gabapentin_and_baloxavir_cite_their_own_prescribing_information():
-    """MIMS Thailand's copies of the NEURONTIN and XOFLUZA Drug Interactions sections; GoodRx and Medscape
-    move to other_sources, graded secondary."""
+    """MIMS Thailand's copy of the NEURONTIN Drug Interactions section; the XOFLUZA EU package leaflet. GoodRx
+    and Medscape move to other_sources, graded secondary."""
     gabapentin, baloxavir = lookup("Neurontin"), lookup("Xofluza")
     assert "NEURONTIN" in gabapentin.sources[0].title and gabapentin.grade == "label-copy"
     assert (gabapentin.hours_before, gabapentin.hours_after) == (None, 2) and "about 2 hours" in gabapentin.rule
