@@ -17,8 +17,13 @@ COMPONENT_KEYS = {
 PROFILE_KEYS = {"age", "sex", "pregnant", "lactating"}
 #: ``mgcalc interactions --json`` (and each object of ``dose --json``'s ``interactions`` list).
 INTERACTIONS_KEYS = {"schema_version", "interactions"}
-INTERACTION_KEYS = {"query", "drug", "kind", "hours_before", "hours_after", "rule", "sources", "other_sources"}
-SOURCE_KEYS = {"title", "section", "url", "date"}
+#: ``mgcalc interactions --json``'s ``schema_version``: 2 since hours may be null and each interaction and
+#: source carries ``grade`` (and ``effect``), with ``other_sources`` graded too (issue 20).
+INTERACTIONS_SCHEMA_VERSION = 2
+INTERACTION_KEYS = {
+    "query", "drug", "kind", "effect", "hours_before", "hours_after", "rule", "grade", "sources", "other_sources",
+}
+SOURCE_KEYS = {"title", "section", "url", "date", "grade"}
 OTHER_SOURCE_KEYS = {"rule", "source"}
 COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
 COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}

@@ -98,6 +98,8 @@ def test_label_text_checks_or_raises_mgcalc_error(text):
         return
     if result.consistent is None:  # read but not checkable: always with a one-line reason
         assert result.reason and "\n" not in result.reason
+    elif result.compound_mg is None:  # a verdict from the %DV alone: a mismatch, with its reason
+        assert result.consistent is False and result.declared_mg > 0 and "%DV" in result.reason
     else:
         assert result.declared_mg > 0 and result.compound_mg > 0 and math.isfinite(result.deviation_percent)
 

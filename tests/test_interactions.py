@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,6 +20,7 @@ from cli_helpers import run
 from contract import (
     INTERACTION_KEYS,
     INTERACTIONS_KEYS,
+    INTERACTIONS_SCHEMA_VERSION,
     JSON_KEYS,
     OTHER_SOURCE_KEYS,
     SOURCE_KEYS,
@@ -27,11 +29,16 @@ from mgcalc.dose import dose
 from mgcalc.errors import FormsTableError, MgcalcError
 from mgcalc.interactions import (
     COLUMNS,
+    EFFECTS,
+    GRADES,
     KINDS,
+    NO_INTERVAL,
     NOT_LISTED,
+    SCHEMA_VERSION,
     from_mineral_side,
     load_interactions,
     lookup,
+    lookup_all,
     parse_interactions,
 )
 
@@ -58,19 +65,38 @@ EXPECTED = {
     "chloroquine": (SPACING, 4, 4),
     "quinidine": (SPACING, 4, 4),
     "sodium fluoride": (SPACING, 3, 3),    # "Fluorides and tetracycline ... 2 to 3 hours or more"
+    "oral iron": (SPACING, 4, 4),        # Neomag SmPC 4.5: iron, 3 to 4 hours (the longer)
+    # Issue 20: the label names magnesium or antacids but gives no interval.
+    "doxycycline": (SPACING, None, None),  # US label, Drug Interactions (transcription; grade secondary)
+    "minocycline": (SPACING, None, None),  # MINOCIN label copy, Drug Interactions
+    "mycophenolate mofetil": (SPACING, None, None),  # CELLCEPT: antacid not at the same time
+    "baloxavir marboxil": (SPACING, None, None),      # XOFLUZA EU leaflet: not with them, no interval
+    "deferiprone": (SPACING, None, None),  # FERRIPROX EU leaflet: not at the same time as Al antacids
+    "gabapentin": (SPACING, None, 2),      # NEURONTIN (Thai PI, MIMS copy): about 2 hours after the antacid
+    "demeclocycline": (SPACING, 2, 6),     # consumer page: 2 hours before or 6 hours after Mg antacids, laxatives
+    "cabotegravir": (SPACING, 4, 2),       # antacid 2 hours before or 4 hours after the tablet, turned round
+    "dolutegravir/rilpivirine": (SPACING, 4, 6),     # JULUCA: antacids 6 hours before or 4 hours after, turned round
+    "abacavir/dolutegravir/lamivudine": (SPACING, 2, 6),  # TRIUMEQ EU leaflet: no antacid 6 hours before, 2 after
+    "dolutegravir/lamivudine": (SPACING, 2, 6),      # DOVATO: 2 hours before or 6 hours after
+    # STRIBILD and GENVOYA EU leaflets: minerals at least 4 hours before or at least 4 hours after the tablet
+    "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate": (SPACING, 4, 4),
+    "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide": (SPACING, 4, 4),
     **{drug: (STATUS, None, None) for drug in (
         "furosemide", "bumetanide", "torsemide", "hydrochlorothiazide", "bendroflumethiazide",
         "omeprazole", "esomeprazole", "lansoprazole", "pantoprazole", "rabeprazole", "dexlansoprazole",
         "gentamicin", "tobramycin", "amikacin", "amphotericin B", "cyclosporine", "digoxin",
         "cisplatin", "foscarnet", "pentamidine", "sirolimus", "cetuximab", "erlotinib", "panitumumab",
-        "bevacizumab",
+        "bevacizumab", "tacrolimus", "spironolactone", "amiloride", "triamterene",
     )},
 }
+
+#: Which way each affects-magnesium-status drug moves magnesium, as its source says.
+RAISES = {"spironolactone", "amiloride", "triamterene"}
 
 _NUMBER_WORDS = {"one-half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
 _BEFORE_AFTER = re.compile(
     r"(\d+(?:\.\d+)?|one-half|one|two|three|four|six|eight) hours? (?:before|prior)"
-    r"(?: (?:or|and) (\d+|one|two|three|four|six|eight) hours? after)?"
+    r"(?: (?:or|and) (?:at least )?(\d+|one|two|three|four|six|eight) hours? after)?"
 )
 
 
@@ -108,16 +134,66 @@ def test_every_row_has_a_source_and_at_least_25_drugs_ship():
         assert row.source.url.startswith("http"), row.drug
         assert re.match(r"\d{4}-\d{2}(-\d{2})?$|undated copy, read \d{4}-\d{2}-\d{2}$", row.source.date), row.drug
         assert row.wording_basis and "\n" not in row.rule
+        assert row.source.grade in GRADES, row.drug
         for other in row.other_sources:
-            assert other.rule and all(other.source), row.drug
+            assert other.rule and all(other.source) and other.source.grade in GRADES, row.drug
 
+
+def test_every_status_row_says_which_way_and_no_other_row_does():
+    for row in load_interactions().rows:
+        if row.kind == STATUS:
+            assert row.effect == ("raises" if row.drug in RAISES else "lowers"), row.drug
+        else:
+            assert row.effect is None, row.drug
+
+
+def test_a_spacing_row_without_hours_says_the_source_gives_no_interval():
+    no_hours = [r for r in load_interactions().rows
+                if r.kind == SPACING and r.hours_before is None and r.hours_after is None]
+    assert {r.drug for r in no_hours} == {"doxycycline", "minocycline", "mycophenolate mofetil", "baloxavir marboxil",
+                                          "deferiprone"}
+    for row in no_hours:
+        assert NO_INTERVAL in row.rule, row.drug
+
+
+def test_other_authorities_hours_for_doxycycline_are_their_own():
+    """NIH ODS's 2 hours before / 4 to 6 after is listed under other_sources, never as the label's."""
+    row = lookup("doxycycline").row
+    assert row is not None and (row.hours_before, row.hours_after) == (None, None)
+    ods = [o for o in row.other_sources if "Office of Dietary Supplements" in o.source.title]
+    assert ods and "2 hours before or 4 to 6 hours after" in ods[0].rule
+    assert "4 to 6" not in row.rule and "ods.od.nih.gov" not in row.source.url
+
+
+def test_grades_are_the_ones_the_sources_earn():
+    graded = {row.drug: row.source.grade for row in load_interactions().rows}
+    assert graded["minocycline"] == "label-copy"       # DrugLib's copy of the MINOCIN label
+    assert graded["dolutegravir/lamivudine"] == "maker-site"   # ViiV's DOVATO prescriber page
+    assert graded["dolutegravir/rilpivirine"] == "maker-site"  # GSK's JULUCA prescriber page
+    assert graded["omeprazole"] == "fda" and graded["raltegravir"] == "fda"
+    assert graded["furosemide"] == "magnesium-smpc" and graded["oral iron"] == "magnesium-smpc"
+    # MIMS Thailand's copy of the NEURONTIN prescribing information; the XOFLUZA EU package leaflet.
+    assert graded["gabapentin"] == "label-copy" and graded["baloxavir marboxil"] == "label-copy"
+    # Full English copies of EU package leaflets (the Gravitate Health ePI test repository).
+    for drug in ("abacavir/dolutegravir/lamivudine", "deferiprone", "tacrolimus",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+                 "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"):
+        assert graded[drug] == "label-copy", drug
+    for drug in ("doxycycline", "cabotegravir", "spironolactone", "amiloride", "triamterene",
+                 "mycophenolate mofetil", "demeclocycline"):
+        assert graded[drug] == "secondary", drug
+    # A magnesium product's SmPC is graded as such, never as the drug's own label.
+    for row in load_interactions().rows:
+        if "emc product 2678" in row.source.title or "emc product 12118" in row.source.title:
+            assert row.source.grade == "magnesium-smpc", row.drug
 
 def test_every_class_the_issue_names_is_covered():
     classes = {row.drug_class for row in load_interactions().rows}
     for needed in ("tetracycline antibiotic", "fluoroquinolone antibiotic", "bisphosphonate", "thyroid hormone",
                    "HIV integrase inhibitor", "thrombopoietin receptor agonist", "loop diuretic",
                    "thiazide diuretic", "proton pump inhibitor", "aminoglycoside antibiotic", "antifungal",
-                   "calcineurin inhibitor"):
+                   "calcineurin inhibitor", "potassium-sparing diuretic", "gabapentinoid", "iron supplement",
+                   "immunosuppressant", "influenza antiviral", "iron chelator"):
         assert needed in classes
 
 
@@ -125,20 +201,53 @@ def table_text(**changes: str) -> str:
     row = {c: "" for c in COLUMNS}
     row.update(drug="drugamab", kind="spacing", hours_before="2", rule="Take it 2 hours before.",
                source_title="A label", source_section="2.4", source_url="https://example.org/label",
-               source_date="2026-01-01", wording_basis="magnesium named")
+               source_date="2026-01-01", grade="label", wording_basis="magnesium named")
     row.update(changes)
     return ",".join(COLUMNS) + "\n" + ",".join(f'"{row[c]}"' for c in COLUMNS) + "\n"
 
 
 def test_a_valid_minimal_table_parses():
     row = parse_interactions(table_text(), "t.csv").rows[0]
-    assert (row.kind, row.hours_before, row.hours_after) == ("spacing", 2.0, None)
+    assert (row.kind, row.hours_before, row.hours_after, row.source.grade) == ("spacing", 2.0, None, "label")
+
+
+def test_a_spacing_row_may_give_no_hours_when_its_rule_says_so():
+    row = parse_interactions(table_text(hours_before="", rule="Keep them apart; the label gives no interval."),
+                             "t.csv").rows[0]
+    assert (row.hours_before, row.hours_after) == (None, None)
+
+
+def test_a_status_row_carries_its_effect():
+    for effect in EFFECTS:
+        row = parse_interactions(table_text(kind=STATUS, hours_before="", effect=effect), "t.csv").rows[0]
+        assert row.effect == effect
+
+
+def test_a_name_two_rows_carry_names_both():
+    """A brand sold for two drugs (two countries, or a generic in two combinations) lists both rows."""
+    second = table_text(drug="otheramab", brands="Shared").splitlines()[1]
+    table = parse_interactions(table_text(brands="Shared") + second + "\n", "t.csv")
+    assert [i.drug for i in table.find("shared")] == ["drugamab", "otheramab"]
+    assert [i.drug for i in table.find("otheramab")] == ["otheramab"]
+    with pytest.raises(MgcalcError, match="names 2 rows"):
+        table.lookup("SHARED")
+
+
+def test_a_drug_twice_is_refused():
+    second = table_text().splitlines()[1]
+    with pytest.raises(FormsTableError, match=r"t\.csv:3: drug 'drugamab' already has a row"):
+        parse_interactions(table_text() + second + "\n", "t.csv")
 
 
 @pytest.mark.parametrize(("changes", "message"), [
     ({"kind": "maybe"}, "kind 'maybe' is not one of"),
-    ({"hours_before": "", "hours_after": ""}, "a spacing row needs hours_before or hours_after"),
-    ({"kind": "affects-magnesium-status"}, "row gives no hours"),
+    ({"hours_before": "", "hours_after": ""}, "must say in its rule that the source gives no interval"),
+    ({"kind": "affects-magnesium-status", "hours_before": ""}, "needs effect lowers or raises"),
+    ({"kind": "affects-magnesium-status", "hours_before": "", "effect": "maybe"}, "needs effect lowers or raises"),
+    ({"effect": "lowers"}, "only an affects-magnesium-status row has an effect"),
+    ({"grade": ""}, "empty grade"),
+    ({"grade": "trust me"}, "grade 'trust me' is not one of label, label-copy"),
+    ({"kind": "affects-magnesium-status", "effect": "lowers"}, "row gives no hours"),
     ({"kind": "avoid", "hours_before": "", "hours_after": "6"}, "row gives no hours"),
     ({"hours_before": "-1"}, "outside 0 to 72 hours"),
     ({"hours_after": "soon"}, "is not a number of hours"),
@@ -148,7 +257,9 @@ def test_a_valid_minimal_table_parses():
     ({"source_url": ""}, "empty source_url"),
     ({"rule": ""}, "empty rule"),
     ({"brands": "Drugamab|DRUGAMAB"}, "already names the row"),
-    ({"other_sources": "a rule | a title | 4.5"}, "needs rule | title | section | url | date"),
+    ({"other_sources": "a rule | a title | 4.5"}, "needs rule | title | section | url | date | grade"),
+    ({"other_sources": "a rule | a title | 4.5 | https://example.org | 2026-01-01"}, "| date | grade"),
+    ({"other_sources": "a rule | a title | 4.5 | https://example.org | 2026-01-01 | best"}, "grade 'best'"),
 ])
 def test_a_malformed_row_is_refused_with_its_line(changes, message):
     with pytest.raises(FormsTableError) as caught:
@@ -172,6 +283,14 @@ def test_a_table_without_rows_or_columns_is_refused():
     ("Nexium", "esomeprazole"), ("Zegerid", "omeprazole"), ("Isentress HD", "raltegravir"),
     ("Promacta", "eltrombopag"), ("  Lasix ", "furosemide"), ("ciclosporin", "cyclosporine"),
     ("Fosamax", "alendronate"), ("Biktarvy", "bictegravir"),
+    ("Juluca", "dolutegravir/rilpivirine"), ("Dovato", "dolutegravir/lamivudine"),
+    ("Triumeq", "abacavir/dolutegravir/lamivudine"), ("Triumeq PD", "abacavir/dolutegravir/lamivudine"),
+    ("Stribild", "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate"),
+    ("Genvoya", "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"),
+    ("Vocabria", "cabotegravir"), ("Xofluza", "baloxavir marboxil"), ("CellCept", "mycophenolate mofetil"),
+    ("Prograf", "tacrolimus"), ("Aldactone", "spironolactone"), ("doxycycline hyclate", "doxycycline"),
+    ("Ferrous Sulfate", "oral iron"), ("Neurontin", "gabapentin"), ("Declomycin", "demeclocycline"),
+    ("Ferriprox", "deferiprone"),
 ])
 def test_brand_and_generic_names_find_the_generic_row(name, generic):
     found = lookup(name)
@@ -189,7 +308,7 @@ def test_an_unknown_drug_is_not_listed_never_safe():
 
 @pytest.mark.parametrize(("typo", "meant"), [
     ("ciprofloxacine", "ciprofloxacin"), ("levothyroxin", "levothyroxine"), ("dolutegravier", "dolutegravir"),
-    ("Biktarvi", "Biktarvy"), ("omeprazol", "omeprazole"),
+    ("Biktarvi", "Biktarvy"), ("omeprazol", "omeprazole"), ("doxycyclin", "doxycycline"), ("Julucca", "Juluca"),
 ])
 def test_a_misspelled_drug_is_not_listed_with_a_suggestion(typo, meant):
     found = lookup(typo)
@@ -215,8 +334,22 @@ def test_lookup_never_raises_anything_but_a_user_error(text):
 
 @given(st.sampled_from([n for row in load_interactions().rows for n in (row.drug, *row.brands)]))
 def test_every_name_is_found_whatever_its_case(name):
-    drug = lookup(name).drug
-    assert drug is not None and lookup(name.swapcase()).drug == drug
+    drugs = [i.drug for i in lookup_all([name])]
+    assert None not in drugs and [i.drug for i in lookup_all([name.swapcase()])] == drugs
+
+
+def test_elvitegravir_names_both_of_its_combinations():
+    found = lookup_all(["elvitegravir"])
+    assert [i.drug for i in found] == ["elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+                                       "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"]
+    assert {i.query for i in found} == {"elvitegravir"}
+    with pytest.raises(MgcalcError, match="'elvitegravir' names 2 rows"):
+        lookup("elvitegravir")
+
+
+def test_dolutegravir_alone_names_only_its_own_row():
+    """The combinations carry their own rules (Juluca's differs); the generic name does not pull them in."""
+    assert [i.drug for i in lookup_all(["dolutegravir"])] == ["dolutegravir"]
 
 
 # --- direction of the hours, against the source sentence -----------------------------------
@@ -246,6 +379,24 @@ def test_every_name_is_found_whatever_its_case(name):
     ("alendronate",  # FOSAMAX label 2.6 (https://www.drugs.com/dosage/fosamax.html, read 2026-11-23)
      "Take FOSAMAX at least one-half hour before the first food, beverage, or medication of the day with plain "
      "water only", "drug"),
+    ("Juluca",  # GSK prescriber site (Ireland), Other dosing considerations: worded from the antacid's side
+     "Dose separation for antacids (6 hours before or 4 hours after) and H2-antagonists (12 hours before or 4 "
+     "hours after)", "mineral"),
+    ("Dovato",  # ViiV prescriber site, US label table
+     "Administer DOVATO 2 hours before or 6 hours after taking medications containing polyvalent cations", "drug"),
+    ("Triumeq",  # GSK prescriber site (Ireland), TRIUMEQ drug-drug interactions: magnesium/aluminium antacids
+     "TRIUMEQ is recommended to be administered 2 hours before or 6 hours after taking these agents", "drug"),
+    ("Genvoya",  # GENVOYA EU package leaflet, section 3
+     "If you are taking medicines, oral supplements, antacids or laxatives containing minerals (such as magnesium, "
+     "aluminium, calcium, iron, zinc), take them at least 4 hours before or at least 4 hours after Genvoya.",
+     "mineral"),
+    ("Stribild",  # STRIBILD EU package leaflet, section 3
+     "If you are taking medicines, oral supplements, antacids or laxatives containing minerals (such as magnesium, "
+     "aluminium, calcium, iron, zinc), take them at least 4 hours before or at least 4 hours after Stribild.",
+     "mineral"),
+    ("demeclocycline",  # Declomycin patient drug information (emeddb.com), special precautions ("or6" on the page)
+     "Take demeclocycline 2 hours before or 6 hours after antacids, calcium supplements, and laxatives containing "
+     "magnesium.", "drug"),
 ])
 def test_the_hours_run_the_way_the_source_sentence_says(drug, sentence, worded_from):
     before, after = hours_in(sentence)
@@ -288,15 +439,48 @@ def test_cabotegravir_wording_from_the_antacid_side_turns_round():
     drugs.com (professional, citing the VOCABRIA prescribing information, 2021): "medications
     containing polyvalent cations such as antacids and mineral supplements should be administered at
     least 2 hours before or 4 hours after the oral cabotegravir dose". So cabotegravir comes at least
-    4 hours before, or at least 2 hours after, the magnesium. The row is not shipped: its label text
-    was not read (a compendium is not the label), so it must stay not-listed until it is.
+    4 hours before, or at least 2 hours after, the magnesium. The VOCABRIA label itself was not read,
+    so the row ships graded ``secondary`` (the compendium's rule, shown as such).
     """
     sentence = ("medications containing polyvalent cations such as antacids and mineral supplements should be "
                 "administered at least 2 hours before or 4 hours after the oral cabotegravir dose")
     assert hours_in(sentence) == (2, 4)
     assert from_mineral_side(*hours_in(sentence)) == (4, 2)
     found = lookup("cabotegravir")
-    assert found.kind == NOT_LISTED or (found.hours_before, found.hours_after) == (4, 2)
+    assert (found.kind, found.hours_before, found.hours_after, found.grade) == (SPACING, 4, 2, "secondary")
+    assert "drugs.com/food-interactions/cabotegravir" in found.sources[0].url
+
+
+def test_deferiprone_says_what_its_leaflet_names_and_no_more():
+    """Ferriprox's EU leaflet: no aluminium-based antacid at the same time; it names no magnesium, no hours."""
+    found = lookup("Ferriprox")
+    assert (found.drug, found.kind, found.hours_before, found.hours_after) == ("deferiprone", SPACING, None, None)
+    assert "aluminium-based antacid" in found.rule and "does not name magnesium" in found.rule
+    assert NO_INTERVAL in found.rule and found.grade == "label-copy" and "EU package leaflet" in found.sources[0].title
+    (us,) = found.other_sources
+    assert "4 hours" in us.rule and "does not name magnesium" in us.rule and us.source.grade == "secondary"
+
+
+def test_triumeq_follows_its_leaflet_from_the_antacid_side_with_the_food_exception_said():
+    """TRIUMEQ EU leaflet: "Do not take an antacid during the 6 hours before you take Triumeq, or for at least 2
+    hours after you take it"; supplements with magnesium may go with Triumeq taken with food."""
+    found = lookup("Triumeq")
+    assert (found.hours_before, found.hours_after) == from_mineral_side(6, 2) == (2, 6)
+    assert "with food" in found.rule and found.grade == "label-copy"
+    (gsk,) = found.other_sources
+    assert gsk.source.grade == "maker-site" and "no food exception" in gsk.rule
+
+
+def test_gabapentin_and_baloxavir_cite_their_own_prescribing_information():
+    """MIMS Thailand's copy of the NEURONTIN Drug Interactions section; the XOFLUZA EU package leaflet. GoodRx
+    and Medscape move to other_sources, graded secondary."""
+    gabapentin, baloxavir = lookup("Neurontin"), lookup("Xofluza")
+    assert "NEURONTIN" in gabapentin.sources[0].title and gabapentin.grade == "label-copy"
+    assert (gabapentin.hours_before, gabapentin.hours_after) == (None, 2) and "about 2 hours" in gabapentin.rule
+    assert "XOFLUZA" in baloxavir.sources[0].title and baloxavir.grade == "label-copy"
+    for found, where in ((gabapentin, "goodrx.com"), (baloxavir, "medscape.com")):
+        (other,) = found.other_sources
+        assert where in other.source.url and other.source.grade == "secondary"
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -306,15 +490,48 @@ def test_interactions_json_has_the_contracted_keys(runner):
     result = run(runner, "interactions", "Cipro", "furosemide", "raltegravir", "ciprofloxacine", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == INTERACTIONS_KEYS and data["schema_version"] == 1
+    assert set(data) == INTERACTIONS_KEYS and data["schema_version"] == INTERACTIONS_SCHEMA_VERSION == SCHEMA_VERSION
     assert [set(i) for i in data["interactions"]] == [INTERACTION_KEYS] * 4
     cipro, furosemide, raltegravir, typo = data["interactions"]
     assert (cipro["query"], cipro["drug"], cipro["kind"], cipro["hours_before"], cipro["hours_after"]) == (
         "Cipro", "ciprofloxacin", "spacing", 2, 6)
+    assert (cipro["grade"], cipro["effect"]) == ("label-copy", None)
     assert set(cipro["sources"][0]) == SOURCE_KEYS and cipro["sources"][0]["date"] == "2026-03-02"
+    assert cipro["sources"][0]["grade"] == "label-copy"
     assert (furosemide["kind"], furosemide["hours_before"], furosemide["hours_after"]) == (STATUS, None, None)
-    assert raltegravir["kind"] == "avoid"
-    assert (typo["kind"], typo["drug"], typo["sources"]) == (NOT_LISTED, None, [])
+    assert (furosemide["effect"], furosemide["grade"]) == ("lowers", "magnesium-smpc")
+    assert raltegravir["kind"] == "avoid" and raltegravir["grade"] == "fda"
+    assert (typo["kind"], typo["drug"], typo["sources"], typo["grade"], typo["effect"]) == (
+        NOT_LISTED, None, [], None, None)
+
+
+def test_the_issue_20_drugs_each_give_a_sourced_graded_row(runner):
+    """The acceptance command of issue 20: a sourced row for each drug, its grade and (status rows) effect."""
+    names = ["doxycycline", "minocycline", "gabapentin", "cabotegravir", "Juluca", "tacrolimus", "spironolactone"]
+    result = run(runner, "interactions", *names, "--json")
+    assert result.exit_code == 0 and result.stderr == ""
+    found = json.loads(result.stdout)["interactions"]
+    assert [i["query"] for i in found] == names
+    for item in found:
+        assert item["kind"] != NOT_LISTED and item["sources"] and item["grade"] in GRADES, item["query"]
+    by_query = {i["query"]: i for i in found}
+    assert (by_query["doxycycline"]["hours_before"], by_query["doxycycline"]["hours_after"]) == (None, None)
+    assert NO_INTERVAL in by_query["doxycycline"]["rule"]
+    assert (by_query["Juluca"]["hours_before"], by_query["Juluca"]["hours_after"]) == (4, 6)
+    assert (by_query["tacrolimus"]["effect"], by_query["spironolactone"]["effect"]) == ("lowers", "raises")
+    plain = run(runner, "interactions", *names).stdout
+    assert plain.count("  source: ") == len(names) and plain.count("  grade: ") == len(names)
+    assert "not listed" not in plain
+
+
+def test_a_name_two_rows_carry_lists_both_in_the_command(runner):
+    result = run(runner, "interactions", "elvitegravir", "--json")
+    found = json.loads(result.stdout)["interactions"]
+    assert [i["drug"] for i in found] == [
+        "elvitegravir/cobicistat/emtricitabine/tenofovir disoproxil fumarate",
+        "elvitegravir/cobicistat/emtricitabine/tenofovir alafenamide"]
+    plain = run(runner, "interactions", "elvitegravir").stdout
+    assert plain.count("(you typed 'elvitegravir')") == 2
     assert result.stderr == ""
 
 
@@ -322,7 +539,7 @@ def test_other_sources_carry_their_own_source(runner):
     data = json.loads(run(runner, "interactions", "alendronate", "--json").stdout)
     others = data["interactions"][0]["other_sources"]
     assert others and all(set(o) == OTHER_SOURCE_KEYS and set(o["source"]) == SOURCE_KEYS for o in others)
-    assert "3 to 4 hours" in others[0]["rule"]
+    assert "3 to 4 hours" in others[0]["rule"] and others[0]["source"]["grade"] == "magnesium-smpc"
 
 
 @pytest.mark.parametrize("row", load_interactions().rows, ids=lambda r: r.drug)
@@ -331,11 +548,16 @@ def test_the_plain_output_names_each_rules_source_and_date(runner, row):
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert row.source.title in out and row.source.date in out and row.rule in out
+    assert f"grade: {row.source.grade} ({GRADES[row.source.grade]})" in out
     assert out.count("not medical advice") == 1
+    assert ("mgcalc read this rule only in a secondary source" in out) == (row.source.grade == "secondary")
     if row.kind == STATUS:
-        assert "can change magnesium levels" in out and "Ask the prescriber" in out
+        assert f"can change magnesium levels ({row.effect} them)" in out and "Ask the prescriber" in out
         assert " before the magnesium" not in out and " after the magnesium" not in out
-    if row.kind == SPACING:
+    if row.kind == SPACING and row.hours_before is None and row.hours_after is None:
+        assert f"keep {row.drug} and the magnesium apart; the source gives no interval" in out
+        assert f"take {row.drug} at least" not in out
+    elif row.kind == SPACING:
         assert f"take {row.drug} at least" in out
 
 
@@ -361,6 +583,14 @@ def test_an_empty_drug_name_is_a_one_line_error(runner):
     assert result.stderr.startswith("mgcalc: error: give a drug name") and result.stderr.count("\n") == 1
 
 
+def test_the_readme_and_help_explain_every_grade(runner):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    help_text = run(runner, "interactions", "--help").stdout
+    for grade in GRADES:
+        assert f"| `{grade}` |" in readme and grade in help_text, grade
+    assert "Example: mgcalc interactions" in help_text
+
+
 def test_no_drug_is_a_usage_error(runner):
     assert run(runner, "interactions").exit_code == 2
 
@@ -383,7 +613,8 @@ def test_dose_with_adds_one_line_per_drug(runner):
     assert len(lines) == 3
     assert lines[0].startswith("interaction: ciprofloxacin: take ciprofloxacin at least 2 hours before or at "
                                "least 6 hours after the magnesium") and "2026-03-02" in lines[0]
-    assert "can change magnesium levels" in lines[1] and "ask the prescriber" in lines[1] and "2011-03-02" in lines[1]
+    assert "can change magnesium levels (lowers them)" in lines[1] and "ask the prescriber" in lines[1]
+    assert "2011-03-02" in lines[1] and "grade: fda" in lines[1]
     assert "does not list 'zzz'" in lines[2]
     assert result.stdout.count("not medical advice") == 1
 

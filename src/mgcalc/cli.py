@@ -772,16 +772,18 @@ def interactions_command(
 ) -> None:
     """Medicines and magnesium: how far apart to take them, or whether a drug changes magnesium levels.
 
-    Every rule names its source (a drug label, an SmPC or the FDA) and its date. A drug mgcalc's
-    table does not list is 'not listed': that is not a statement that it is safe.
+    Every rule names its source (a drug label, an SmPC, the FDA or a secondary source), its date and
+    its grade (label, label-copy, fda, maker-site, magnesium-smpc, secondary: how directly it was
+    read). A drug that lowers or raises magnesium says which. A drug mgcalc's table does not list
+    is 'not listed': that is not a statement that it is safe.
 
     Example: mgcalc interactions Cipro furosemide
     """
-    from mgcalc.interactions import lookup_all
+    from mgcalc.interactions import SCHEMA_VERSION, lookup_all
 
     found = lookup_all(tuple(drugs))
     if as_json:
-        print_json({"schema_version": 1, "interactions": [i.as_dict() for i in found]})
+        print_json({"schema_version": SCHEMA_VERSION, "interactions": [i.as_dict() for i in found]})
     else:
         draw_interactions(found)
 

@@ -5,8 +5,17 @@ each row with the label, SmPC or FDA text it comes from. Kinds:
 
 * ``spacing``: magnesium binds the drug in the gut; take them apart by the hours given.
 * ``avoid``: the source advises against taking them together even when spaced apart.
-* ``affects-magnesium-status``: the drug changes the body's magnesium (mostly by urinary loss);
-  no spacing applies, and the prescriber decides what to do.
+* ``affects-magnesium-status``: the drug changes the body's magnesium; ``effect`` says which way
+  (``lowers``: mostly urinary loss; ``raises``: the kidneys keep more). No spacing applies, and the
+  prescriber decides what to do.
+
+A spacing row may give no hours at all when its source names magnesium, antacids or polyvalent
+cations but no interval (the US doxycycline label, for one): its rule then says that the label gives
+no interval, and what other authorities give is listed under ``other_sources``, each with its own
+source, never as the label's.
+
+Every source carries a ``grade`` (GRADES): how directly mgcalc read it, from the drug's own label
+read in full down to a secondary source.
 
 Hours are always from the drug's side: ``hours_before`` is how long at least the DRUG is taken
 before the magnesium, ``hours_after`` how long at least after it. Sources that word the rule from
@@ -14,7 +23,9 @@ the mineral's side ("take antacids 2 hours before or 4 hours after the drug") ar
 with ``from_mineral_side`` when the table is written.
 
 A name the table does not hold is ``not-listed``: mgcalc says it does not list the drug, never
-that the drug is safe with magnesium.
+that the drug is safe with magnesium. A name that several rows carry (``elvitegravir``, in both
+STRIBILD and GENVOYA) gives every one of them: ``find`` and ``lookup_all`` list each, ``lookup``
+refuses to pick one.
 """
 
 import re
@@ -24,17 +35,34 @@ from typing import NamedTuple
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.tables import optional_number, read_table, table_rows
 
+#: ``schema_version`` of ``mgcalc interactions --json``: 2 since issue 20 (hours may be null; ``grade``,
+#: ``effect`` and graded ``other_sources`` added).
+SCHEMA_VERSION = 2
 KINDS: tuple[str, ...] = ("spacing", "avoid", "affects-magnesium-status")
 NOT_LISTED = "not-listed"
+#: Which way an ``affects-magnesium-status`` drug moves the body's magnesium.
+EFFECTS: tuple[str, ...] = ("lowers", "raises")
+#: How directly a source was read, strongest first, with the words the output uses for each.
+GRADES: dict[str, str] = {
+    "label": "the drug's own label or SmPC, read in full",
+    "label-copy": "a full copy of the drug's label or SmPC",
+    "fda": "the FDA's own notice (safety communication or label change)",
+    "maker-site": "the maker's site, restating the label",
+    "magnesium-smpc": "a magnesium product's SmPC",
+    "secondary": "read only in a secondary source or a transcription, not in the label itself",
+}
+#: A spacing row without hours must say so in its rule, in these words.
+NO_INTERVAL = "gives no interval"
 COLUMNS: tuple[str, ...] = (
-    "drug", "brands", "class", "kind", "hours_before", "hours_after", "rule", "source_title",
-    "source_section", "source_url", "source_date", "wording_basis", "other_sources",
+    "drug", "brands", "class", "kind", "effect", "hours_before", "hours_after", "rule", "source_title",
+    "source_section", "source_url", "source_date", "grade", "wording_basis", "other_sources",
 )
 _REQUIRED_TEXT = ("drug", "kind", "rule", "source_title", "source_section", "source_url", "source_date",
-                  "wording_basis")
+                  "grade", "wording_basis")
 #: Keys of one interaction object in ``--json`` output (README, 'Interactions').
 JSON_KEYS: tuple[str, ...] = (
-    "query", "drug", "kind", "hours_before", "hours_after", "rule", "sources", "other_sources",
+    "query", "drug", "kind", "effect", "hours_before", "hours_after", "rule", "grade", "sources",
+    "other_sources",
 )
 #: Longest drug name accepted from a user.
 NAME_MAX_CHARS = 100
@@ -43,19 +71,21 @@ _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
 class Source(NamedTuple):
-    """Where a rule comes from: document title, section, URL (or DailyMed set id) and date."""
+    """Where a rule comes from: document title, section, URL (or DailyMed set id), date and grade."""
 
     title: str
     section: str
     url: str
     date: str
+    grade: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"title": self.title, "section": self.section, "url": self.url, "date": self.date}
+        return {"title": self.title, "section": self.section, "url": self.url, "date": self.date,
+                "grade": self.grade}
 
 
 class OtherSource(NamedTuple):
-    """A differing rule from another authority, with its source."""
+    """What another authority says (a different rule, or hours where the row's source gives none), with its source."""
 
     rule: str
     source: Source
@@ -71,6 +101,7 @@ class Row(NamedTuple):
     brands: tuple[str, ...]
     drug_class: str
     kind: str
+    effect: str | None
     hours_before: float | None
     hours_after: float | None
     rule: str
@@ -93,6 +124,16 @@ class Interaction(NamedTuple):
     @property
     def drug(self) -> str | None:
         return self.row.drug if self.row else None
+
+    @property
+    def effect(self) -> str | None:
+        """``lowers`` or ``raises`` for an ``affects-magnesium-status`` row, else None."""
+        return self.row.effect if self.row else None
+
+    @property
+    def grade(self) -> str | None:
+        """How directly the row's own source was read (a GRADES key); None when not listed."""
+        return self.row.source.grade if self.row else None
 
     @property
     def hours_before(self) -> float | None:
@@ -124,9 +165,11 @@ class Interaction(NamedTuple):
             "query": self.query,
             "drug": self.drug,
             "kind": self.kind,
+            "effect": self.effect,
             "hours_before": _json_number(self.hours_before),
             "hours_after": _json_number(self.hours_after),
             "rule": self.rule,
+            "grade": self.grade,
             "sources": [s.as_dict() for s in self.sources],
             "other_sources": [o.as_dict() for o in self.other_sources],
         }
@@ -137,22 +180,32 @@ class InteractionsTable(NamedTuple):
 
     rows: tuple[Row, ...]
     origin: str
-    by_name: dict[str, tuple[Row, str]]
+    #: lookup key -> every (row, name as the table spells it) carrying that name, in table order.
+    by_name: dict[str, tuple[tuple[Row, str], ...]]
 
-    def lookup(self, name: str) -> Interaction:
-        """The rule for a generic or brand name, case-insensitively; unknown names are not-listed."""
+    def find(self, name: str) -> tuple[Interaction, ...]:
+        """Every row a generic or brand name names, case-insensitively; an unknown name is one not-listed."""
         query = _checked_name(name)
         key = normalize(query)
         found = self.by_name.get(key) or self.by_name.get(_SALT_WORDS.sub("", key).strip())
-        if found is not None:
-            return Interaction(query, found[0])
-        return Interaction(query, None, self._suggestion(query))
+        if found:
+            return tuple(Interaction(query, row) for row, _ in found)
+        return (Interaction(query, None, self._suggestion(query)),)
+
+    def lookup(self, name: str) -> Interaction:
+        """The one row a name names; a name that several rows carry is refused (use ``find``)."""
+        found = self.find(name)
+        if len(found) > 1:
+            drugs = ", ".join(shown(i.drug or "") for i in found)
+            raise MgcalcError(f"{shown(found[0].query)} names {len(found)} rows ({drugs}); "
+                              "lookup_all or find gives each of them")
+        return found[0]
 
     def _suggestion(self, query: str) -> str | None:
         import difflib  # only for names the table does not hold
 
         match = difflib.get_close_matches(normalize(query), list(self.by_name), n=1, cutoff=_SUGGEST_CUTOFF)
-        return self.by_name[match[0]][1] if match else None
+        return self.by_name[match[0]][0][1] if match else None
 
 
 # Salt and hydrate words after a drug's name name the same drug: "ciprofloxacin hydrochloride".
@@ -178,14 +231,17 @@ def from_mineral_side(mineral_before: float | None, mineral_after: float | None)
 
 
 def lookup(name: str) -> Interaction:
-    """``lookup("Cipro")``: the table's rule for one drug (generic or brand name)."""
+    """``lookup("Cipro")``: the table's rule for one drug (generic or brand name).
+
+    A name that several rows carry raises MgcalcError; ``lookup_all`` lists each of them.
+    """
     return load_interactions().lookup(name)
 
 
 def lookup_all(names: list[str] | tuple[str, ...]) -> tuple[Interaction, ...]:
-    """One Interaction per name, in order."""
+    """The Interactions of each name, in order: one per row the name names, or one not-listed."""
     table = load_interactions()
-    return tuple(table.lookup(n) for n in names)
+    return tuple(i for n in names for i in table.find(n))
 
 
 def _checked_name(name: str) -> str:
@@ -215,17 +271,23 @@ def load_interactions() -> InteractionsTable:
 def parse_interactions(text: str, origin: str = "<interactions>") -> InteractionsTable:
     """Validate CSV text as an interactions table; every problem names the file, line and what is wrong."""
     rows: list[Row] = []
-    by_name: dict[str, tuple[Row, str]] = {}
+    by_name: dict[str, tuple[tuple[Row, str], ...]] = {}
+    drugs: set[str] = set()
     for line, record in table_rows(text, origin, COLUMNS):
         where = f"{origin}:{line}"
         row = _row(record, where)
+        if normalize(row.drug) in drugs:
+            raise FormsTableError(f"{where}: drug {row.drug!r} already has a row; give each row its own drug name")
+        drugs.add(normalize(row.drug))
         rows.append(row)
+        keys: set[str] = set()
         for spelled in (row.drug, *row.brands):
             key = normalize(spelled)
-            earlier = by_name.get(key)
-            if earlier is not None:
-                raise FormsTableError(f"{where}: name {spelled!r} already names the row for {earlier[0].drug!r}")
-            by_name[key] = (row, spelled)
+            if key in keys:
+                raise FormsTableError(f"{where}: name {spelled!r} already names the row for {row.drug!r}")
+            keys.add(key)
+            # A name two rows carry (a generic in two combination brands) names both: lookups list each.
+            by_name[key] = (*by_name.get(key, ()), (row, spelled))
     if not rows:
         raise FormsTableError(f"{origin}: the table has no rows")
     return InteractionsTable(tuple(rows), origin, by_name)
@@ -243,22 +305,37 @@ def _row(record: dict[str, str], where: str) -> Row:
     if kind not in KINDS:
         raise FormsTableError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
     before, after = (_hours(values, column, where) for column in ("hours_before", "hours_after"))
-    if kind == "spacing" and before is None and after is None:
-        raise FormsTableError(f"{where}: a spacing row needs hours_before or hours_after")
+    if kind == "spacing" and before is None and after is None and NO_INTERVAL not in values["rule"]:
+        raise FormsTableError(f"{where}: a spacing row without hours_before or hours_after must say in its "
+                              f"rule that the source {NO_INTERVAL}")
     if kind != "spacing" and (before is not None or after is not None):
         raise FormsTableError(f"{where}: a {kind} row gives no hours")
+    effect = values["effect"] or None
+    if kind == "affects-magnesium-status" and effect not in EFFECTS:
+        raise FormsTableError(f"{where}: an affects-magnesium-status row needs effect "
+                              f"{' or '.join(EFFECTS)}, not {effect!r}")
+    if kind != "affects-magnesium-status" and effect is not None:
+        raise FormsTableError(f"{where}: only an affects-magnesium-status row has an effect (a {kind} row has none)")
     return Row(
         drug=values["drug"],
         brands=tuple(b.strip() for b in values["brands"].split("|") if b.strip()),
         drug_class=values["class"],
         kind=kind,
+        effect=effect,
         hours_before=before,
         hours_after=after,
         rule=values["rule"],
-        source=Source(values["source_title"], values["source_section"], values["source_url"], values["source_date"]),
+        source=Source(values["source_title"], values["source_section"], values["source_url"], values["source_date"],
+                      _grade(values["grade"], where)),
         wording_basis=values["wording_basis"],
         other_sources=_other_sources(values["other_sources"], where),
     )
+
+
+def _grade(grade: str, where: str) -> str:
+    if grade not in GRADES:
+        raise FormsTableError(f"{where}: grade {grade!r} is not one of {', '.join(GRADES)}")
+    return grade
 
 
 def _hours(values: dict[str, str], column: str, where: str) -> float | None:
@@ -266,15 +343,16 @@ def _hours(values: dict[str, str], column: str, where: str) -> float | None:
 
 
 def _other_sources(text: str, where: str) -> tuple[OtherSource, ...]:
-    """``rule | title | section | url | date`` entries, separated by ``||``."""
+    """``rule | title | section | url | date | grade`` entries, separated by ``||``."""
     entries = []
     for entry in (e.strip() for e in text.split("||")):
         if not entry:
             continue
         fields = [f.strip() for f in entry.split(" | ")]
-        if len(fields) != 5 or not all(fields):
+        if len(fields) != 6 or not all(fields):
             raise FormsTableError(
-                f"{where}: other_sources entry {entry[:40]!r}... needs rule | title | section | url | date"
+                f"{where}: other_sources entry {entry[:40]!r}... needs rule | title | section | url | date | grade"
             )
-        entries.append(OtherSource(fields[0], Source(*fields[1:])))
+        rule, title, section, url, date, grade = fields
+        entries.append(OtherSource(rule, Source(title, section, url, date, _grade(grade, where))))
     return tuple(entries)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from mgcalc.check import CheckResult
 from mgcalc.dose import ORAL_SUPPLEMENT, Component, CompoundResult, DoseResult, beyond
 from mgcalc.forms import Form
-from mgcalc.interactions import NOT_LISTED, Interaction
-from mgcalc.limits import GRADES, KIND_NAMES, LimitCheck
+from mgcalc.interactions import GRADES, NOT_LISTED, Interaction, Source
+from mgcalc.limits import GRADES as LIMIT_GRADES
+from mgcalc.limits import KIND_NAMES, LimitCheck
 from mgcalc.references import AUTHORITIES, Row
 from mgcalc.route import ROUTE_NAMES, USE_NAMES
 from mgcalc.units import to_meq, to_mmol
@@ -362,14 +363,30 @@ def _hours_text(hours: float) -> str:
 
 
 def _timing(i: Interaction) -> str:
-    """'take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium'."""
+    """'take ciprofloxacin at least 2 hours before or at least 6 hours after the magnesium'.
+
+    A spacing row whose source gives no hours: 'keep doxycycline and the magnesium apart; the source
+    gives no interval'.
+    """
     sides = [f"at least {_hours_text(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
              if h is not None]
+    if not sides:
+        return f"keep {i.drug} and the magnesium apart; the source gives no interval"
     return f"take {i.drug} {' or '.join(sides)} the magnesium"
 
 
+def _graded(source: Source) -> str:
+    """'grade: secondary (a secondary source, not the label)'."""
+    return f"grade: {source.grade} ({GRADES[source.grade]})"
+
+
 def _source_text(i: Interaction) -> str:
-    return "; ".join(f"{s.title}, {s.section}, {s.date}" for s in i.sources)
+    return "; ".join(f"{s.title}, {s.section}, {s.date}; {_graded(s)}" for s in i.sources)
+
+
+def _effect_words(i: Interaction) -> str:
+    """'can change magnesium levels (lowers them)' for an affects-magnesium-status row."""
+    return f"{_KIND_WORDS[i.kind]} ({i.effect} them)" if i.effect else _KIND_WORDS[i.kind]
 
 
 def dose_notes(result: DoseResult) -> tuple[str, ...]:
@@ -391,7 +408,7 @@ def _interaction_line(i: Interaction) -> str:
     elif i.kind == "avoid":
         what = "the source advises against taking it with magnesium antacids even spaced apart; ask the prescriber"
     else:
-        what = "can change magnesium levels; no spacing applies: ask the prescriber"
+        what = f"{_effect_words(i)}; no spacing applies: ask the prescriber"
     return f"{i.drug}: {what} (source: {_source_text(i)})"
 
 
@@ -400,22 +417,29 @@ def _interaction_block(i: Interaction) -> list[str]:
     typed = "" if i.drug is not None and i.query.casefold() == i.drug.casefold() else f" (you typed {i.query!r})"
     if i.row is None:
         return [f"{i.query}: {_KIND_WORDS[NOT_LISTED]}", f"  {i.rule}"]
-    lines = [f"{i.drug}{typed}: {_KIND_WORDS[i.kind]}"]
+    lines = [f"{i.drug}{typed}: {_effect_words(i)}"]
     if i.kind == "spacing":
         lines.append(f"  {_timing(i)}")
     lines.append(f"  rule: {i.rule}")
-    if i.kind == "affects-magnesium-status":
+    if i.effect == "raises":
+        lines.append("  This drug can change magnesium levels: it can raise them, and magnesium supplements add to "
+                     "that, more so with weak kidneys. mgcalc gives no spacing for it. Ask the prescriber before "
+                     "starting, stopping or changing magnesium.")
+    elif i.kind == "affects-magnesium-status":
         lines.append("  This drug can change magnesium levels; mgcalc gives no spacing for it. Ask the prescriber "
                      "before starting, stopping or changing magnesium.")
     elif i.kind == "avoid":
         lines.append("  Spacing the doses does not help; ask the prescriber.")
-    lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}" for s in i.sources]
+    for s in i.sources:
+        lines += [f"  source: {s.title}, {s.section}, {s.date}, {s.url}", f"  {_graded(s)}"]
+    if i.grade == "secondary":
+        lines.append("  mgcalc read this rule only in a secondary source, not in the drug's own label.")
     lines.append(f"  the source's wording: {i.row.wording_basis}")
     if i.row.wording_basis.startswith("antacid"):
         lines.append("  The source names antacids; a magnesium supplement carries the same magnesium, so mgcalc "
                      "applies the rule to it (mgcalc's reading, not the source's words).")
-    lines += [f"  another authority differs: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
-              f"{o.source.url})" for o in i.other_sources]
+    lines += [f"  another source says: {o.rule} ({o.source.title}, {o.source.section}, {o.source.date}, "
+              f"{o.source.url}; {_graded(o.source)})" for o in i.other_sources]
     return lines
 
 
@@ -562,7 +586,7 @@ def limit_lines(checks: "tuple[LimitCheck, ...] | list[LimitCheck]", needs: str 
             lines.append(f"  the label: \"{limit.quote}\"")
         if limit.exceptions:
             lines.append(f"  the label's exceptions (quoted, not judged): \"{limit.exceptions}\"")
-        lines.append(f"  source: {limit.source} (grade {limit.grade}: {GRADES[limit.grade]})")
+        lines.append(f"  source: {limit.source} (grade {limit.grade}: {LIMIT_GRADES[limit.grade]})")
     return lines
 
 
