@@ -199,7 +199,9 @@ def check_lines(result: CheckResult) -> list[str]:
     per = f" per {result.per}" if result.per else ""
     printed = []
     if result.declared_mg is not None:
-        printed.append(f"{_num(result.declared_mg)} mg magnesium")
+        apart = result.consistent is False and result.expected_mg is not None
+        declared = _apart(result.declared_mg, result.expected_mg or 0)[0] if apart else _num(result.declared_mg)
+        printed.append(f"{declared} mg magnesium")
     if result.compound_mg is not None:
         printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
     elif result.forms:
@@ -217,8 +219,13 @@ def check_lines(result: CheckResult) -> list[str]:
     else:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
+        expected, deviation = result.expected_mg or 0, result.deviation_percent or 0
+        if not result.consistent and result.declared_mg is not None:
+            expected_text = _apart(result.declared_mg, expected)[1]
+        else:
+            expected_text = _num(expected)
         lines += [
-            f"Expected: {_num(result.expected_mg or 0)} mg; deviation {result.deviation_percent or 0:+.1f} % "
+            f"Expected: {expected_text} mg; deviation {_deviation(deviation, result.tolerance)} % "
             f"(tolerance {result.tolerance:g} %)",
             f"Verdict: {verdict}",
             f"Forms that explain the declared figure: {explained}",
@@ -228,6 +235,35 @@ def check_lines(result: CheckResult) -> list[str]:
         expected_dv = "" if result.percent_dv_expected is None else f", expected {result.percent_dv_expected:g} %"
         lines.append(f"%DV: {shown_dv}{expected_dv}")
     return lines
+
+
+def _apart(declared: float, expected: float) -> tuple[str, str]:
+    """The declared and expected mg as printed beside NOT CONSISTENT: with the fewest decimals (one
+    to six) at which they differ as the unrounded figures do, so that the figures never contradict
+    the verdict (63.96 beside 64, not 64 beside 64). A figure that is whole at one decimal stays so."""
+    direction = (expected > declared) - (expected < declared)
+    decimals = 1
+    for decimals in range(1, 7):
+        a, b = (float(f"{v:.{decimals}f}") for v in (declared, expected))
+        if (b > a) - (b < a) == direction:
+            break
+
+    def text(mg: float) -> str:
+        plain = _num(mg)
+        return plain if decimals == 1 or float(plain.replace(",", "")) == mg else f"{mg:,.{decimals}f}"
+
+    return text(declared), text(expected)
+
+
+def _deviation(deviation: float, tolerance: float) -> str:
+    """The deviation in percent with one decimal, or more (up to six) where one decimal would put it
+    on the other side of the tolerance than the verdict (+5.04 % is over 5 %; +5.0 % is not)."""
+    within = abs(deviation) <= tolerance
+    for decimals in range(1, 7):
+        text = f"{deviation:+.{decimals}f}"
+        if (abs(float(text)) <= tolerance) == within:
+            return text
+    return text
 
 
 def draw_preparations(rows: Any) -> None:
