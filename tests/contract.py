@@ -15,5 +15,5 @@ INTERACTIONS_KEYS = {"schema_version", "interactions"}
 INTERACTION_KEYS = {"query", "drug", "kind", "hours_before", "hours_after", "rule", "sources", "other_sources"}
 SOURCE_KEYS = {"title", "section", "url", "date"}
 OTHER_SOURCE_KEYS = {"rule", "source"}
-COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
+COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms", "warnings"}
 COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}

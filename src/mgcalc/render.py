@@ -116,7 +116,9 @@ def draw_compare(result: "CompareResult") -> None:
                 cells.append(_figure(row.units_needed))
             lines.append("\t".join(cells))
         echo("\n".join(lines))
-        echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
+        for warning in result.warnings:  # on stderr, as the disclaimer, so that stdout stays one TSV table
+            echo(f"mgcalc: warning: {warning}", err=True)
+        echo(DISCLAIMER, err=True)
         return
     from rich import box
     from rich.progress_bar import ProgressBar
@@ -156,7 +158,7 @@ def draw_compare(result: "CompareResult") -> None:
             low, high = row.compound_mg_range
             notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
                          "the figures use the midpoint")
-    for note in notes:
+    for note in [*notes, *(f"• {w}" for w in result.warnings)]:
         console.print(Text(note, style="yellow"))
     console.print(Text(DISCLAIMER, style="dim"))
 
