@@ -231,6 +231,21 @@ def test_numbers_mgcalc_does_not_read_say_what_to_write(tmp_path, amount, messag
     assert done.stderr == f"mgcalc: error: {message}\n"
 
 
+def test_a_later_amount_in_other_digits_gets_the_amount_message(runner):
+    """After the first amount a word starts a new amount only when it looks like one: full-width
+    digits do, so they get the amount's message rather than 'unknown form'."""
+    result = run(runner, "dose", "250mg", "citrate", "５００mg", "oxide")
+    assert_one_line_error(result, "amount '５００mg' has digits other than ASCII 0-9; write it with ASCII digits: "
+                                  "500mg")
+
+
+def test_the_batch_help_names_the_inputs_a_shell_gives(runner):
+    result = run(runner, "batch", "--help")
+    assert result.exit_code == 0
+    assert "/dev/stdin or <(...)" in " ".join(result.stdout.split())
+    assert "Example: mgcalc batch labels.csv" in result.stdout
+
+
 def test_the_same_messages_in_a_batch_row(runner):
     from mgcalc.cli import app
 

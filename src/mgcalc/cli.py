@@ -441,7 +441,8 @@ def _read_label_file(path: str) -> str:
 def batch_command(
     path: Annotated[
         str,
-        typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file; - or nothing for standard input."),
+        typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file (a FIFO, /dev/stdin or <(...) "
+                                                "too); - or nothing for standard input."),
     ] = "-",
     input_format: Annotated[
         InputFormat | None,
