@@ -219,6 +219,8 @@ def test_an_empty_input_name_asks_for_a_file_name(runner):
     ("５００mg", "amount '５００mg' has digits other than ASCII 0-9; write it with ASCII digits: 500mg"),
     ("٥٠٠mg", "amount '٥٠٠mg' has digits other than ASCII 0-9; write it with ASCII digits: 500mg"),
     ("٥٫٥ g", "amount '٥٫٥ g' has digits other than ASCII 0-9; write it with ASCII digits: 5.5 g"),
+    ("５００µg", "amount '５００µg' has digits other than ASCII 0-9; write it with ASCII digits: 500µg"),
+    ("５００ｍｇ", "amount '５００ｍｇ' has digits other than ASCII 0-9; write it with ASCII digits: 500mg"),
     ("½ g", "amount '½ g' is a fraction; write 0.5 g"),
     ("1½ g", "amount '1½ g' is a fraction; write 1.5 g"),
     ("⅓ g", "amount '⅓ g' is a fraction; write a decimal, e.g. 0.333 g"),

@@ -353,8 +353,9 @@ def _refuse_notation(text: str, what: str) -> None:
             part = Fraction(unicodedata.numeric(char)).limit_denominator(1000)
             fraction = Fraction(int(whole.group().strip() or 0)) + part
             ascii_text += "\ue000"
-        else:
-            ascii_text += {"\u066b": ".", "\u066c": ","}.get(char, unicodedata.normalize("NFKC", char))
+        else:  # an Arabic decimal or thousands sign, a full-width letter; else the character as typed (µ)
+            folded = {"\u066b": ".", "\u066c": ","}.get(char, unicodedata.normalize("NFKC", char))
+            ascii_text += folded if folded.isascii() else char
     if fraction is not None:
         exact = fraction.denominator == 2 ** _power(fraction.denominator, 2) * 5 ** _power(fraction.denominator, 5)
         decimal = _shown_number(float(fraction)) if exact else f"{float(fraction):.3f}"
@@ -363,7 +364,7 @@ def _refuse_notation(text: str, what: str) -> None:
         wording = f"write {written}" if exact else f"write a decimal, e.g. {written}"
         raise MgcalcError(f"{what} {shown(text)} is a fraction; {wording}")
     suggestion = ascii_text.strip()
-    suggestion = suggestion if suggestion.isascii() and suggestion.isprintable() and suggestion else "500mg"
+    suggestion = suggestion if suggestion.isprintable() and suggestion else "500mg"
     raise MgcalcError(f"{what} {shown(text)} has digits other than ASCII 0-9; write it with ASCII digits: "
                       f"{suggestion}")
 
