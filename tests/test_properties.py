@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mgcalc import MgcalcError, dose, load_forms
@@ -17,6 +19,8 @@ forms = st.sampled_from(FORM_IDS)
 
 @given(amounts_mg)
 def test_mg_and_g_round_trip(mg):
+    # "1.375 mg" is refused by design (1.375 or 1375 mg?): the README's 'Refused, never guessed'
+    assume(not re.fullmatch(r"[1-9][0-9]{0,2}\.[0-9]{3}", repr(mg)))
     assert parse_mass(f"{mg / 1000!r} g") == pytest.approx(parse_mass(f"{mg!r} mg"), rel=1e-12)
     assert parse_mass(f"{mg * 1000!r} mcg") == pytest.approx(mg, rel=1e-12)
 
