@@ -25,7 +25,7 @@ INTERACTION_KEYS = {
 }
 SOURCE_KEYS = {"title", "section", "url", "date", "grade"}
 OTHER_SOURCE_KEYS = {"rule", "source"}
-COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms"}
+COMPARE_KEYS = {"schema_version", "target_mg", "mmol", "meq", "forms", "warnings"}
 COMPARE_FORM_KEYS = {"form_id", "form_name", "formula", "percent_elemental", "kind", "compound_mg"}
 #: ``mgcalc serum --json``.
 SERUM_KEYS = {"schema_version", "value", "unit", "mmol_per_l", "meq_per_l", "mg_per_dl", "mg_per_l", "reference",

@@ -286,8 +286,9 @@ def test_the_installed_command_in_a_pipeline(tmp_path):
     rows = [g for g in GOOD if "," not in "".join(g)]  # cut knows nothing of quoted fields
     source = tmp_path / "labels.csv"
     source.write_text(csv_text(rows))
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # a venv's bin/ first
     done = subprocess.run(f"cat '{source}' | mgcalc batch | cut -d, -f1,6", shell=True, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env={**os.environ, "PATH": path})
     assert done.stdout.splitlines() == ["sku,status", *(f"{g[0]},ok" for g in rows)]
     assert done.stderr == f"mgcalc: {len(rows)} rows, no errors\n"
 

@@ -48,7 +48,7 @@ def test_accepted_amounts(text, mg):
         ("mg", "does not start with a number"),
         ("", "empty"),
         ("   ", "empty"),
-        ("٥٠٠ mg", "does not start with a number"),  # Arabic-Indic digits: not read as 500
+        ("٥٠٠ mg", "has digits other than ASCII 0-9; write it with ASCII digits: 500 mg"),  # Arabic-Indic
         ("4 mmol", "counts magnesium, not the weight of a compound"),
         ("1" * 100 + " mg", "too long"),
     ],

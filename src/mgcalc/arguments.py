@@ -8,7 +8,15 @@ of its form: the form is every word up to the next amount, so a quoted form
 import re
 from typing import NamedTuple
 
-from mgcalc.units import AMOUNT_PATTERN, DURATION_UNITS, UNIT_WORDS, VOLUME_UNITS, WEIGHT_UNITS, join_amounts
+from mgcalc.units import (
+    AMOUNT_PATTERN,
+    DURATION_UNITS,
+    UNIT_WORDS,
+    VOLUME_UNITS,
+    WEIGHT_UNITS,
+    is_notation,
+    join_amounts,
+)
 
 # The text after an amount's number that makes the word an amount: a unit made of letters (known
 # or not: an unknown one gets its own message), or nothing (a number without a unit, refused later).
@@ -43,7 +51,7 @@ def unknown_option(words: list[str]) -> str | None:
 def is_amount(word: str, following: str = "") -> bool:
     """Whether a word (a number already joined with its unit) starts a new amount."""
     text = word.strip()
-    if _COUNT_OR_FRACTION.match(text):
+    if _COUNT_OR_FRACTION.match(text) or is_notation(text):
         return True
     match = AMOUNT_PATTERN.fullmatch(text)
     if match is None:

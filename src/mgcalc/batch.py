@@ -620,6 +620,9 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
     first = text.readline(LINE_MAX)
     if not first:
         raise MgcalcError("the input is empty: a CSV header with amount and form is needed")
+    if len(first) >= LINE_MAX and first[-1:] not in ("\n", "\r"):
+        raise MgcalcError(f"the CSV header is longer than {LINE_MAX:,} characters, the line limit; "
+                          "shorten its column names or leave out columns mgcalc does not need")
     if not first.strip("\r\n"):
         raise MgcalcError("the input starts with a blank line: the first line must be the CSV header "
                           "(amount and form); remove the blank line")
@@ -627,6 +630,9 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
     try:
         header = next(csv.reader([first], delimiter=chosen))
     except (csv.Error, StopIteration) as exc:
+        if "field limit" in str(exc):
+            raise MgcalcError(f"a CSV header cell is longer than {csv.field_size_limit():,} characters, the csv "
+                              "module's field limit; shorten the column name") from None
         raise MgcalcError(f"cannot read the CSV header: {exc}") from None
     if header:
         header[0] = header[0].removeprefix("\ufeff")
@@ -640,8 +646,12 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
         hint = (f"; the header was split on {chosen!r}: if the file is separated by {others[0]!r}, "
                 f"give --delimiter {others[0]!r}" if others else "")
         raise MgcalcError(f"the input has no {wanted} column (header: {shown(chosen.join(header))}){hint}")
-    if len(set(names)) != len(names):
-        raise MgcalcError("the CSV header names a column twice")
+    seen: set[str] = set()
+    for cell, name in zip(header, names, strict=True):
+        if name in seen:
+            raise MgcalcError(f"the CSV header names the column {shown(cell.strip())} twice; give each column "
+                              "its own name")
+        seen.add(name)
     return header, chosen
 
 
@@ -1233,6 +1243,7 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
     to_csv = output_format == "csv"
     columns: list[str] | None = None
     if to_csv and text.seekable():  # a file: the columns are every key seen, in order of appearance
+        start = text.tell()  # where the shell left it (a script may have read lines before mgcalc)
         seen: dict[str, None] = {}
         for found in objects(text):
             if found.value is not None:
@@ -1240,7 +1251,7 @@ def _run_objects(text: IO[str], objects: Callable[[IO[str]], Iterator[_Object]],
                     if key not in seen and key not in RESULT_COLUMNS and len(seen) < KEYS_MAX:
                         seen[key] = None
         columns = list(seen)
-        text.seek(0)
+        text.seek(start)
     waiting: list[tuple[_Object, Entry]] = []  # error rows before the first object, on a pipe
     tally = _Tally()
     add = sink.parts.append

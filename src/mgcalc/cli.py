@@ -528,7 +528,8 @@ def _read_label_file(path: str) -> str:
 def batch_command(
     path: Annotated[
         str,
-        typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file; - or nothing for standard input."),
+        typer.Argument(metavar="[FILE|-]", help="CSV, JSON Lines or JSON array file (a FIFO, /dev/stdin or <(...) "
+                                                "too); - or nothing for standard input."),
     ] = "-",
     input_format: Annotated[
         InputFormat | None,
@@ -665,12 +666,14 @@ def _same_file(a: str, b: str) -> bool:
 @contextlib.contextmanager
 def _progress(raw: Any, path: str) -> Iterator[Callable[[], None] | None]:
     """A rich progress bar on stderr, for a file input when stderr is a terminal; else nothing."""
-    if path == "-" or not sys.stderr.isatty():
-        yield None
+    import stat
+
+    if path == "-" or not sys.stderr.isatty() or not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
+        yield None  # a pipe, FIFO or device has no size and no position to show
         return
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    size = os.path.getsize(path)
+    size = os.fstat(raw.fileno()).st_size
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                   TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("mgcalc batch", total=size)

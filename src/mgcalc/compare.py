@@ -6,9 +6,10 @@ are the ones ``mgcalc compound`` prints; rows come lightest compound first.
 
 from typing import NamedTuple
 
-from mgcalc.dose import SCHEMA_VERSION, compound, compound_weight
+from mgcalc.dose import SCHEMA_VERSION, compound, compound_weight, upper_level_warning
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import Form, load_forms, normalize
+from mgcalc.references import Profile, upper_level
 from mgcalc.units import magnesium_mg, mass_mg, to_meq, to_mmol
 
 
@@ -46,6 +47,8 @@ class CompareResult(NamedTuple):
     rows: tuple[CompareRow, ...]
     family: str | None
     per_unit_mg: float | None
+    #: The upper-level warning ``dose`` and ``compound`` give for the same amount (adult, US), if any.
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The ``compare --json`` contract (README); tests pin its exact keys."""
@@ -55,6 +58,7 @@ class CompareResult(NamedTuple):
             "mmol": self.mmol,
             "meq": self.meq,
             "forms": [row.as_dict() for row in self.rows],
+            "warnings": list(self.warnings),
         }
         if self.per_unit_mg is not None:
             data["per_unit_mg"] = self.per_unit_mg
@@ -85,6 +89,7 @@ def compare(target: str | float, family: str | None = None, per_unit: str | floa
         rows=tuple(rows),
         family=None if family is None else forms[0].family,
         per_unit_mg=per_unit_mg,
+        warnings=tuple(w for w in (upper_level_warning(target_mg, upper_level(Profile(), "us"), "us"),) if w),
     )
 
 

@@ -266,13 +266,8 @@ def _by_mouth(reading: FormReading) -> bool:
 
 def _target_warnings(target_mg: float, form: Form, authority: str, by_mouth: bool = True) -> tuple[str, ...]:
     """A target above the adult supplemental upper level (taken by mouth), and the spread a content range gives."""
-    warnings = []
-    upper = upper_level(Profile(), authority)
-    if by_mouth and upper.mg is not None and upper.row is not None and target_mg > upper.mg:
-        warnings.append(
-            f"the target, {beyond(target_mg, upper.mg)} mg/day if taken daily as a supplement, is above the "
-            f"{upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} for adults ({authority.upper()})"
-        )
+    over = upper_level_warning(target_mg, upper_level(Profile(), authority), authority) if by_mouth else None
+    warnings = [] if over is None else [over]
     if form.percent_min is not None and form.percent_max is not None:
         low, high = (compound_weight(target_mg, p) for p in (form.percent_max, form.percent_min))
         warnings.append(
@@ -618,6 +613,31 @@ def _warnings(
     return tuple(warnings)
 
 
+def upper_level_warning(supplemental_mg: float, upper: UpperLevel, authority: str,
+                        highest: float | None = None) -> str | None:
+    """The one warning for magnesium over the supplemental upper level, shared by dose, compound,
+    compare and batch; None when ``supplemental_mg`` (mg/day) is within it or none is established.
+
+    ``highest`` is what the top of content ranges would give (USP carbonate, trisilicate): over
+    the level by it alone, the dose MAY BE over.
+    """
+    if upper.mg is None or upper.row is None:
+        return None
+    if supplemental_mg > upper.mg:
+        return (
+            f"OVER THE UPPER LEVEL: {beyond(supplemental_mg, upper.mg)} mg/day of supplemental magnesium is "
+            f"above the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
+            f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
+        )
+    if highest is not None and highest > upper.mg:
+        return (
+            f"MAY BE OVER THE UPPER LEVEL: with the top of its content range this dose gives up to "
+            f"{beyond(highest, upper.mg)} mg/day of supplemental magnesium, above the {upper.mg:g} mg/day "
+            f"{_UPPER_NAMES[upper.row.measure]} ({authority.upper()}, {upper.row.group})"
+        )
+    return None
+
+
 def _reference_warnings(
     elemental: float, highest: float, profile: Profile, rda: Intake, upper: UpperLevel, authority: str
 ) -> list[str]:
@@ -630,18 +650,8 @@ def _reference_warnings(
             "no upper level is established under 1 year of age: give magnesium supplements "
             "to infants only under medical supervision"
         )
-    elif upper.mg is not None and upper.row is not None and elemental > upper.mg:
-        warnings.append(
-            f"OVER THE UPPER LEVEL: {beyond(elemental, upper.mg)} mg/day of supplemental magnesium is above "
-            f"the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
-            f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
-        )
-    elif upper.mg is not None and upper.row is not None and highest > upper.mg:
-        warnings.append(
-            f"MAY BE OVER THE UPPER LEVEL: with the top of its content range this dose gives up to "
-            f"{beyond(highest, upper.mg)} mg/day of supplemental magnesium, above the {upper.mg:g} mg/day "
-            f"{_UPPER_NAMES[upper.row.measure]} ({authority.upper()}, {upper.row.group})"
-        )
+    elif (over := upper_level_warning(elemental, upper, authority, highest)) is not None:
+        warnings.append(over)
     elif upper.mg is None and upper.row is not None:
         warnings.append(f"no {authority.upper()} upper level is established for {age} ({upper.row.source})")
     elif upper.row is None:

@@ -6,6 +6,7 @@ renamed into place only when complete, with the mode a new file gets or the old 
 import codecs
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -26,12 +27,18 @@ def guess_format(path: str | None, given: str | None) -> str:
 
 
 class _Waiting(io.RawIOBase):
-    """Standard input (or a FIFO) that is a pipe or terminal: ``before_wait`` runs before a read
-    that would wait, so each result goes out as soon as the rows that came in are done."""
+    """Input that is a pipe, FIFO, socket, terminal or device: read as it comes, never sought.
 
-    def __init__(self, fd: int) -> None:
+    ``before_wait`` runs before a read that would wait, so each result goes out as soon as the rows
+    that came in are done. ``owner`` is the file object that holds the descriptor (closed with this
+    one); None for standard input, whose descriptor belongs to the process.
+    """
+
+    def __init__(self, fd: int, name: str, owner: io.FileIO | None = None) -> None:
         super().__init__()
         self.fd = fd
+        self.name = name
+        self.owner = owner
         self.before_wait: Callable[[], None] | None = None
 
     def readable(self) -> bool:
@@ -44,11 +51,38 @@ class _Waiting(io.RawIOBase):
         import select
 
         if self.before_wait is not None and not select.select([self.fd], [], [], 0)[0]:
-            self.before_wait()
-        return os.readv(self.fd, [buffer])
+            self.before_wait()  # writes: its errors are the output's
+        while True:
+            try:
+                return os.readv(self.fd, [buffer])
+            except BlockingIOError:  # a descriptor left non-blocking by whoever opened it: wait for it
+                select.select([self.fd], [], [])
+            except OSError as exc:
+                raise _unreadable(self.name, exc) from None
 
-    def close(self) -> None:  # the descriptor belongs to whoever opened it
+    def close(self) -> None:
+        if self.owner is not None:
+            self.owner.close()
         super().close()
+
+
+def _unreadable(name: str, exc: OSError) -> MgcalcError:
+    return MgcalcError(f"cannot read {name}: {exc.strerror or exc}")
+
+
+#: Paths that name a descriptor this process already holds: /dev/stdin, /dev/fd/N (bash's process
+#: substitution), /proc/self/fd/N. The descriptor is duplicated, not the path opened again, so a
+#: socket works too and a regular file is read from where the shell left it.
+_DESCRIPTOR_PATH = re.compile(r"/dev/(?:stdin|fd/(?P<fd>[0-9]+))|/proc/self/fd/(?P<proc>[0-9]+)")
+
+
+def _held_descriptor(path: str) -> int | None:
+    """The descriptor a /dev/stdin or /dev/fd/N path names, or None for any other path."""
+    match = _DESCRIPTOR_PATH.fullmatch(path)
+    if match is None:
+        return None
+    number = match["fd"] or match["proc"]
+    return 0 if number is None else int(number)
 
 
 def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
@@ -63,19 +97,29 @@ def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
             mode = os.fstat(fd).st_mode
         except (AttributeError, OSError, ValueError):
             return sys.stdin.buffer  # not a real descriptor (a test runner's stand-in)
-        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd):
-            return io.BufferedReader(_Waiting(fd))
+        if not stat.S_ISREG(mode):  # a pipe, socket, terminal or device
+            return io.BufferedReader(_Waiting(fd, "standard input"))
         return sys.stdin.buffer
     assert path is not None
+    if path == "":
+        raise MgcalcError("the input FILE is an empty name; give a file name, or - for standard input")
     if os.path.isdir(path):
         raise MgcalcError(f"cannot read {shown(path)}: it is a directory")
+    held = _held_descriptor(path)
     try:
-        handle = io.BufferedReader(io.FileIO(path, "rb"), buffer_size=1 << 20)
+        if held is not None:
+            raw = io.FileIO(os.dup(held), "rb")
+        else:
+            raw = io.FileIO(path, "rb")
     except OSError as exc:
-        raise MgcalcError(f"cannot read {shown(path)}: {exc.strerror or exc}") from None
-    mode = os.fstat(handle.fileno()).st_mode
-    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode):
-        return io.BufferedReader(_Waiting(handle.detach().fileno()))
+        raise _unreadable(shown(path), exc) from None
+    mode = os.fstat(raw.fileno()).st_mode
+    if stat.S_ISDIR(mode):
+        raw.close()
+        raise MgcalcError(f"cannot read {shown(path)}: it is a directory")
+    if not stat.S_ISREG(mode):  # a pipe, FIFO, socket, terminal or device: read once, in order
+        return io.BufferedReader(_Waiting(raw.fileno(), shown(path), owner=raw))
+    handle = io.BufferedReader(raw, buffer_size=1 << 20)
     head = handle.peek(8192)[:8192]
     bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     wide = encoding is not None and ("16" in encoding or "32" in encoding)
@@ -129,6 +173,9 @@ class Output:
     def __init__(self, path: str | None) -> None:
         import sys
 
+        if path == "":
+            raise MgcalcError("--output is an empty name; give a file name, e.g. -o results.csv, "
+                              "or leave --output out to write to standard output")
         self.path = path
         self._temp: str | None = None
         self._target: str | None = None

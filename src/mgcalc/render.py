@@ -122,7 +122,9 @@ def draw_compare(result: "CompareResult") -> None:
                 cells.append(_figure(row.units_needed))
             lines.append("\t".join(cells))
         echo("\n".join(lines))
-        echo(DISCLAIMER, err=True)  # on stderr, so that the piped table stays one TSV table
+        for warning in result.warnings:  # on stderr, as the disclaimer, so that stdout stays one TSV table
+            echo(f"mgcalc: warning: {warning}", err=True)
+        echo(DISCLAIMER, err=True)
         return
     from rich import box
     from rich.progress_bar import ProgressBar
@@ -162,7 +164,7 @@ def draw_compare(result: "CompareResult") -> None:
             low, high = row.compound_mg_range
             notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
                          "the figures use the midpoint")
-    for note in notes:
+    for note in [*notes, *(f"• {w}" for w in result.warnings)]:
         console.print(Text(note, style="yellow"))
     console.print(Text(DISCLAIMER, style="dim"))
 
@@ -207,7 +209,9 @@ def check_lines(result: CheckResult) -> list[str]:
         f" per {result.per}" if result.per else ""
     printed = []
     if result.declared_mg is not None:
-        printed.append(f"{_num(result.declared_mg)} mg magnesium")
+        apart = result.consistent is False and result.expected_mg is not None
+        declared = _apart(result.declared_mg, result.expected_mg or 0)[0] if apart else _num(result.declared_mg)
+        printed.append(f"{declared} mg magnesium")
     if result.compound_mg is not None:
         printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
     elif result.forms:
@@ -240,7 +244,12 @@ def check_lines(result: CheckResult) -> list[str]:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
         if result.expected_mg is not None:
-            lines.append(f"Expected: {_num(result.expected_mg)} mg; deviation {result.deviation_percent or 0:+.1f} % "
+            expected, deviation = result.expected_mg, result.deviation_percent or 0
+            if not result.consistent and result.declared_mg is not None:
+                expected_text = _apart(result.declared_mg, expected)[1]
+            else:
+                expected_text = _num(expected)
+            lines.append(f"Expected: {expected_text} mg; deviation {_deviation(deviation, result.tolerance)} % "
                          f"(tolerance {result.tolerance:g} %)")
         lines.append(f"Verdict: {verdict}" + (f": {result.reason}" if result.reason else ""))
         if result.expected_mg is not None:
@@ -298,6 +307,35 @@ def draw_products(rows: Any) -> None:
               for r in rows],
              "magnesium products (sources and notes: --json; grade S: not read in the product's own label)",
              headers=("id", "name", "country", "unit", "strength as printed", "Mg mg/unit", "grade"))
+
+
+def _apart(declared: float, expected: float) -> tuple[str, str]:
+    """The declared and expected mg as printed beside NOT CONSISTENT: with the fewest decimals (one
+    to six) at which they differ as the unrounded figures do, so that the figures never contradict
+    the verdict (63.96 beside 64, not 64 beside 64). A figure that is whole at one decimal stays so."""
+    direction = (expected > declared) - (expected < declared)
+    decimals = 1
+    for decimals in range(1, 7):
+        a, b = (float(f"{v:.{decimals}f}") for v in (declared, expected))
+        if (b > a) - (b < a) == direction:
+            break
+
+    def text(mg: float) -> str:
+        plain = _num(mg)
+        return plain if decimals == 1 or float(plain.replace(",", "")) == mg else f"{mg:,.{decimals}f}"
+
+    return text(declared), text(expected)
+
+
+def _deviation(deviation: float, tolerance: float) -> str:
+    """The deviation in percent with one decimal, or more (up to six) where one decimal would put it
+    on the other side of the tolerance than the verdict (+5.04 % is over 5 %; +5.0 % is not)."""
+    within = abs(deviation) <= tolerance
+    for decimals in range(1, 7):
+        text = f"{deviation:+.{decimals}f}"
+        if (abs(float(text)) <= tolerance) == within:
+            return text
+    return text
 
 
 def draw_preparations(rows: Any) -> None:

@@ -210,9 +210,21 @@ def join_amounts(tokens: list[str]) -> list[str]:
             joined[-1] = f"{joined[-1]} {times} {token}"
         elif joined and _COUNT_TIMES.fullmatch(joined[-1].strip()) and word[:1].isdigit():
             joined[-1] = f"{joined[-1]} {token}"
+        elif _times_after(joined, word):
+            times = joined.pop() if joined[-1].strip() in _TIMES else ""
+            joined[-1] = " ".join(part for part in (joined[-1], times, token) if part)
         else:
             joined.append(token)
     return joined
+
+
+def _times_after(joined: list[str], word: str) -> bool:
+    """Whether ``word`` ends "250 mg x 2" (after "250 mg" and "x") or is "x2" after "250 mg": a count
+    after the unit, read as the same product as "2 x 250 mg"."""
+    if re.fullmatch(r"[xX×][0-9]{1,3}", word):
+        return bool(joined) and _with_unit(joined[-1])
+    return (len(joined) >= 2 and joined[-1].strip() in _TIMES and _COUNT.fullmatch(word) is not None
+            and _with_unit(joined[-2]))
 
 
 def _with_unit(text: str) -> bool:
@@ -236,6 +248,9 @@ _JOINABLE = re.compile(rf"{_BARE_NUMBER}|[0-9]+/[0-9]+|[0-9]{{1,3}}\s*[xX×]\s*(
 # "2 x 250 mg": a whole count (of tablets, capsules, ...) times an amount.
 _COUNT_OF = re.compile(r"(?P<count>[0-9]+)\s*[xX×*]\s*(?P<rest>[0-9.].*)", re.DOTALL)
 _FRACTION = re.compile(r"(?P<num>[0-9]+)\s*/\s*(?P<den>[0-9]+)\s*(?P<unit>[^0-9/]*)", re.ASCII)
+# "250 mg x 2": an amount with its unit, then times a whole count; read as "2 x 250 mg" (the same product).
+_TIMES_AFTER = re.compile(r"(?P<rest>[0-9.].*?[^\W\d_]\.?)\s*[xX×*]\s*(?P<count>[0-9]+)", re.DOTALL)
+_HEXADECIMAL = re.compile(r"\s*[-+]?0[xX][0-9a-fA-F]")
 #: Largest count in "N x AMOUNT".
 COUNT_MAX = 100
 # A point before exactly three digits, after 1-3 digits that do not start with 0: "1.250" is 1.25 with
@@ -276,7 +291,9 @@ def _shown_number(value: float) -> str:
 
 
 def _count(text: str, what: str) -> tuple[int, str]:
-    """Split "2 x 250 mg" into (2, "250 mg"); plain amounts are (1, text). Fractions are refused."""
+    """Split "2 x 250 mg" (or "250 mg x 2") into (2, "250 mg"); plain amounts are (1, text).
+    Fractions, hexadecimal and digits other than ASCII are refused."""
+    _refuse_notation(text, what)
     stripped = text.strip()
     fraction = _FRACTION.fullmatch(stripped)
     if fraction:
@@ -294,13 +311,77 @@ def _count(text: str, what: str) -> tuple[int, str]:
         decimal = _shown_number(float(exact)) if twos_fives == 1 else f"{float(exact):.3f}"
         wording = f"write {decimal} {unit}" if twos_fives == 1 else f"write a decimal, e.g. {decimal} {unit}"
         raise MgcalcError(f"{what} {shown(text)} is a fraction; {wording}")
-    times = _COUNT_OF.fullmatch(stripped)
+    times = _COUNT_OF.fullmatch(stripped) or _TIMES_AFTER.fullmatch(stripped)
     if times is None:
         return 1, text
     count = int(times["count"])
     if not 1 <= count <= COUNT_MAX:
         raise MgcalcError(f"{what} {shown(text)}: the count {count} is outside 1 to {COUNT_MAX}")
     return count, times["rest"]
+
+
+def is_notation(word: str) -> bool:
+    """Whether a command-line word is an amount in a notation that ``_count`` reads or refuses with
+    its own message: times a count after the unit ("250 mg x 2"), digits other than ASCII (full-width
+    or Arabic-Indic 500, a fraction sign such as one half) or hexadecimal ("0x1F4mg")."""
+    text = word.strip()
+    return bool(_TIMES_AFTER.fullmatch(text) or _HEXADECIMAL.match(text) or _foreign_number(text[:1]))
+
+
+def _foreign_number(char: str) -> bool:
+    """A character that is a digit or a number but not ASCII: a full-width or Arabic-Indic digit, a
+    superscript, a fraction sign such as one half (U+00BD)."""
+    import unicodedata
+
+    return not char.isascii() and unicodedata.numeric(char, None) is not None
+
+
+def _refuse_notation(text: str, what: str) -> None:
+    """MgcalcError for a number mgcalc does not read, saying what to write instead: hexadecimal,
+    digits other than ASCII (full-width, Arabic-Indic, superscript), a vulgar fraction (½)."""
+    if _HEXADECIMAL.match(text):
+        raise MgcalcError(f"{what} {shown(text)} is hexadecimal, which mgcalc does not read; "
+                          "write the amount in decimal digits, e.g. 500mg")
+    if text.isascii() or not any(_foreign_number(char) for char in text):
+        return
+    import unicodedata
+    from fractions import Fraction
+
+    ascii_text, fraction = "", None
+    for char in text:
+        digit = unicodedata.digit(char, None)
+        if digit is not None:
+            ascii_text += str(digit)
+        elif _foreign_number(char):  # a fraction such as ½ or ⅓
+            whole = re.search(r"[0-9]*\s*$", ascii_text)
+            assert whole is not None
+            ascii_text = ascii_text[: whole.start()]
+            part = Fraction(unicodedata.numeric(char)).limit_denominator(1000)
+            fraction = Fraction(int(whole.group().strip() or 0)) + part
+            ascii_text += "\ue000"
+        else:  # an Arabic decimal or thousands sign, a full-width letter; else the character as typed (µ)
+            folded = {"\u066b": ".", "\u066c": ","}.get(char, unicodedata.normalize("NFKC", char))
+            ascii_text += folded if folded.isascii() else char
+    if fraction is not None:
+        exact = fraction.denominator == 2 ** _power(fraction.denominator, 2) * 5 ** _power(fraction.denominator, 5)
+        decimal = _shown_number(float(fraction)) if exact else f"{float(fraction):.3f}"
+        written = ascii_text.replace("\ue000", decimal).strip()
+        written = written if written.isprintable() else f"{decimal} with its unit"
+        wording = f"write {written}" if exact else f"write a decimal, e.g. {written}"
+        raise MgcalcError(f"{what} {shown(text)} is a fraction; {wording}")
+    suggestion = ascii_text.strip()
+    suggestion = suggestion if suggestion.isprintable() and suggestion else "500mg"
+    raise MgcalcError(f"{what} {shown(text)} has digits other than ASCII 0-9; write it with ASCII digits: "
+                      f"{suggestion}")
+
+
+def _power(number: int, prime: int) -> int:
+    """How many times ``prime`` divides ``number``."""
+    times = 0
+    while number % prime == 0:
+        number //= prime
+        times += 1
+    return times
 
 
 def _split(text: str, what: str, original: str) -> tuple[float, str, float | None]:
