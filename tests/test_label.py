@@ -85,9 +85,20 @@ def test_directions_and_inactive_ingredients_are_not_read():
     assert result.consistent and result.compound_mg == 1200 and result.per == "15 mL"
 
 
-def test_figures_on_different_bases_are_never_paired():
+def test_figures_on_two_volumes_are_compared_on_one_by_pint():
     text = ("Active ingredient (in each 5 mL)\nMagnesium hydroxide 400 mg\nOther information\n"
             "each 15 mL contains: magnesium 500 mg")
+    result = check_label(text)
+    # 400 mg per 5 mL is 1200 mg per 15 mL, which carries 500 mg: said so, then checked
+    assert result.consistent is True and result.compound_mg == pytest.approx(1200) and result.per == "15 mL"
+    assert any("compared per 15 mL" in issue for issue in result.issues)
+    misprinted = check_label(text.replace("500 mg", "595 mg"))
+    assert misprinted.consistent is False
+
+
+def test_figures_on_counts_that_differ_are_never_paired():
+    text = ("Active ingredient (in each tablet)\nMagnesium oxide 400 mg\nOther information\n"
+            "each 2 tablets contain: magnesium 483 mg")
     result = check_label(text)
     assert result.consistent is None and "different bases" in result.reason
 

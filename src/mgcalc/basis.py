@@ -113,6 +113,22 @@ class Basis(NamedTuple):
         return {"units": self.units, "unit": self.unit, "size": self.size, "kind": self.kind, "text": self.text}
 
 
+#: pint's names for the volumes a basis or a direction is measured in.
+VOLUME_NAMES = {"mL": "milliliter", "teaspoon": "metric_teaspoon", "tablespoon": "metric_tablespoon",
+                "fl oz": "fluid_ounce", "L": "liter"}
+
+
+def millilitres(per: str) -> float | None:
+    """The volume a basis names ('100 mL', 'fl oz', 'tablespoon', '1000 mL'), in mL; None for a count."""
+    from mgcalc.units import factor
+
+    m = re.fullmatch(r"(?:(?P<count>\d+(?:\.\d+)?)\s*)?(?P<unit>.+?)", per.strip())
+    unit = UNIT_WORDS.get(m["unit"].lower()) if m else None
+    if m is None or unit not in VOLUME_NAMES:
+        return None
+    return float(m["count"] or 1) * factor(VOLUME_NAMES[unit], "milliliter")
+
+
 class Found(NamedTuple):
     """A basis phrase in a line, with where it stands (to be blanked out before figures are read)."""
 

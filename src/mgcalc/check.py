@@ -226,14 +226,12 @@ def _over(day: PerDay) -> str:
 
 # --- per day by the directions ------------------------------------------------------------------
 
-#: pint's names for the units directions measure in (volumes are converted to the basis's mL).
-_VOLUMES = {"mL": "milliliter", "teaspoon": "metric_teaspoon", "tablespoon": "metric_tablespoon",
-            "fl oz": "fluid_ounce", "L": "liter"}
 
 
 def _per_day(reading: "Reading", result: CheckResult, profile: Profile, authority: str) -> PerDay | None:
     """The day's magnesium by the label's directions (None where they are not printed or not read,
     or are in a unit the figures are not given for)."""
+    from mgcalc.basis import VOLUME_NAMES as _VOLUMES
     from mgcalc.references import upper_level
     from mgcalc.units import factor
 

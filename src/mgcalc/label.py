@@ -143,10 +143,11 @@ BASIS_WORDS: dict[str, str] = {
 #: Units a figure on a label can carry, lower case, and what they measure.
 UNITS: dict[str, str] = {
     **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
-                     "microgram", "micrograms", "kg", "milligramm", "milligramme", "milligrammes", "gramm",
+                     "microgram", "micrograms", "milligramm", "milligramme", "milligrammes", "gramm",
                      "mikrogramm"), "mass"),
-    # units of other nutrients: a figure in them is never magnesium ("800 IU of vitamin D")
-    **dict.fromkeys(("iu", "i.u.", "ie", "i.e.", "kcal", "kj", "cfu", "mcg rae", "mg ne", "mcg dfe"), "other"),
+    # units of other figures: a figure in them is never magnesium ("800 IU of vitamin D", "21 kcal/L",
+    # a body weight "(about 30 kg)")
+    **dict.fromkeys(("iu", "i.u.", "ie", "i.e.", "kcal", "kj", "cfu", "kg"), "other"),
     **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
                      "milliequivalents"), "magnesium"),
     **dict.fromkeys(("ml", "ml.", "l", "fl oz", "fl. oz", "fl.oz", "floz", "fluid ounce", "fluid ounces", "oz"),
@@ -397,11 +398,17 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     if m["slash"]:
         name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
         per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
-    if kind == "volume":
-        return Token("amount", piece, m.start(), value=_number(m["num"]), unit="volume", per=per)
-    spelled = "mg" if unit in ("mg", "mgs", "milligram", "milligrams") else unit
+    if kind in ("volume", "other"):
+        return Token("amount", piece, m.start(), value=_number(m["num"]), unit=kind, per=per)
+    spelled = _SPELLED.get(unit, unit)
     value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
     return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
+
+
+#: Label spellings of a mass unit and the one units.py reads.
+_SPELLED = {**dict.fromkeys(("mg", "mgs", "milligram", "milligrams", "milligramm", "milligramme", "milligrammes"),
+                            "mg"),
+            "gramm": "g", "mikrogramm": "mcg"}
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ and figures) and never lend a figure to magnesium.
 
 import re
 
-from mgcalc.basis import Found, decided, find_bases, read_directions
+from mgcalc.basis import BASIS_VERBS, Found, decided, find_bases, millilitres, read_directions
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
     DECIMAL_COMMA,
@@ -89,27 +89,36 @@ def read_panel(text: str) -> Reading:
             continue
         if role == "skip":
             continue
-        found = find_bases(heading)  # "(in each 15 mL)", "each tablet contains": this section's
-        kept: list[str] = []
+        above = [f for f in find_bases(heading) if f.basis is None or f.basis.kind == "statement"]
+        segments: list[tuple[list[Found], list[str]]] = [([], [])]  # (its statements, its lines)
         for line in body:
             if _DIRECTIONS_LINE.match(line) and not _names_magnesium(line):
                 directions.append(line)
                 continue
             phrases = find_bases(line)
-            found += phrases
             if _serving_directions(line, phrases):
                 directions.append(line)
-            kept.append(_TABLE_HEADER.sub(" ", _blank(line, phrases)))
-        label_wide += [f for f in found if f.basis is not None and f.basis.kind in ("serving", "daily")]
-        statements = [f for f in found if f.basis is None or f.basis.kind == "statement"]
-        section_rows = rows(tokens_of(kept))
-        others += [r for r in section_rows if r.kind == "other"]
-        for group in _magnesium_groups(section_rows):
-            tokens = _joined(group)
-            reading = read_tokens(tokens, " ".join(r.name for r in group))
-            if decimal_commas:
-                reading = _thousands_unclear(reading, tokens)
-            readings.append((role, _with_basis(reading, statements)))
+            label_wide += [f for f in phrases if f.basis is not None and f.basis.kind in ("serving", "daily")]
+            blanked, start = _TABLE_HEADER.sub(" ", _blank(line, phrases)), 0
+            for f in phrases:
+                if f.basis is not None and f.basis.kind != "statement":
+                    continue
+                if _leads(f, line):  # "Each 100 mL contains ...", "One liter has ...": for what follows
+                    segments[-1][1].append(blanked[start:f.start])
+                    segments.append(([f], []))
+                    start = f.end
+                else:  # "... 290 mg per 1 fl oz": for the figures before it
+                    segments[-1][0].append(f)
+            segments[-1][1].append(blanked[start:])
+        for statements, segment in segments:
+            section_rows = rows(tokens_of(segment))
+            others += [r for r in section_rows if r.kind == "other"]
+            for group in _magnesium_groups(section_rows):
+                tokens = _joined(group)
+                reading = read_tokens(tokens, " ".join(r.name for r in group))
+                if decimal_commas:
+                    reading = _thousands_unclear(reading, tokens)
+                readings.append((role, _with_basis(reading, [*above, *statements])))
     if not readings:
         raise _no_magnesium(text, others)
     directions_read, directions_problem = read_directions(directions)
@@ -120,6 +129,33 @@ def read_panel(text: str) -> Reading:
         directions_problem=directions_problem,
         other_ingredients=tuple((r.name, r.figures) for r in others if _weighed(r)),
     )
+
+
+_LEADING = re.compile(r"^(?:in\s+)?(?:each|every)\b|:$|\b(?:" + "|".join(BASIS_VERBS) + r")$", re.IGNORECASE)
+
+
+def _leads(found: Found, line: str) -> bool:
+    """Whether a basis phrase is for what follows it ("Each 100 mL contains", "2 tablets provide:",
+    "Per 2 caplets:", one opening its line), not for the figures before it ("... per 2 tablets")."""
+    text = found.basis.text if found.basis is not None else ""
+    return bool(_LEADING.search(text)) or not line[:found.start].strip(" -*.;,")
+
+
+def _on_basis(reading: Reading, per: str) -> tuple[Reading, tuple[str, ...]]:
+    """A compound reading per one volume put on the magnesium figure's volume ("30 mg per 100 mL"
+    beside "3 mEq per 1000 mL": 300 mg per 1000 mL), by pint; a count basis is never converted."""
+    mine, theirs = normalize_per(reading.per or ""), normalize_per(per)
+    if mine == theirs:
+        return reading, ()
+    have, want = millilitres(mine), millilitres(theirs)
+    if have is None or want is None:
+        return reading, ()
+    scale = want / have
+    compounds = tuple(f._replace(mg=f.mg * scale, per=theirs) for f in reading.compounds)
+    note = (f"the compound is printed per {mine} and the magnesium per {theirs}: the compound is compared per "
+            f"{theirs} ({reading.compound_mg or 0:g} mg x {scale:g})")
+    return reading._replace(compounds=compounds, per=theirs, compound_mg=None if reading.compound_mg is None
+                            else reading.compound_mg * scale), (note,)
 
 
 def _thousands_unclear(reading: Reading, tokens: list[Token]) -> Reading:
@@ -249,6 +285,9 @@ def _combined(readings: list[tuple[str, Reading]]) -> Reading:
     if len(compound_readings) > 1:
         problems.append("the panel prints several magnesium compounds' weights in rows apart")
     bases = {normalize_per(p) for _, p in declared if p}
+    if source is not None and source.per and len(bases) == 1:
+        source, note = _on_basis(source, next(iter(bases)))
+        notes = (*notes, *note)
     if source is not None and source.per:
         bases.add(normalize_per(source.per))
     if len(bases) > 1:
