@@ -71,7 +71,9 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("daily", rf"\bdaily\s+(?:dose|serving)\s*:?\s*{_UNIT_AT}{_SIZE}\s*:?"),
         ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
         ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
-        ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_VERB})\b)?\s*:?"),
+        # "each 10 mL teaspoonful contains": a measure and the unit it fills
+        ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?"
+                      rf"(?:\s+(?:{_VERB})\b)?\s*:?"),
         ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{_VERB})\b\s*:?"),
     ))
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.

@@ -85,7 +85,7 @@ HYDRATES: dict[str, int] = {
     "anhydrous": 0, "monohydrate": 1, "dihydrate": 2, "trihydrate": 3, "tetrahydrate": 4,
     "pentahydrate": 5, "hexahydrate": 6, "heptahydrate": 7, "octahydrate": 8, "nonahydrate": 9,
 }
-WORD_KINDS = ("magnesium", "other", "link", "source", "element", "nrv", "salt", "hydrate")
+WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "nrv", "salt", "hydrate")
 
 
 class Words(NamedTuple):
@@ -115,7 +115,7 @@ def words() -> Words:
             _MAGNESIUM.add(word)
         elif kind == "other":
             _OTHER.add(word)
-        elif kind in ("link", "source", "element"):
+        elif kind in ("link", "source", "element", "filler"):
             CUES.setdefault(word, kind)
         elif kind == "nrv":
             nrv.add(word)
@@ -980,7 +980,7 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
     if len(magnesium) > 1:
         problems.append("it prints several figures for magnesium (" +
                         ", ".join(f.text.strip() for f in magnesium) + ")")
-    declared = magnesium[0] if magnesium else None
+    declared = magnesium[0] if len(magnesium) == 1 else None  # several: none is shown as the label's
     statement = statement_basis(tokens)
     bases = {f.per or statement for f in [*magnesium, *compounds] if (f.per or statement)}
     per = statement or (next(iter(bases)) if len(bases) == 1 else None)
