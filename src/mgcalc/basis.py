@@ -55,6 +55,27 @@ BASIS_VERBS = ("provide", "provides", "contain", "contains", "supply", "supplies
 #: The most units a serving or a dose can hold before the count is not believable.
 COUNT_MAX = 100
 
+
+
+def _other_languages() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The basis words of other languages (``label_words.csv``: kinds unit, each, verb, daily); their
+    units join UNIT_WORDS."""
+    from mgcalc.label import words
+
+    vocabulary = words().basis
+    UNIT_WORDS.update(vocabulary.get("unit", {}))
+    return tuple(vocabulary.get("each", {})), tuple(vocabulary.get("verb", {})), tuple(vocabulary.get("daily", {}))
+
+
+_EACH_WORDS, _OTHER_VERBS, _DAILY_WORDS = _other_languages()
+
+
+def _either(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+#: "each", "per", and their words in other languages ("chaque", "je", "cada"), an article after them.
+_EACH = rf"(?:each|every|in\s+each|per|{_either(_EACH_WORDS)})(?:\s+(?:un|une|ein|eine|one|1))?"
 _N = r"\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))
 _U = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
 _ADJ = r"(?:(?:level|heaping|rounded|chewable|film-coated|coated|vegetable|veggie|soft|hard|effervescent)\s+)?"
@@ -63,7 +84,7 @@ _SIZE = r"(?:\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?|ml|mL)\.?)\s*\))?"
 
 #: Phrases that set the basis, each with what it says: serving (a serving size), daily (the
 #: serving is the day's), statement ("2 tablets provide", "each 15 mL contains", "per 2 caplets").
-_VERB = "|".join(BASIS_VERBS)
+_VERB = _either([*BASIS_VERBS, *_OTHER_VERBS])
 _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
         ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}"
@@ -72,12 +93,12 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
         ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
         # "each 10 mL teaspoonful contains": a measure and the unit it fills
-        ("statement", rf"\b(?:each|every|in\s+each|per)\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?"
+        ("statement", rf"\b{_EACH}\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?"
                       rf"(?:\s+(?:{_VERB})\b)?\s*:?"),
         ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{_VERB})\b\s*:?"),
     ))
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
-_ONE = re.compile(rf"\b(?:each|every|in\s+each|per)\s+{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
+_ONE = re.compile(rf"\b{_EACH}\s+{_ADJ}(?P<unit>{_U})(?![\w])(?:\s+(?:{_VERB})\b)?\s*:?", re.IGNORECASE)
 
 
 class Basis(NamedTuple):
@@ -233,18 +254,20 @@ class Directions(NamedTuple):
     how: str
 
 
-_RANGE = rf"(?P<low>{_N})\s*(?:-|\u2013|to|or)\s*(?P<high>{_N})"
+_RANGE = rf"(?P<low>{_N})\s*(?:-|\u2013|to|or|à|a|bis|do)\s*(?P<high>{_N})"  # "6 à 8", "1 bis 2": French, German
 _DOSE = re.compile(rf"(?:{_RANGE}|(?P<one>{_N}))\s*{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
 _FREQ = "|".join(re.escape(w) for w in sorted(FREQUENCY_WORDS, key=len, reverse=True))
 _TIMES = re.compile(rf"\b(?P<times>{_FREQ})\s*(?:a|per|each|every)?\s*(?:day|daily)\b|\b(?P<n>\d)\s*times\s+"
                     r"(?:a|per|each)?\s*(?:day|daily)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\bevery\s+(?P<hours>\d+)(?:\s*(?:-|to)\s*(?P<hours2>\d+))?\s*hours?\b", re.IGNORECASE)
-_DAILY = re.compile(r"\b(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|in\s+(?:a\s+)?24[\s-]*hours?"
-                    r"(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b", re.IGNORECASE)
+_DAILY = re.compile(rf"\b(?:{_either(_DAILY_WORDS)}|daily|a\s+day|per\s+day|each\s+day|every\s+day"
+                    r"|in\s+(?:a\s+)?24[\s-]*hours?(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b",
+                    re.IGNORECASE)
 _UP_TO = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed|maximum(?:\s+of)?"
                     r"|max\.?)\s*$", re.IGNORECASE)
 _DAILY_DOSE_TABLE = re.compile(r"\bdaily\s+dose\b|\b24[\s-]*hour", re.IGNORECASE)
-_ADULT = re.compile(r"\badults?\b|\b(?:1[2-8]|twelve)\s+years\s+(?:of\s+age\s+)?(?:and|or)\s+(?:over|older)\b"
+_ADULT = re.compile(r"\badults?\b|\badultes?\b|\berwachsene\b|\badult[oi]s?\b|\bdoro[sś]li\b"
+                    r"|\b(?:1[2-8]|twelve)\s+years\s+(?:of\s+age\s+)?(?:and|or)\s+(?:over|older)\b"
                     r"|\bover\s+1[2-8]\b", re.IGNORECASE)
 _CHILD = re.compile(r"\bchild(?:ren)?\b(?!\s+1[2-8])|\bunder\s+\d+", re.IGNORECASE)
 

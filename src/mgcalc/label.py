@@ -85,7 +85,10 @@ HYDRATES: dict[str, int] = {
     "anhydrous": 0, "monohydrate": 1, "dihydrate": 2, "trihydrate": 3, "tetrahydrate": 4,
     "pentahydrate": 5, "hexahydrate": 6, "heptahydrate": 7, "octahydrate": 8, "nonahydrate": 9,
 }
-WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "nrv", "salt", "hydrate")
+#: Kinds of ``label_words.csv``: magnesium and other nutrients' names, cue words, NRV markers, salt and
+#: hydrate names, and the basis words ``basis.py`` reads (unit, each, verb, daily).
+WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "nrv", "salt", "hydrate", "unit", "each",
+              "verb", "daily")
 
 
 class Words(NamedTuple):
@@ -95,6 +98,8 @@ class Words(NamedTuple):
     english: dict[str, str]
     #: words for the percentage of an EU reference intake (NRV, VNR, RWS ...)
     nrv: frozenset[str]
+    #: the basis words (kinds unit, each, verb, daily): word -> what it means ("comprimé" -> "tablet")
+    basis: dict[str, dict[str, str]]
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +112,7 @@ def words() -> Words:
     text, origin = read_table("label_words.csv", "label words")
     english: dict[str, str] = {}
     nrv: set[str] = set()
+    basis_words: dict[str, dict[str, str]] = {}
     for line, row in table_rows(text, origin, ("word", "kind", "means", "language", "source")):
         word, kind = row["word"].strip().lower(), row["kind"]
         if not word or kind not in WORD_KINDS or not row["source"].strip():
@@ -119,9 +125,11 @@ def words() -> Words:
             CUES.setdefault(word, kind)
         elif kind == "nrv":
             nrv.add(word)
-        else:
+        elif kind in ("salt", "hydrate"):
             english[word] = row["means"].strip().lower()
-    return Words(english, frozenset(nrv))
+        else:
+            basis_words.setdefault(kind, {})[word] = row["means"].strip()
+    return Words(english, frozenset(nrv), basis_words)
 
 
 #: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules".
@@ -479,6 +487,9 @@ def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
             continue
         phrase = " ".join(w.text.lower() for w in words)
         role = CUES.get(phrase)
+        if role is None and phrase.endswith(".") and len(phrase) > 3:  # "élément...." read as "élément."
+            phrase = phrase.rstrip(".")
+            role = CUES.get(phrase)
         if role is not None:
             return Token("cue", phrase, raw[i].start, unit=role), n
     return None, 0

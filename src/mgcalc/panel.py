@@ -12,6 +12,7 @@ and figures) and never lend a figure to magnesium.
 """
 
 import re
+import unicodedata
 
 from mgcalc.basis import BASIS_VERBS, Found, decided, find_bases, millilitres, read_directions
 from mgcalc.errors import MgcalcError, shown
@@ -45,17 +46,27 @@ HEADINGS: tuple[tuple[str, str], ...] = (
     ("non-medicinal ingredients", "skip"), ("nonmedicinal ingredients", "skip"), ("excipients", "skip"),
     ("questions", "skip"), ("storage", "skip"), ("drug facts", "skip"), ("principal display panel", "skip"),
     ("package label", "skip"), ("keep out of reach", "skip"),
+    # SmPC and leaflet headings in other languages
+    ("composition qualitative et quantitative", "facts"), ("qualitative und quantitative zusammensetzung", "facts"),
+    ("composición cualitativa y cuantitativa", "facts"), ("composizione qualitativa e quantitativa", "facts"),
+    ("skład jakościowy i ilościowy", "facts"), ("zusammensetzung", "facts"), ("composición", "facts"),
+    ("composizione", "facts"), ("posologie", "directions"), ("dosierung", "directions"),
+    ("posología", "directions"), ("posologia", "directions"), ("dawkowanie", "directions"),
+    ("verzehrempfehlung", "directions"), ("modo d'uso", "directions"), ("mode d'emploi", "directions"),
+    ("excipient", "skip"), ("sonstige bestandteile", "skip"), ("hilfsstoffe", "skip"), ("excipientes", "skip"),
+    ("eccipienti", "skip"),
     ("ask a doctor", "skip"), ("stop use", "skip"), ("do not use", "skip"), ("if pregnant", "skip"),
 )
 _HEADING = re.compile(
-    r"\s*(?P<name>" + "|".join(re.escape(h) for h, _ in HEADINGS)
-    + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*:?\s*(?P<rest>.*)",
+    r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<name>"
+    + "|".join(re.escape(h) for h, _ in sorted(HEADINGS, key=lambda h: -len(h[0])))  # the longest first
+    + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*(?P<colon>:?)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
-#: Headings whose text may go on, on the same line, with the section's first row.
+#: Headings whose text may go on, on the same line, with the section's first row; a directions
+#: heading only after its colon ("Directions: take 2 tablets", not "Dosage Form").
 _RUN_ON = frozenset({"supplement facts", "active ingredient", "active ingredients", "composition",
-                     "other information", "active substance", "directions", "suggested use", "recommended use",
-                     "dosage", "nutrition facts", "how to take", "recommended daily intake"})
+                     "other information", "active substance", "nutrition facts"})
 #: Column headings of a facts table: not rows ("Amount Per Serving", "% Daily Value", "%NRV").
 _TABLE_HEADER = re.compile(
     r"\bamount\s+per\s+serving\b|%\s*daily\s+values?\b|\beach\s+serving\s+contains\b|%\s*\*?\s*(?:nrv|ri|vnr|rws)\b"
@@ -76,6 +87,7 @@ _LINE_BREAKS = re.compile(
 def read_panel(text: str) -> Reading:
     """Read label text of one or more lines (see the module's way through)."""
     check_size(text)
+    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")  # one spelling of "é", of a space
     lines = [line.strip() for line in _LINE_BREAKS.split(text) if line.strip()]
     sections = _sections(lines)
     decimal_commas = DECIMAL_COMMA.search(text) is not None
@@ -110,6 +122,11 @@ def read_panel(text: str) -> Reading:
                 else:  # "... 290 mg per 1 fl oz": for the figures before it
                     segments[-1][0].append(f)
             segments[-1][1].append(blanked[start:])
+        for i in range(len(segments) - 1, 0, -1):  # "Pour un comprimé pelliculé." after a list: the list's
+            statements, segment = segments[i]
+            if statements and not any(re.search(r"\d", line) for line in segment):
+                segments[i - 1][0].extend(statements)
+                statements.clear()
         for statements, segment in segments:
             section_rows = rows(tokens_of(segment))
             others += [r for r in section_rows if r.kind == "other"]
@@ -138,7 +155,8 @@ def _leads(found: Found, line: str) -> bool:
     """Whether a basis phrase is for what follows it ("Each 100 mL contains", "2 tablets provide:",
     "Per 2 caplets:", one opening its line), not for the figures before it ("... per 2 tablets")."""
     text = found.basis.text if found.basis is not None else ""
-    return bool(_LEADING.search(text)) or not line[:found.start].strip(" -*.;,")
+    before = line[:found.start].strip(" -*.;,")
+    return bool(_LEADING.search(text)) or not before or before.endswith(":")
 
 
 def _on_basis(reading: Reading, per: str) -> tuple[Reading, tuple[str, ...]]:
@@ -183,8 +201,8 @@ def _sections(lines: list[str]) -> list[tuple[str, str, list[str]]]:
     sections: list[tuple[str, str, list[str]]] = [("facts", "", [])]
     for line in lines:
         m = _HEADING.match(line)
-        if m and (not m["rest"] or m["name"].lower() in _RUN_ON):
-            role = dict(HEADINGS)[m["name"].lower()]
+        role = dict(HEADINGS)[m["name"].lower()] if m else ""
+        if m and (not m["rest"] or m["name"].lower() in _RUN_ON or (role != "facts" and m["colon"])):
             sections.append((role, m["basis"] or "", [m["rest"]] if m["rest"] else []))
         else:
             sections[-1][2].append(line)
