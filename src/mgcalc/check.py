@@ -283,6 +283,8 @@ def _verdict_of(reading: "Reading", tolerance: float) -> CheckResult:
         return _blend_with_weights(declared, weighed, tolerance)
     results = [_checked(declared, c.mg, c.form, tolerance) for c in compounds if c.form]
     first = results[0]
+    if len(results) == 1 and first.consistent is False:
+        return _hydrate_unsaid(reading, first, compounds[0], tolerance) or first
     if len(results) > 1 and not all(r.consistent for r in results):
         # the salt printed twice: every weight must carry the declared magnesium
         failed = next(r for r in results if not r.consistent)
@@ -290,6 +292,27 @@ def _verdict_of(reading: "Reading", tolerance: float) -> CheckResult:
             f"the second weight of the salt ({failed.compound_mg or 0:g} mg) "
             f"carries {failed.expected_mg or 0:.1f} mg magnesium")))
     return first
+
+
+def _hydrate_unsaid(reading: "Reading", result: CheckResult, compound: "Figure", tolerance: float,
+                    ) -> CheckResult | None:
+    """A label that names its salt without its hydrate ("lactato de magnesio", "magnesium citrate"),
+    whose figures fit another hydrate of that salt: it cannot be told misprinted, so it cannot be
+    checked (the reason names both readings); None when no other hydrate fits."""
+    resolution = compound.form
+    if resolution is None or not resolution.alternatives or result.declared_mg is None:
+        return None
+    fits = [form for form in resolution.alternatives
+            if agrees(result.declared_mg, expected_mg(compound.mg, form), tolerance)]
+    if not fits:
+        return None
+    read = resolution.form
+    return result._replace(consistent=None, deviation_percent=None, reason=(
+        f"cannot be checked: the label names {resolution.query.rstrip('.')!r} without saying which of its forms "
+        f"(hydrate or salt); as {read.name} "
+        f"({read.content}) its {compound.mg:g} mg carries {result.expected_mg or 0:.1f} mg magnesium, not "
+        f"{result.declared_mg:g} mg, but as {fits[0].name} ({fits[0].content}) it carries "
+        f"{expected_mg(compound.mg, fits[0]):.1f} mg"))
 
 
 def _weighed(compounds: "list[Figure]") -> "list[tuple[Figure, Form]]":
