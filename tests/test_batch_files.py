@@ -176,7 +176,7 @@ def test_pass_through_bytes_are_copied_exactly_and_encoding_decodes_them(runner,
 def test_the_result_columns_are_pinned():
     assert RESULT_COLUMNS == (
         "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent",
-        "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "warnings", "error",
+        "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "basis", "per_unit_mg", "warnings", "error",
     )
 
 

@@ -185,8 +185,8 @@ def find_bases(line: str) -> list[Found]:
         if any(m.start() < end and start < m.end() for start, end in taken):
             continue
         unit = _unit(m["unit"])
-        if unit in MEASURES:
-            continue  # "per mL" after a figure is the figure's own basis (label.py reads it)
+        if unit in MEASURES and not re.match(r"(?:in\s+)?(?:each|every)\b", m.group(), re.IGNORECASE):
+            continue  # "per mL" after a figure is the figure's own basis (label.py reads it); "Each mL contains" is not
         taken.append((m.start(), m.end()))
         found.append(Found(Basis(1, unit, None, m.group().strip(" :"), "statement"), m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)

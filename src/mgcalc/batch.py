@@ -33,7 +33,7 @@ from mgcalc.units import magnesium_mg, parse_amount
 
 RESULT_COLUMNS = (
     "status", "form_id", "percent_elemental", "elemental_mg", "mmol", "meq", "over_ul", "consistent",
-    "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "warnings", "error",
+    "rda_mg", "ul_mg", "percent_rda", "percent_ul", "percent_dv", "basis", "per_unit_mg", "warnings", "error",
 )
 #: The input fields a result is computed from, in the order RowEvaluator.compute takes them.
 INPUT_COLUMNS = ("amount", "form", "per_day", "declared_mg", "label")
@@ -207,6 +207,20 @@ class _Planned(NamedTuple):
 _DAYS: dict[Any, int] = {"": 1, None: 1, **{str(n): n for n in range(1, 25)}}
 
 
+def _label_basis(result: Any, unit_mg: float | None) -> tuple[str | None, float | None]:
+    """A label row's ``basis`` cell (what its figures are for: "2 tablets", "tablet", "15 mL") and
+    ``per_unit_mg`` (the magnesium in one counted unit: a tablet, a capsule; None for a volume)."""
+    from mgcalc.basis import MEASURES
+
+    basis = result.basis
+    if basis is None:
+        return result.per, None
+    said = basis.described()
+    if unit_mg is None or basis.unit in MEASURES or basis.unit == "serving":
+        return said, None
+    return said, unit_mg / basis.units
+
+
 class RowEvaluator:
     """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
 
@@ -333,7 +347,7 @@ class RowEvaluator:
             cells = self._cells((
                 "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
                 daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
-                daily.percent_dv))
+                daily.percent_dv, None, None))
         else:
             found = self._dose(amount, form, days)
             if isinstance(found, str):
@@ -368,7 +382,8 @@ class RowEvaluator:
                 status, form_id, percent, rda, ul = [c.replace("%", "%%") for c in self._cells(
                     ("ok", plan.form.id, plan.form.percent_elemental, plan.intake.mg, plan.upper.mg))]
                 slot = "%s"  # a cell the amount fills in
-                cells = [status, form_id, percent, slot, slot, slot, slot, "", rda, ul, slot, slot, slot]
+                none = self._none.replace("%", "%%")  # basis and per_unit_mg: a label's only
+                cells = [status, form_id, percent, slot, slot, slot, slot, "", rda, ul, slot, slot, slot, none, none]
                 planned = _Planned(plan, *self._halves(cells, "", self.delimiter.replace("%", "%%"))[::2])
         return _remember(self._plans, key, planned, _MASSES_MAX)
 
@@ -399,7 +414,7 @@ class RowEvaluator:
         [component] = result.components
         return ("ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
                 result.meq, result.over_ul, None, result.intake.mg, result.upper.mg, result.percent_rda,
-                result.percent_ul, result.percent_dv, "; ".join(result.warnings), None), component
+                result.percent_ul, result.percent_dv, None, None, "; ".join(result.warnings), None), component
 
     def _mass(self, text: str) -> float | str:
         """A mass amount's mg, read once per distinct text (the same figure dose reads from the text);
@@ -433,10 +448,11 @@ class RowEvaluator:
             return None if daily is None or not reference else 100 * daily / reference
 
         notes = [*result.issues, *([result.reason] if result.reason else [])]
+        basis, per_unit = _label_basis(result, unit_mg)
         return ("ok", form.id if form else None, form.percent_elemental if form else None, daily,
                 None if daily is None else to_mmol(daily), None if daily is None else to_meq(daily),
                 None if daily is None or ul is None else daily > ul, result.consistent, rda, ul, percent(rda),
-                percent(ul), percent(dv), "; ".join(notes), None)
+                percent(ul), percent(dv), basis, per_unit, "; ".join(notes), None)
 
     def _cells(self, values: tuple[Any, ...]) -> list[str]:
         """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""

@@ -295,9 +295,11 @@ def _nrv_marked(text: str) -> bool:
 
 
 def read_label(text: str) -> Reading:
-    """Read one label statement (a line, a sentence or a Supplement Facts row)."""
-    check_size(text)
-    return read_tokens(tokenize(text), text)
+    """Read one label statement (a line, a sentence or a Supplement Facts row), as a panel of one line
+    is read (``panel.read_panel``: its basis phrases read once there, its rows found first)."""
+    from mgcalc.panel import read_panel
+
+    return read_panel(text)
 
 
 def read_tokens(tokens: list["Token"], text: str) -> "Reading":
@@ -949,32 +951,6 @@ def _volume_text(tok: Token) -> str:
     return f"{tok.value:g} mL"
 
 
-_CONTAINS = frozenset({"contains", "contain", "supplies", "supply", "provides", "provide", "delivers", "deliver"})
-
-
-def statement_basis(tokens: list[Token]) -> str:
-    """The basis a statement gives itself: 'Each capsule contains', 'in each 15 mL', 'Each mL',
-    'Each 6.5 g sachet', '1 packet contains'."""
-    for j, t in enumerate(tokens):
-        if t.kind == "cue" and t.unit == "per" and t.text in ("each", "in each", "per"):
-            k = j + 1
-            while k < len(tokens) and tokens[k].kind == "word" and tokens[k].text.lower() in _ADJECTIVES:
-                k += 1
-            if k + 1 < len(tokens) and tokens[k].kind == "amount" and tokens[k].unit == "mass" \
-                    and tokens[k + 1].kind == "basis":
-                k += 1  # each 6.5 g sachet
-            text = _basis_text(tokens, k)
-            if text:
-                return text
-        if t.kind == "basis" and j + 1 < len(tokens) and tokens[j + 1].text.lower() in _CONTAINS:
-            return t.unit
-    return ""
-
-
-_ADJECTIVES = frozenset({"level", "film-coated", "chewable", "vegetable", "veg", "pale", "yellow", "white",
-                         "coated", "effervescent", "soft", "hard"})
-
-
 def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[int, Token]],
              notes: list[str], problems: list[str]) -> Reading:
     forms = _forms(tokens)
@@ -992,9 +968,8 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
         problems.append("it prints several figures for magnesium (" +
                         ", ".join(f.text.strip() for f in magnesium) + ")")
     declared = magnesium[0] if len(magnesium) == 1 else None  # several: none is shown as the label's
-    statement = statement_basis(tokens)
-    bases = {f.per or statement for f in [*magnesium, *compounds] if (f.per or statement)}
-    per = statement or (next(iter(bases)) if len(bases) == 1 else None)
+    bases = {f.per for f in [*magnesium, *compounds] if f.per}  # a figure's own ("1200 mg/15 mL", "per tablet")
+    per = next(iter(bases)) if len(bases) == 1 else None
     if len({normalize_per(b) for b in bases}) > 1:
         problems.append("its figures are on different bases (" + ", ".join(sorted(bases)) + ")")
     hydrate_weights = [f for f in compounds if f.role == "hydrate-weight"]

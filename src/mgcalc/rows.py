@@ -52,7 +52,7 @@ class Row(NamedTuple):
     @property
     def name(self) -> str:
         """The row's words before its first figure (or after it, for a figure-first row)."""
-        words = [t.text for t in self.tokens if t.kind not in (*_FIGURES, "pct", "eol", "(", ")", "[", "]")]
+        words = [t.text for t in _top_level(list(self.tokens)) if t.kind in ("word", *_NAMES, "hydrate")]
         return " ".join(" ".join(words).split()).strip(" ,;:|.-")
 
     @property
