@@ -80,6 +80,9 @@ OTHER_WORDS = set({
     "aluminum", "aluminium", "simethicone", "alginate", "sodium alginate", "alginic",
 })
 _OTHER = OTHER_WORDS
+#: Words after a salt's name that make it another ingredient ("magnesium aspartate complex"): its
+#: magnesium content is the maker's, not the formula's, so its figures are not checked against the salt.
+NOT_PURE = frozenset({"complex", "chelate", "blend", "matrix", "compound", "concentrate"})
 #: Hydration words and the water count each names.
 HYDRATES: dict[str, int] = {
     "anhydrous": 0, "monohydrate": 1, "dihydrate": 2, "trihydrate": 3, "tetrahydrate": 4,
@@ -447,6 +450,10 @@ def _phrases(raw: list[Token]) -> list[Token]:
         found = _form_at(raw, i, after=out)
         if found is not None:
             token, i = found
+            if i < len(raw) and raw[i].kind == "word" and raw[i].text.lower().rstrip(".") in NOT_PURE:
+                # "Magnesium aspartate complex": a maker's ingredient, not the salt the table knows
+                token = Token("salt", f"{token.text} {raw[i].text}", token.start)
+                i += 1
             out.append(token)
             continue
         cue, n = _cue_at(raw, i)

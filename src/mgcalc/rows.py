@@ -33,6 +33,9 @@ _NAMES = ("mg", "form", "other", "salt")
 _FIGURES = ("amount", "bare", "range")
 #: Cue roles that join what follows to the figure before it ("400 mg equivalent to 240 mg magnesium").
 _JOINING_CUES = frozenset({"link", "element", "source", "as-magnesium", "hydrate-of", "per", "filler"})
+#: Cues that make a figure after them a second figure of the row ("equivalent to 11.8 mg Mg2+"); not
+#: a filler ("USP 0.5 g Sodium Acetate": the next row's name follows).
+_LINKING_CUES = _JOINING_CUES - {"filler", "per"}
 #: Words after a figure that still belong to its row.
 CONTINUING_WORDS = frozenset({
     "dv", "daily", "value", "values", "nrv", "ri", "vnr", "vrn", "rws", "ar", "nrv*", "in", "usp", "bp", "ph.eur",
@@ -169,7 +172,8 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
             return False  # "117 mg of magnesium from 900 mg of ... bisglycinate"
         return state.figure_first or state.separated
     if tok.kind in _NAMES:
-        if _after_joining_cue(tokens, i) or (tokens[i - 1].kind in _FIGURES and _after_joining_cue(tokens, i - 1)):
+        if _after_joining_cue(tokens, i) or (tokens[i - 1].kind in _FIGURES
+                                             and _after_joining_cue(tokens, i - 1, _LINKING_CUES)):
             return False  # "equivalent to 11.8 mg Mg2+": the joined figure's own name
         if (state.name and not state.figure_first) or state.separated:
             return True
@@ -181,11 +185,11 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
     return True
 
 
-def _after_joining_cue(tokens: list[Token], i: int) -> bool:
+def _after_joining_cue(tokens: list[Token], i: int, cues: frozenset[str] = _JOINING_CUES) -> bool:
     j = i - 1
     while j >= 0 and tokens[j].kind == "eol":
         j -= 1
-    return j >= 0 and tokens[j].kind == "cue" and tokens[j].unit in _JOINING_CUES
+    return j >= 0 and tokens[j].kind == "cue" and tokens[j].unit in cues
 
 
 def _own_figure_follows(tokens: list[Token], i: int) -> bool:
