@@ -675,6 +675,8 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     if tok.unit == "magnesium" and before is not None and before.kind == "other":  # phosphate 5 mmol
         return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
     if tok.unit == "magnesium":
+        if alt is not None and agrees and tokens[alt].unit == "mass":  # "7mEq (84 Mg)": the mg as printed
+            return Figure(tokens[alt].value, tokens[alt].text, "magnesium", per=per, rule="alternate"), alt
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
     if alt is not None and tokens[alt].unit == "magnesium" and agrees:
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
@@ -962,6 +964,8 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
              notes: list[str], problems: list[str]) -> Reading:
     forms = _forms(tokens)
     magnesium = [f for f in figures if f.role == "magnesium"]
+    if not magnesium:  # "(25mg as magnesium oxide)" alone: the magnesium supplied as it, or the oxide's weight?
+        figures = [f._replace(role="unknown") if f.rule == "as" else f for f in figures]
     compounds = [f for f in figures if f.role in ("compound", "hydrate-weight")]
     unknown = [f for f in figures if f.role == "unknown"]
     salts = [t for t in tokens if t.kind == "salt"]
