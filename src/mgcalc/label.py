@@ -335,7 +335,7 @@ def _clean(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _foreign() -> tuple[re.Pattern[str], ...]:
+def _foreign() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Patterns for a magnesium salt named in another language (the words of label_words.csv)."""
     vocabulary = words()
     salts = "|".join(re.escape(w) for w in sorted(vocabulary.english, key=len, reverse=True))
@@ -345,6 +345,7 @@ def _foreign() -> tuple[re.Pattern[str], ...]:
         # citrato de magnesio, lactate de magnésium
         re.compile(rf"\b(?P<salt>{salts})\s+(?:de|di|del|du|d')\s*(?:{magnesium})\b", re.IGNORECASE),
         re.compile(rf"\b(?P<salt>{salts})\s+(?:{magnesium})\b", re.IGNORECASE),  # cytrynian magnezu
+        re.compile(rf"\b(?:{magnesium})\s+(?P<salt>{salts})\b", re.IGNORECASE),  # Magnesii citras
         re.compile(rf"(?<=\w)[\s-]+(?P<salt>{salts})\b", re.IGNORECASE),  # a hydrate word: "... dihydraté"
     )
 
@@ -353,12 +354,12 @@ def _in_english(text: str) -> str:
     """'Magnesiumcitrat', 'citrato de magnesio', 'cytrynian magnezu' -> 'magnesium citrate': salts named
     in another language, as the forms table names them (the words are data: label_words.csv)."""
     english = words().english
-    whole, of, before, hydrate = _foreign()
+    whole, of, before, after, hydrate = _foreign()
 
     def salt(m: re.Match[str]) -> str:
         return f"magnesium {english[m['salt'].lower()]}"
 
-    text = of.sub(salt, before.sub(salt, whole.sub(salt, text))) if of.pattern and english else text
+    text = after.sub(salt, of.sub(salt, before.sub(salt, whole.sub(salt, text)))) if english else text
     return hydrate.sub(lambda m: " " + english[m["salt"].lower()] if english[m["salt"].lower()] in HYDRATES
                        else m.group(), text)
 
@@ -463,7 +464,10 @@ def _phrases(raw: list[Token]) -> list[Token]:
             continue
         low = tok.text.lower()
         low = low if low == "mag." else low.rstrip(".")
-        if low in MAGNESIUM_WORDS or low.startswith("magnesium"):
+        if low.startswith("magnesium-") and re.fullmatch(r"magnesium-[^\W\d_]{4,}", low) \
+                and not re.search(_SALT_WORD + "$", low):
+            out.append(tok)  # "Magnesium-Diasporal", "Magnesium-Sandoz": a brand, not the element
+        elif low in MAGNESIUM_WORDS or low.startswith("magnesium"):
             salt = _unknown_salt(raw, i)
             if salt is not None:
                 out.append(salt)

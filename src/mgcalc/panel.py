@@ -60,7 +60,7 @@ HEADINGS: tuple[tuple[str, str], ...] = (
 _HEADING = re.compile(
     r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<name>"
     + "|".join(re.escape(h) for h, _ in sorted(HEADINGS, key=lambda h: -len(h[0])))  # the longest first
-    + r")\b\s*(?:\((?P<basis>[^)]*)\))?\s*(?P<colon>:?)\s*(?P<rest>.*)",
+    + r")\b(?:\s*/\s*[^\W\d_]+)?\s*(?:\((?P<basis>[^)]*)\))?\s*(?P<colon>:?)\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 #: Headings whose text may go on, on the same line, with the section's first row; a directions
@@ -202,6 +202,8 @@ def _sections(lines: list[str]) -> list[tuple[str, str, list[str]]]:
     for line in lines:
         m = _HEADING.match(line)
         role = dict(HEADINGS)[m["name"].lower()] if m else ""
+        if m and m["rest"] and m["colon"] and role == "skip":
+            continue  # "Inactive ingredients: ...", "Hilfsstoffe: ...": that line only, never read
         if m and (not m["rest"] or m["name"].lower() in _RUN_ON or (role != "facts" and m["colon"])):
             sections.append((role, m["basis"] or "", [m["rest"]] if m["rest"] else []))
         else:
@@ -252,7 +254,14 @@ def _magnesium_groups(section_rows: list[Row]) -> list[list[Row]]:
 
 
 def _joined(group: list[Row]) -> list[Token]:
-    return [t for row in group for t in row.tokens]
+    """The rows' tokens as one statement; a row that opens with its own name is fenced off (";") so
+    that no figure of the row before takes that name for its own ("... 1863 mg. / Magnesium-...")."""
+    out: list[Token] = []
+    for row in group:
+        if out and row.tokens[0].kind in ("mg", "form", "salt"):
+            out.append(Token(";", ";", -1))
+        out += row.tokens
+    return out
 
 
 def _no_magnesium(text: str, others: list[Row]) -> MgcalcError:

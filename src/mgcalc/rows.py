@@ -156,6 +156,8 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
         # a line of words alone (a heading, a purpose) ends at its line break
         return False
     if not state.figure:
+        if tok.kind in _FIGURES and _colon_then_named_figure(tokens, i):
+            return True  # "Composition of ... tablet: 618.43 mg magnesium citrate, 10 mg ...": a list follows
         if tokens[i - 1].kind == "eol" and tok.kind in _NAMES and not state.name and state.words:
             return True  # "Antacid" on its own line, then "Magnesium hydroxide ..."
         if tokens[i - 1].kind == "eol" and tok.kind in _NAMES and state.name:
@@ -183,6 +185,11 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
     if tok.kind == "word" and state.figure_first and not state.separated and not state.name:
         return False  # "98 mEq chloride": the name after its figure
     return True
+
+
+def _colon_then_named_figure(tokens: list[Token], i: int) -> bool:
+    """A figure after a colon with its own name right after it: the colon ends a heading."""
+    return tokens[i - 1].kind == ":" and i + 1 < len(tokens) and tokens[i + 1].kind in _NAMES
 
 
 def _after_joining_cue(tokens: list[Token], i: int, cues: frozenset[str] = _JOINING_CUES) -> bool:
