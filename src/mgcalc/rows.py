@@ -114,6 +114,7 @@ class _State:
         self.words = False  # words before the first figure (an unknown ingredient's name)
         self.figure_first = False  # the name came after the figure
         self.separated = False  # a separator since the row became complete
+        self.magnesium = False  # the row's first name is magnesium's (magnesium, a form, a salt)
 
     @property
     def complete(self) -> bool:
@@ -129,6 +130,8 @@ class _State:
             self.figure = True
         elif tok.kind in _NAMES:
             self.figure_first = self.figure_first or (self.figure and not self.name)
+            if not self.name:
+                self.magnesium = _magnesium(tok)
             self.name = True
         elif tok.kind == "word" and tok.text.lower().strip(".*") not in CONTINUING_WORDS:
             if self.figure and not self.name and not self.words:
@@ -177,14 +180,23 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
         if _after_joining_cue(tokens, i) or (tokens[i - 1].kind in _FIGURES
                                              and _after_joining_cue(tokens, i - 1, _LINKING_CUES)):
             return False  # "equivalent to 11.8 mg Mg2+": the joined figure's own name
-        if (state.name and not state.figure_first) or state.separated:
+        if state.separated:
             return True
+        if state.name and not state.figure_first:
+            # "Magnesium Malate - 60 mg Magnesium": a name of the same kind after the figure, with no figure
+            # of its own, names that figure; "Zinc 15 mg Magnesium oxide 250 mg" starts a row
+            return _own_figure_follows(tokens, i) or _magnesium(tok) != state.magnesium
         if state.figure_first:
             return True
         return _own_figure_follows(tokens, i)  # "Simethicone 20 mg Magnesium hydroxide 200 mg"
     if tok.kind == "word" and state.figure_first and not state.separated and not state.name:
         return False  # "98 mEq chloride": the name after its figure
     return True
+
+
+def _magnesium(tok: Token) -> bool:
+    return tok.kind in ("mg", "salt") or (tok.kind == "form" and tok.form is not None
+                                          and tok.form.form.kind != "excipient")
 
 
 def _colon_then_named_figure(tokens: list[Token], i: int) -> bool:
