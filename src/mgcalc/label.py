@@ -979,6 +979,13 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
     if unknown:
         problems.append(f"cannot tell whether {unknown[0].text.strip()} is the magnesium or the compound")
     magnesium = distinct_figures(magnesium)
+    sources = _forms(tokens)
+    if len(magnesium) == 2 and len(sources) == 1 and not compounds and magnesium[0].mg > magnesium[1].mg \
+            and _linked(tokens, magnesium[0], magnesium[1]):
+        # "Magnesium (as citrate) 618.43 mg, equivalent to magnesium (Mg2+) 100 mg": the first figure,
+        # linked to a smaller magnesium figure, is the weight of the salt its row names
+        compounds = [magnesium[0]._replace(role="compound", form=sources[0], rule="linked")]
+        magnesium = magnesium[1:]
     if len(magnesium) > 1:
         problems.append("it prints several figures for magnesium (" +
                         ", ".join(f.text.strip() for f in magnesium) + ")")
@@ -1010,6 +1017,16 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
         problem="; ".join(dict.fromkeys(problems)) or None,
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def _linked(tokens: list[Token], first: Figure, second: Figure) -> bool:
+    """Whether a link cue ("equivalent to", "providing") stands between two figures."""
+    texts = [t.text for t in tokens]
+    try:
+        start, end = texts.index(first.text), texts.index(second.text)
+    except ValueError:
+        return False
+    return any(t.kind == "cue" and t.unit == "link" for t in tokens[start + 1:end])
 
 
 def normalize_per(per: str) -> str:
