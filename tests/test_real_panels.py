@@ -94,7 +94,7 @@ def _on_basis(value: float, row: dict[str, str], result: CheckResult) -> float:
 
 @pytest.mark.parametrize("row", panels(), ids=lambda r: r["file"])
 def test_no_figure_is_taken_from_another_ingredient(row):
-    status, result, error = reading(row)
+    _, result, error = reading(row)
     if result is None:
         assert "\n" not in error
         return

@@ -438,6 +438,7 @@ def check_command(
                      help="Deviation allowed for label rounding, in percent of the expected figure."),
     ] = DEFAULT_TOLERANCE,
     age: AgeOption = None,
+    authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
     pregnant: PregnantOption = False,
     lactating: LactatingOption = False,
     as_json: JsonOption = False,
@@ -459,7 +460,7 @@ def check_command(
         text = label if label is not None else _read_label_file(label_file or "-")
         profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
                           lactating=lactating)
-        result = check_label(text, tolerance, profile)
+        result = check_label(text, tolerance, profile, authority.value)
     elif (named := _product_check(items)) is not None:
         result = check(named[0], named[1], named[2], tolerance)
     elif len(found) == 2 and not found[0].form and found[1].form:
