@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.forms import Form, Resolution, close_matches, load_forms, normalize
 from mgcalc.route import comparisons
-from mgcalc.tables import read_table, table_rows
+from mgcalc.tables import NamedRows, read_table, table_rows
 from mgcalc.units import COUNT_UNITS, MAGNESIUM_UNITS, MASS_UNITS, VOLUME_UNITS, factor, read_number
 
 PerUnit = Literal["mL", "sachet"]
@@ -251,29 +251,12 @@ def split_strength(text: str) -> tuple[str, str] | None:
     return None
 
 
-class PreparationsTable:
-    """The validated rows, indexed by every name each can be called (several rows may share one)."""
-
-    def __init__(self, rows: tuple[Preparation, ...], by_key: dict[str, tuple[Preparation, ...]]) -> None:
-        self.rows = rows
-        self._by_key = by_key
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+class PreparationsTable(NamedRows[Preparation]):
+    """The validated preparations, indexed by every name each can be called (several rows may share one)."""
 
     def find(self, name: str) -> tuple[Preparation, ...]:
         """Every row called ``name`` (case, spaces, punctuation and a leading 'magnesium' ignored)."""
-        return self._by_key.get(normalize(name), ())
-
-    def keys(self) -> list[str]:
-        """Every lookup key (normalized name or alias)."""
-        return list(self._by_key)
-
-    def find_key(self, key: str) -> tuple[Preparation, ...]:
-        return self._by_key.get(key, ())
+        return self.find_key(normalize(name))
 
     def search(self, word: str) -> tuple[Preparation, ...]:
         needle = normalize(word) or word.casefold()

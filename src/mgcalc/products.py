@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.forms import Form, close_matches, load_forms, normalize
-from mgcalc.tables import read_table, table_rows
+from mgcalc.tables import NamedRows, read_table, table_rows
 from mgcalc.units import (
     AMOUNT_PATTERN,
     MAGNESIUM_UNITS,
@@ -170,27 +170,14 @@ class Product(NamedTuple):
         }
 
 
-class ProductsTable:
-    """The validated rows, indexed by every name each can be called (a name may call several rows)."""
-
-    def __init__(self, rows: tuple[Product, ...], by_key: dict[str, tuple[Product, ...]]) -> None:
-        self.rows = rows
-        self._by_key = by_key
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
+class ProductsTable(NamedRows[Product]):
+    """The validated products, indexed by every name each can be called (a name may call several rows)."""
 
     def find(self, name: str) -> tuple[Product, ...]:
         """Every row called ``name`` (case, spaces, punctuation and a leading 'magnesium' ignored)."""
         if len(name) > _NAME_MAX_CHARS:
             return ()
-        return self._by_key.get(normalize(name), ())
-
-    def keys(self) -> list[str]:
-        return list(self._by_key)
+        return self.find_key(normalize(name))
 
     def search(self, word: str) -> tuple[Product, ...]:
         needle = normalize(word) or word.casefold()

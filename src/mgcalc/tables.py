@@ -8,6 +8,7 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
 from mgcalc.errors import FormsTableError
 
@@ -52,3 +53,28 @@ def table_rows(text: str, origin: str, required: Iterable[str]) -> Iterator[tupl
         if None in row or any(v is None for v in row.values()):
             raise FormsTableError(f"{origin}:{reader.line_num}: wrong number of fields")
         yield reader.line_num, row
+
+
+Row = TypeVar("Row")
+
+
+class NamedRows(Generic[Row]):
+    """A table's validated rows, indexed by every name each can be called (several rows may share one);
+    the preparations and products tables are such tables."""
+
+    def __init__(self, rows: tuple[Row, ...], by_key: dict[str, tuple[Row, ...]]) -> None:
+        self.rows = rows
+        self._by_key = by_key
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def keys(self) -> list[str]:
+        """Every lookup key (normalized name or alias)."""
+        return list(self._by_key)
+
+    def find_key(self, key: str) -> tuple[Row, ...]:
+        return self._by_key.get(key, ())
