@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from mgcalc.products import ProductAmount
 
 #: Version of the ``dose --json`` object; bumped when a key changes meaning or goes away
-#: (keys may be added within a version; the README lists them).
-SCHEMA_VERSION = 1
+#: (keys may be added within a version; the README lists them). 2: judged by route and use (issue 31):
+#: rda_mg, percent_rda, dv_mg, percent_dv (and for an injection ul_mg, percent_ul, over_ul) null where
+#: they do not apply; an interaction's hours may be null (issue 20).
+SCHEMA_VERSION = 2
 MAX_PER_DAY = 24
 _UPPER_NAMES = {"UL": "tolerable upper intake level", "GL": "guidance level", "MAX": "monograph maximum"}
 #: What a dose is compared with when nothing says otherwise: a supplement taken by mouth.
