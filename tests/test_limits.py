@@ -92,6 +92,16 @@ def test_past_the_limit_the_depth_is_the_reason_whatever_else_is_wrong_deep_insi
     assert rows[1]["error"] == TOO_DEEP and rows[2]["status"] == "ok"
 
 
+@pytest.mark.parametrize("inner", ["1", "NaN", "oops"])
+def test_a_record_past_the_limit_over_many_lines_is_the_same_error_row(inner):
+    """Read a line at a time: the decoder first meets the end of what was read, then the record's end."""
+    deep = nested(3_000, inner).replace("[", "[\n")
+    summary, out = batch(as_array(A, deep, B), "json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["status"], r["error"] or None) for r in rows] == [("ok", None), ("error", TOO_DEEP), ("ok", None)]
+    assert summary.first_error_line == 2
+
+
 def test_a_json_array_ending_inside_a_record_past_the_limit_says_so():
     summary, out = batch("[" + A + ", " + nested(3_000)[:-1 - 2_999], "json")
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["ok", "error"]

@@ -830,8 +830,8 @@ _STRICT_JSON: dict[str, Any] = {"parse_float": _finite, "parse_constant": _no_co
 
 def _object(line_no: int, text: str, value: Any = None, parsed: bool = False) -> _Object:
     """One JSON value's row: an object, or the reason it is none (invalid text, lone surrogates,
-    over mgcalc's limits: nesting depth checked on the text before it is decoded, so the same
-    value is refused on every Python whatever its decoder's own depth)."""
+    over mgcalc's limits). The depth is told from the text (a JSON Lines line's before it is
+    decoded), so the same value is refused on every Python, whatever its decoder's own depth."""
     if not _encodable(text):
         return _Object(line_no, None, "invalid UTF-8 bytes (or bytes invalid in the --encoding given)")
     if too_deep(text):
@@ -967,9 +967,10 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             try:
                 value, end = strict.raw_decode(buffer, position)
             except (ValueError, RecursionError) as exc:
-                if too_deep(buffer, position):
-                    # over mgcalc's limit: that is the reason on every Python, whether this one's decoder
-                    # stopped at its own depth, at an error deeper inside, or at the end of what was read
+                # Over mgcalc's depth limit, that is the reason on every Python, whether this one's decoder
+                # stopped at its own depth or at an error deeper inside. (A value that merely has not
+                # ended yet, where the decoder stops at the end of what was read, is told when it ends.)
+                if (not isinstance(exc, json.JSONDecodeError) or exc.pos < len(buffer)) and too_deep(buffer, position):
                     problem, value, end = TOO_DEEP, None, json_scan(buffer, position, stop=len(buffer) + 1)[1]
                 elif isinstance(exc, json.JSONDecodeError):  # not ended yet, or broken
                     failure = exc
