@@ -336,15 +336,18 @@ def test_rows_piped_in_slowly_come_out_as_they_are_done(options, rows, first):
 
 
 @pytest.mark.parametrize(("element", "problem"), [
-    ("[" * 3000 + "]" * 3000, "nested too deeply"),
-    ('{"amount": "1g", "form": "oxide", "x": ' + "[" * 3000 + '"] } [ {\\""' + "]" * 3000 + "}", "nested too deeply"),
+    ("[" * 3000 + "]" * 3000, "nested more than 100 levels deep (mgcalc's limit)"),
+    ('{"amount": "1g", "form": "oxide", "x": ' + "[" * 3000 + '"] } [ {\\""' + "]" * 3000 + "}",
+     "nested more than 100 levels deep (mgcalc's limit)"),
     ('{"amount": "1g", "form": "oxide", "x": {"y": [NaN, 1]}}', "NaN is not a JSON number"),
     ('{"amount": "1g", "form": "oxide", "x": [1e999]}', "out of range"),
     ("-Infinity", "-Infinity is not a JSON number"),
 ])
 def test_a_bad_element_of_a_json_array_is_one_error_row_and_the_array_goes_on(element, problem):
     """Found by review: an element nested too deeply ended the array (the elements after it were
-    lost), and NaN inside a pass-through value was copied into the output, which was then not JSON."""
+    lost), and NaN inside a pass-through value was copied into the output, which was then not JSON.
+    Issue 27: the depth is mgcalc's limit, so the 3,000-deep element is this error row on 3.13 too
+    (whose json decoder goes that deep)."""
     data = f'[{{"amount": "500mg", "form": "citrate"}}, {element}, {{"amount": "250mg", "form": "oxide"}}]'.encode()
     summary, out = batch(data, input_format="json", output_format="jsonl")
     rows = [json.loads(line) for line in out.splitlines()]  # every line is JSON
@@ -404,7 +407,7 @@ def test_a_field_over_the_csv_limit_is_one_error_row_and_the_run_goes_on(tail):
     for fmt in ("csv", "jsonl"):
         summary, _ = batch(data, output_format=fmt)
         assert (summary.rows, summary.errors) == (3, 1)
-        assert "field larger than field limit" in summary.first_error
+        assert summary.first_error == "a field longer than 131,072 characters (mgcalc's field limit)"
 
 
 def test_one_nul_in_an_early_row_is_that_rows_error_not_a_refused_file(tmp_path, runner):

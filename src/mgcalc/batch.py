@@ -28,6 +28,16 @@ from mgcalc.check import agrees, expected_mg, is_consistent
 from mgcalc.dose import NotAMass, Plan, dose
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import load_forms
+from mgcalc.record_limits import (
+    FIELD_CHARS_MAX,
+    FIELD_TOO_LONG,
+    RECORD_CHARS_MAX,
+    RECORD_TOO_LONG,
+    TOO_DEEP,
+    json_scan,
+    longest_string,
+    too_deep,
+)
 from mgcalc.references import Profile, load_intakes
 from mgcalc.units import magnesium_mg, parse_amount
 
@@ -46,15 +56,15 @@ INPUT_FORMATS = ("csv", "jsonl", "json")
 DELIMITERS = (",", ";", "\t")
 #: Distinct rows remembered per cache generation (two generations at most: bounds memory).
 CACHE_MAX = 24_000
-#: Longest input line: a longer one is reported as an error row, and never held whole in memory.
-LINE_MAX = 1_000_000
+#: Longest input line (mgcalc's record limit, record_limits.py): a longer one is an error row, never held whole.
+LINE_MAX = RECORD_CHARS_MAX
 #: Most lines one CSV record may span (a quoted field with line breaks); past this the quote is unclosed.
 RECORD_LINES_MAX = 100
 #: Most columns a CSV output gets from the keys of JSON objects.
 KEYS_MAX = 1_000
 #: Rows collected before they are written (a pipe or terminal input flushes whenever it would wait).
 BLOCK_ROWS = 0xFFF
-_TOO_LONG_MESSAGE = f"line longer than {LINE_MAX:,} characters"
+_TOO_LONG_MESSAGE = f"line {RECORD_TOO_LONG}"
 
 
 def _too_long(line: Any, lines: Iterator[Any]) -> bool:
@@ -613,7 +623,20 @@ def _loosely(reader: Iterator[list[str]]) -> tuple[list[str], str | None]:
     try:
         return next(reader, []), None
     except csv.Error as exc:
-        return [], f"unreadable CSV: {exc}"
+        return [], _csv_problem(exc)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """A csv module error as an error row's text; its field limit, while it is mgcalc's, named as mgcalc's."""
+    if str(exc).startswith("field larger than field limit") and csv.field_size_limit() == FIELD_CHARS_MAX:
+        return FIELD_TOO_LONG
+    return f"unreadable CSV: {exc}"
+
+
+def _long_field(fields: list[str], chars: int) -> bool:
+    """Whether a record of ``chars`` characters holds a field over FIELD_CHARS_MAX (told by its length
+    for nearly every record); checked by mgcalc, so the csv module's global setting does not decide it."""
+    return chars > FIELD_CHARS_MAX and max(map(len, fields)) > FIELD_CHARS_MAX
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -698,7 +721,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
     while True:
         for line in lines:
             line_no += 1
-            if '"' not in line and "\x00" not in line and line.isascii() and len(line) < LINE_MAX:
+            if '"' not in line and "\x00" not in line and line.isascii() and len(line) <= FIELD_CHARS_MAX:
                 body = line.rstrip("\r\n")
                 if not body:
                     continue  # a blank line is not a row
@@ -734,7 +757,7 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                         fields = next(strict)
                         problem = None
                     except csv.Error as exc:
-                        fields, problem = [], f"unreadable CSV: {exc}"
+                        fields, problem = [], _csv_problem(exc)
                     except StopIteration:
                         continue
                     extra = feed.extra
@@ -766,6 +789,9 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                     if "\x00" in raw:
                         yield (record_line, None, fields, "NUL character in the row")
                         continue
+                    if _long_field(fields, len(raw)):
+                        yield (record_line, None, [""] * width, FIELD_TOO_LONG)
+                        continue
                     if not raw.isascii():
                         bad = [name for name, p in key_positions if not _encodable(fields[p])]
                         if bad:
@@ -779,6 +805,8 @@ def _csv_records(text: IO[str], width: int, delimiter: str,
                 yield (line_no, None, _fit(fields, width), _field_count(fields, width))
             elif "\x00" in body:
                 yield (line_no, None, fields, "NUL character in the row")
+            elif _long_field(fields, len(body)):
+                yield (line_no, None, [""] * width, FIELD_TOO_LONG)
             elif body.isascii():
                 yield (line_no, body, fields, None)
             else:
@@ -827,9 +855,13 @@ _STRICT_JSON: dict[str, Any] = {"parse_float": _finite, "parse_constant": _no_co
 
 
 def _object(line_no: int, text: str, value: Any = None, parsed: bool = False) -> _Object:
-    """One JSON value's row: an object, or the reason it is none (invalid text, lone surrogates)."""
+    """One JSON value's row: an object, or the reason it is none (invalid text, lone surrogates,
+    over mgcalc's limits). The depth is told from the text (a JSON Lines line's before it is
+    decoded), so the same value is refused on every Python, whatever its decoder's own depth."""
     if not _encodable(text):
         return _Object(line_no, None, "invalid UTF-8 bytes (or bytes invalid in the --encoding given)")
+    if too_deep(text):
+        return _Object(line_no, None, TOO_DEEP)
     if not parsed:
         try:
             value = json.loads(text, **_STRICT_JSON)
@@ -839,6 +871,8 @@ def _object(line_no: int, text: str, value: Any = None, parsed: bool = False) ->
         return _Object(line_no, None, "not a JSON object")
     if parsed and any(isinstance(v, float) and not math.isfinite(v) for v in value.values()):
         return _Object(line_no, None, "a number is NaN or out of range (JSON output could not carry it)")
+    if len(text) > FIELD_CHARS_MAX and longest_string(value) > FIELD_CHARS_MAX:  # no string outgrows its text
+        return _Object(line_no, None, FIELD_TOO_LONG)
     if "\\u" in text or "\\U" in text:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -872,7 +906,8 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
     """The elements of a JSON array, read a piece at a time (the file is never held whole).
 
     Each element is a row; one that is not an object, or that holds NaN, Infinity or a number no
-    float can hold, or is nested too deeply to decode, is an error row and the array goes on.
+    float can hold, or is nested deeper than DEPTH_MAX (told from its text, the same on every
+    Python), is an error row and the array goes on.
     Broken JSON between elements ends the run with one error row at its line: nothing after it
     can be told apart. Input is read a line (at most _CHUNK characters) at a time, so elements
     piped in one by one are read as they come; a value that has not ended is read on until what
@@ -918,11 +953,16 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             return False
         return more(min(pending + 1, LINE_MAX - pending), _brackets(buffer, position))
 
-    def broken(exc: json.JSONDecodeError) -> str:
-        """A JSON error at its line in the input, not in what happens to be read."""
+    def broken(exc: json.JSONDecodeError | None, problem: str | None) -> str:
+        """Why an element that does not end cannot be read: over a limit of mgcalc's, or a JSON
+        error at its line in the input (not in what happens to be read)."""
         if len(buffer) - position >= LINE_MAX:
-            return f"an element longer than {LINE_MAX:,} characters; the rest of the array cannot be read"
-        return f"not JSON at line {lines_before + exc.lineno}: {exc.msg}; the rest of the array cannot be read"
+            problem = f"an element {RECORD_TOO_LONG}"
+        elif too_deep(buffer, position):
+            problem = TOO_DEEP
+        elif exc is not None:
+            problem = f"not JSON at line {lines_before + exc.lineno}: {exc.msg}"
+        return f"{problem}; the rest of the array cannot be read"
 
     def skip() -> str:
         """The next character after whitespace ('' at the end), not consumed."""
@@ -952,16 +992,22 @@ def _json_array_objects(text: IO[str]) -> Iterator[_Object]:
             problem, failure, end = None, None, None
             try:
                 value, end = strict.raw_decode(buffer, position)
-            except json.JSONDecodeError as exc:  # not ended yet, or broken
-                failure = exc
-            except (ValueError, RecursionError) as exc:  # this element's error; the array goes on after it
-                problem = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {str(exc)[:80]}"
-                value, end, failure = _lenient_end(lenient, buffer, position)
+            except (ValueError, RecursionError) as exc:
+                # Over mgcalc's depth limit, that is the reason on every Python, whether this one's decoder
+                # stopped at its own depth or at an error deeper inside. (A value that merely has not
+                # ended yet, where the decoder stops at the end of what was read, is told when it ends.)
+                if (not isinstance(exc, json.JSONDecodeError) or exc.pos < len(buffer)) and too_deep(buffer, position):
+                    problem, value, end = TOO_DEEP, None, json_scan(buffer, position, stop=len(buffer) + 1)[1]
+                elif isinstance(exc, json.JSONDecodeError):  # not ended yet, or broken
+                    failure = exc
+                else:  # this element's error; the array goes on after it
+                    problem = "nested too deeply to decode" if isinstance(exc, RecursionError) else \
+                        f"not JSON: {str(exc)[:80]}"
+                    value, end, failure = _lenient_end(lenient, buffer, position)
             if end is None:  # read on, or nothing after this can be told apart
                 if grow():
                     continue
-                yield _Object(line(), None, broken(failure) if failure else
-                              f"{problem}; the rest of the array cannot be read")
+                yield _Object(line(), None, broken(failure, problem))
                 return
             # a number whose text runs to the end of what was read may go on ("1." then "5")
             if type(value) in (int, float) and _NUMBER_REST.fullmatch(buffer, end) and grow():
@@ -1000,34 +1046,8 @@ def _lenient_end(decoder: json.JSONDecoder, buffer: str, position: int,
     except json.JSONDecodeError as exc:
         return None, None, exc
     except RecursionError:
-        return None, _value_end(buffer, position), None
+        return None, json_scan(buffer, position, stop=len(buffer) + 1)[1], None
     return value, end, None
-
-
-_VALUE_MARKS = re.compile(r'["\[\]{}]')
-_STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
-
-
-def _value_end(buffer: str, position: int) -> int | None:
-    """Where the JSON array or object at ``position`` ends, found without recursion (for one nested
-    too deeply to decode); None when it does not end within ``buffer``."""
-    depth = 0
-    while True:
-        mark = _VALUE_MARKS.search(buffer, position)
-        if mark is None:
-            return None
-        position = mark.end()
-        if mark.group() == '"':
-            rest = _STRING_REST.match(buffer, position)
-            if rest is None:
-                return None
-            position = rest.end()
-        elif mark.group() in "[{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return position
 
 
 def _padded(pad: tuple[None, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -6,11 +6,14 @@ are the ones ``mgcalc compound`` prints; rows come lightest compound first.
 
 from typing import NamedTuple
 
-from mgcalc.dose import SCHEMA_VERSION, compound, compound_weight, upper_level_warning
+from mgcalc.dose import compound, compound_weight, upper_level_warning
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.forms import Form, load_forms, normalize
 from mgcalc.references import Profile, upper_level
 from mgcalc.units import magnesium_mg, mass_mg, to_meq, to_mmol
+
+#: Version of the ``compare --json`` object (keys may be added within a version).
+SCHEMA_VERSION = 1
 
 
 class CompareRow(NamedTuple):

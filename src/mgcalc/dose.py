@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 #: rda_mg, percent_rda, dv_mg, percent_dv (and for an injection ul_mg, percent_ul, over_ul) null where
 #: they do not apply; an interaction's hours may be null (issue 20).
 SCHEMA_VERSION = 2
+#: Version of the ``compound --json`` object (keys may be added within a version).
+COMPOUND_SCHEMA_VERSION = 1
 MAX_PER_DAY = 24
 _UPPER_NAMES = {"UL": "tolerable upper intake level", "GL": "guidance level", "MAX": "monograph maximum"}
 #: What a dose is compared with when nothing says otherwise: a supplement taken by mouth.
@@ -193,7 +195,7 @@ class CompoundResult(NamedTuple):
         """The ``compound --json`` contract (README); tests pin its exact keys."""
         form = self.resolution.form
         return {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": COMPOUND_SCHEMA_VERSION,
             "target_mg": self.target_mg,
             "mmol": self.mmol,
             "meq": self.meq,
