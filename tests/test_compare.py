@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,12 +11,12 @@ from hypothesis import strategies as st
 
 from cli_helpers import assert_one_line_error, run
 from contract import COMPARE_FORM_KEYS, COMPARE_KEYS
+from docs_text import REFERENCE as README
 from mgcalc import render
 from mgcalc.compare import compare
 from mgcalc.dose import compound
 from mgcalc.errors import MgcalcError
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TERMINAL_80 = {"COLUMNS": "80", "LINES": "50", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
 

@@ -1,4 +1,5 @@
-"""The README stays true: every mgcalc command it shows runs, and its JSON table matches."""
+"""The README and docs/ stay true: every mgcalc command they show runs, every option --help names is
+in its command's page, and every JSON key the contract pins is in the reference."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import shlex
 from pathlib import Path
 
 import pytest
+import typer
 
+import contract
 from contract import COMPONENT_KEYS, JSON_KEYS
+from docs_text import PAGES, README, REFERENCE
 from mgcalc import cli
 
 REPO = Path(__file__).resolve().parents[1]
-README = (REPO / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```\n(.*?)```", README, flags=re.DOTALL)
+#: The plain blocks of every page (```bash blocks are scripts, run by test_shell.py; ```python the API).
+BLOCKS = [block for text in (README, *PAGES.values())
+          for lang, block in re.findall(r"```(\w*)\n(.*?)```", text, flags=re.DOTALL) if lang == ""]
 COMMANDS = sorted({
     line.split("#")[0].split("|")[0].strip()  # the mgcalc part of a pipeline
     for block in BLOCKS
@@ -21,11 +26,40 @@ COMMANDS = sorted({
     if re.match(r"mgcalc (dose|forms|compound|compare|check|reference|interactions|preparations|serum|infusion"
                 r"|products|--)", line)
 })
-BATCH = sorted({line.strip() for block in BLOCKS for line in block.splitlines() if "mgcalc batch" in line})
+BATCH = sorted({line.strip() for block in BLOCKS for line in block.splitlines()
+                if re.match(r"(?:cat \S+ \| )?mgcalc batch ", line.strip())})
+#: The page of docs/ that documents each command.
+COMMAND_PAGES = {
+    "dose": "dose.md", "compound": "compound-compare.md", "compare": "compound-compare.md", "check": "check.md",
+    "batch": "batch.md", "forms": "input.md", "preparations": "liquids.md", "products": "products.md",
+    "reference": "references.md", "interactions": "interactions.md", "infusion": "infusion.md", "serum": "serum.md",
+}
+
+
+def test_the_readme_is_a_front_page_that_links_every_page():
+    assert len(README.splitlines()) <= 150
+    for name in PAGES:
+        assert f"docs/{name}" in README or f"({name})" in PAGES["README.md"], name
+
+
+def test_every_option_help_names_is_in_its_commands_page():
+    group = typer.main.get_command(cli.app)
+    assert set(group.commands) == set(COMMAND_PAGES)  # a new command gets a page
+    for name, command in group.commands.items():
+        for param in command.params:
+            for option in getattr(param, "opts", []):
+                if option.startswith("--"):
+                    assert f"`{option}`" in PAGES[COMMAND_PAGES[name]], (name, option)
+
+
+def test_every_pinned_json_key_is_in_the_reference():
+    keys = set().union(*(value for name, value in vars(contract).items() if name.endswith("_KEYS")))
+    missing = sorted(key for key in keys if f"`{key}`" not in REFERENCE and key not in REFERENCE)
+    assert not missing, missing
 
 
 def test_the_readme_shows_commands():
-    assert "mgcalc dose 500mg citrate" in COMMANDS and len(COMMANDS) >= 8
+    assert "mgcalc dose 500mg citrate" in COMMANDS and len(COMMANDS) >= 40
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -37,7 +71,7 @@ def test_every_readme_command_runs(runner, command):
 
 def test_readme_documents_every_json_key():
     for key in JSON_KEYS | COMPONENT_KEYS:
-        assert f"`{key}`" in README or key in README, key
+        assert f"`{key}`" in REFERENCE or key in REFERENCE, key
 
 
 def test_readme_install_and_test_commands_are_what_ci_runs():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -584,7 +583,7 @@ def test_an_empty_drug_name_is_a_one_line_error(runner):
 
 
 def test_the_readme_and_help_explain_every_grade(runner):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    from docs_text import REFERENCE as readme
     help_text = run(runner, "interactions", "--help").stdout
     for grade in GRADES:
         assert f"| `{grade}` |" in readme and grade in help_text, grade

@@ -9,7 +9,6 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -48,7 +47,7 @@ def as_array(*records: str) -> str:
 
 def test_the_limits_are_the_figures_the_readme_names():
     assert (DEPTH_MAX, FIELD_CHARS_MAX) == (100, 131_072)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    from docs_text import REFERENCE as readme
     for text in ("100 levels deep", "1,000,000 characters", "131,072 characters", "mgcalc's limit"):
         assert text in readme, text
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import assert_one_line_error, run
+from docs_text import page
 
 # The console script installed beside the interpreter running the tests (a virtual environment's
 # bin/), else the one on PATH.
@@ -31,7 +32,7 @@ pytestmark = [
     pytest.mark.skipif(MGCALC is None, reason="mgcalc is not installed"),
     pytest.mark.skipif(BASH is None or not hasattr(os, "mkfifo"), reason="needs bash and FIFOs (POSIX)"),
 ]
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+SCRIPTING = page("scripting.md")
 ROWS = "amount,form\n500mg,oxide\n250mg,citrate\n"
 PRINTF_ROWS = ROWS.replace("\n", "\\n")  # ROWS as a printf format, inside single quotes
 OXIDE_MG = "301.51849999999996"  # 500 mg x 60.3037 % (data/forms.csv), as batch writes it unrounded
@@ -334,7 +335,7 @@ def test_check_prints_figures_that_agree_with_the_verdict(tmp_path):
 
 
 def _readme_script() -> tuple[str, str]:
-    section = README.split("## Shell scripts and pipes", 1)[1].split("\n## ", 1)[0]
+    section = SCRIPTING.split("\n## Exit codes", 1)[0]
     script = re.search(r"```bash\n(.*?)```", section, flags=re.DOTALL)
     printed = re.search(r"```text\n(.*?)```", section, flags=re.DOTALL)
     assert script and printed
