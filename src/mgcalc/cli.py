@@ -609,6 +609,73 @@ def batch_command(
         raise typer.Exit(1)
 
 
+DatasetFormat = enum.StrEnum("DatasetFormat", {"dsld": "dsld", "openfda": "openfda", "spl": "spl"})
+
+
+@app.command("audit")
+def audit_command(
+    path: Annotated[str, typer.Argument(metavar="FILE|DIR|ZIP",
+                                        help="DSLD or openFDA JSON (a record, an array, JSON Lines, an openFDA "
+                                             "response), SPL XML, or a directory or .zip of such files.")],
+    input_format: Annotated[
+        DatasetFormat | None,
+        typer.Option("--input-format", help="dsld, openfda or spl; found from each record's content when not given."),
+    ] = None,
+    svg: Annotated[
+        str | None,
+        typer.Option("--svg", metavar="FILE", help="Write a histogram of declared / expected magnesium per form "
+                                                   "as an SVG picture."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
+                     help="Deviation allowed for label rounding, in percent of the expected figure."),
+    ] = DEFAULT_TOLERANCE,
+    authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
+    as_json: JsonOption = False,
+) -> None:
+    """Check every magnesium record of a label dataset (DSLD, openFDA label/NDC, DailyMed SPL), as check does.
+
+    Reports counts by verdict and reason, by form and by basis, and every record that does not add
+    up, with its id and a link to its page. Exit status 0 when every checkable record is consistent,
+    3 when any is not, 1 when none is inconsistent but some input could not be read.
+
+    Example: mgcalc audit examples/dsld_magnesium.json --svg audit.svg
+    """
+    from mgcalc.audit import audit, histogram_svg
+    from mgcalc.render import draw_audit
+
+    with _audit_progress() as tick:
+        report = audit(path, input_format.value if input_format else None, tolerance, authority=authority.value,
+                       each=tick)
+    if svg is not None:
+        try:
+            with open(svg, "w", encoding="utf-8") as out:
+                out.write(histogram_svg(report))
+        except OSError as exc:
+            raise MgcalcError(f"cannot write the picture {svg!r}: {exc.strerror or exc}") from None
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        draw_audit(report)
+    if report.exit_status:
+        raise typer.Exit(report.exit_status)
+
+
+@contextlib.contextmanager
+def _audit_progress() -> Iterator[Callable[[Any], None] | None]:
+    """A rich spinner counting records on stderr when stderr is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), "[progress.description]{task.description}", "{task.completed} rows",
+                  TimeElapsedColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("mgcalc audit", total=None)
+        yield lambda item: bar.advance(task)
+
+
 _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
