@@ -16,9 +16,6 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from typing import IO
 
-import defusedxml.ElementTree as SafeTree  # type: ignore[import-untyped]
-from defusedxml import DefusedXmlException
-
 from mgcalc.datasets.common import figure_text, is_magnesium, number, title
 from mgcalc.datasets.record import Figure, Item, Problem, Record, Skip
 
@@ -33,6 +30,9 @@ _BASIS = {"ACTIB": "ingredient", "ACTIM": "moiety", "ACTIR": "reference"}
 
 
 def records(raw: IO[bytes], where: str) -> Iterator[Item]:
+    import defusedxml.ElementTree as SafeTree  # type: ignore[import-untyped]
+    from defusedxml import DefusedXmlException
+
     data = raw.read(XML_MAX + 1)
     if len(data) > XML_MAX:
         yield Problem(where, f"an XML document larger than {XML_MAX >> 20} MB")

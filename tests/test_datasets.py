@@ -1,0 +1,273 @@
+"""Label databases read natively (DSLD, openFDA label and NDC, DailyMed SPL) and ``mgcalc audit``.
+
+The records are the real and rebuilt ones of tests/data/datasets (README there gives each source).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from cli_helpers import assert_one_line_error, run
+from mgcalc import cli
+from mgcalc.audit import audit, check_record
+from mgcalc.datasets import Problem, Reader, Record, Skip, dsld, spl
+
+DATA = Path(__file__).parent / "data" / "datasets"
+REPO = Path(__file__).resolve().parents[1]
+#: ``mgcalc audit --json``: the exact key set.
+AUDIT_KEYS = {
+    "schema_version", "input", "tolerance", "formats", "records", "records_with_magnesium", "rows", "skipped",
+    "errors", "consistent", "inconsistent", "not_checkable", "by_reason", "by_skip_reason", "by_form", "by_basis",
+    "by_kind", "inconsistent_records", "error_rows", "histogram",
+}
+ROW_KEYS = {
+    "kind", "id", "product", "brand", "basis", "link", "where", "text_from", "verdict", "declared_mg", "compound_mg",
+    "form_id", "percent_dv_printed", "expected_mg", "deviation_percent", "reason", "issues",
+}
+
+
+def items(path, fmt=None):
+    return list(Reader(str(path), fmt))
+
+
+def only(kind, found):
+    return [i for i in found if isinstance(i, kind)]
+
+
+# --- the readers, on the records at hand -------------------------------------------------------------
+
+
+def test_dsld_records_give_one_row_per_magnesium_ingredient_with_id_link_and_figures():
+    found = items(DATA / "dsld_rebuilt.json")
+    records = only(Record, found)
+    assert not only(Problem, found) and len(records) == 19  # 16 labels; 6775, 6780, 241007 have two rows each
+    caldenex = next(r for r in records if r.id == "11249")
+    assert caldenex.text == "Magnesium (as Magnesium Oxide) 225 mg 56%"
+    assert caldenex.link == "https://dsld.od.nih.gov/label/11249"
+    assert (caldenex.figures[0].amount, caldenex.figures[0].unit, caldenex.figures[0].percent_dv) == (225, "mg", 56)
+
+
+def test_a_dsld_magnesium_stearate_row_is_never_the_dose():
+    record = json.loads((DATA / "dsld_rebuilt.json").read_text())[0]
+    # A stearate row filed under DSLD's "Magnesium" group (the trap dsld_clean's notes name), added here.
+    record["ingredientRows"].append({"name": "Magnesium Stearate", "ingredientGroup": "Magnesium",
+                                     "quantity": [{"quantity": 5, "unit": "mg"}]})
+    record["ingredientRows"] = record["ingredientRows"][-1:]
+    found = list(dsld.records(record, "x"))
+    assert found == [Skip("dsld", str(record["id"]), "no magnesium ingredient row", "x")]
+
+
+def test_openfda_ndc_strengths_are_written_out_per_their_basis():
+    records = only(Record, items(DATA / "openfda_ndc_magnesium.jsonl"))
+    by_id = {r.id: r for r in records}
+    assert by_id["70677-1072"].text == "Each 15 mL contains: Magnesium Hydroxide 1200 mg"
+    assert by_id["69842-763"].text == "Each 29.6 mL contains: Magnesium Citrate 1.745 g"
+    assert by_id["63629-9420"].text == "Each tablet contains: Magnesium Oxide 400 mg"
+    assert by_id["71610-182"].basis == "per 1 unit"  # the partial record lost its dosage_form
+    assert by_id["70677-1072"].link == 'https://api.fda.gov/drug/ndc.json?search=product_ndc:"70677-1072"'
+
+
+def test_an_openfda_response_object_streams_its_results_and_a_label_is_read_as_printed():
+    (record,) = items(DATA / "openfda_label_magnesium_oxide.json")
+    assert record.kind == "openfda-label" and record.text_from == "printed"
+    row = check_record(record)
+    assert (row.verdict, row.declared_mg, row.compound_mg, row.form_id) == ("consistent", 241.3, 400, "oxide")
+
+
+def test_spl_structured_strength_is_checked_beside_the_printed_section():
+    (record,) = items(DATA / "spl_magnesium_oxide_par_rebuilt.xml")
+    assert record.id == "d3c5b01b-f0d6-4503-ab18-b1a72386e2c6 0603-0209"
+    assert record.text == "Each tablet contains: Magnesium Oxide 400 mg"
+    assert record.figures[0].basis_of_strength == "ingredient"
+    row = check_record(record)
+    assert (row.verdict, row.declared_mg, row.compound_mg) == ("consistent", 240, 400)
+
+
+def test_spl_structured_and_printed_figures_that_disagree_are_reported_not_resolved():
+    xml = (DATA / "spl_magnesium_oxide_par_rebuilt.xml").read_text().replace('value="400" unit="mg"',
+                                                                              'value="500" unit="mg"')
+    (record,) = list(spl.records(io.BytesIO(xml.encode()), "x"))
+    row = check_record(record)
+    assert row.verdict == "inconsistent"
+    assert row.reason == "the structured strength gives 500 mg of compound weight, the printed text 400 mg"
+
+
+def test_real_spl_documents_without_a_magnesium_active_are_counted_skips():
+    found = items(DATA / "spl_lipitor_fda.xml") + items(DATA / "spl_cough_fda.xml")
+    assert [type(i) for i in found] == [Skip, Skip]  # Lipitor lists MAGNESIUM STEARATE (IACT): never audited
+    assert found[0].id == "c6e131fe-e7df-4876-83f7-9156fc4e8228 v11"
+
+
+def test_the_format_is_detected_from_content_and_counted():
+    reader = Reader(str(DATA))
+    list(reader)
+    assert reader.formats == {"dsld": 16, "openfda": 14, "spl": 4}
+
+
+# --- bad input: one error row (or one error line), never a traceback, never a lost record ------------
+
+
+def test_a_billion_laughs_dtd_is_refused_not_expanded():
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+            + ']><document xmlns="urn:hl7-org:v3"><title>&lol9;</title></document>')
+    found = list(spl.records(io.BytesIO(bomb.encode()), "b"))
+    assert len(found) == 1 and isinstance(found[0], Problem)
+    assert "DTD" in found[0].message and "refused" in found[0].message
+
+
+def test_an_external_entity_is_never_read(tmp_path, runner):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MAGNESIUM-SECRET-42")
+    doc = tmp_path / "spl.xml"
+    doc.write_text(f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file://{secret}">]>'
+                   '<document xmlns="urn:hl7-org:v3"><title>&x;</title></document>')
+    result = run(runner, "audit", str(doc), "--json")
+    assert result.exit_code == 1 and "MAGNESIUM-SECRET-42" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["errors"] == 1 and "refused" in report["error_rows"][0]["message"]
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (b'[{"id": 1, "fullName": "x", "ingredientRows": [', "cut short"),
+    (b'{"id": 1, "fullName": "x", "ingredientRows": [' + b"[" * 100_000, "nested too deeply"),
+    (b"<document xmlns='urn:hl7-org:v3'><setId root='a'/>", "cut short"),
+    (b"<html><body>not SPL</body></html>", "not an SPL document"),
+    (b'{"hello": "world"}', "not a DSLD, openFDA label or openFDA NDC record"),
+    (b"product,amount\nx,1\n", "neither JSON nor XML"),
+    (b'[{"id": 1, "fullName": NaN}]', "not valid JSON"),
+])
+def test_bad_input_is_one_error_row(tmp_path, content, fragment):
+    path = tmp_path / "input.json"
+    path.write_bytes(content)
+    found = items(path)
+    assert len(found) == 1 and isinstance(found[0], Problem), found
+    assert fragment in found[0].message
+
+
+def test_a_bad_json_line_is_one_error_row_and_the_lines_after_it_are_read(tmp_path):
+    lines = (DATA / "openfda_ndc_magnesium.jsonl").read_text().splitlines()
+    path = tmp_path / "ndc.jsonl"
+    path.write_text("\n".join([lines[0], '{"product_ndc": "1-2", "active_ingredients": [', *lines[1:]]) + "\n")
+    found = items(path)
+    assert [type(i).__name__ for i in found] == ["Record", "Problem"] + ["Record"] * (len(lines) - 1)
+
+
+def test_a_record_of_another_format_than_asked_is_an_error_row():
+    found = items(DATA / "openfda_ndc_magnesium.jsonl", "dsld")
+    assert len(found) == 8 and all(isinstance(i, Problem) for i in found)
+    assert "not a DSLD label record (it looks like an openFDA label or NDC record)" in found[0].message
+
+
+def test_a_zip_is_read_entry_by_entry_and_other_entries_are_error_rows(tmp_path):
+    path = tmp_path / "bulk.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(DATA / "dsld_rebuilt.json", "dsld/part1.json")
+        archive.writestr("dsld/", "")
+        archive.writestr("README.txt", "not a record")
+        link = zipfile.ZipInfo("dsld/link.json")
+        link.external_attr = (0o120777 << 16)
+        archive.writestr(link, "part1.json")
+        archive.write(DATA / "spl_magnesium_oxide_par_rebuilt.xml", "spl/one.xml")
+    report = audit(str(path))
+    assert report.rows == 20 and report.error_count == 3
+    messages = sorted(e.message.split(":")[0] for e in report.errors)
+    assert messages == ["a directory entry in the zip", "a link entry in the zip", "not a record file (read"]
+    assert report.records == report.records_with_rows + report.skipped + report.error_count == 20
+
+
+def test_a_directory_reports_links_and_other_files(tmp_path):
+    shutil.copy(DATA / "openfda_label_magnesium_oxide.json", tmp_path / "a.json")
+    (tmp_path / "notes.csv").write_text("x\n")
+    os.symlink(tmp_path / "a.json", tmp_path / "b.json")
+    found = items(tmp_path)
+    assert [type(i).__name__ for i in found] == ["Record", "Problem", "Problem"]
+    assert {found[1].message, found[2].message} == {"a link: not followed",
+                                                     "not a record file (read: .json, .jsonl, .ndjson, .xml)"}
+
+
+def test_a_truncated_zip_is_one_error_line(tmp_path, runner):
+    path = tmp_path / "cut.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(DATA / "dsld_rebuilt.json", "a.json")
+    path.write_bytes(path.read_bytes()[:200])
+    assert_one_line_error(run(runner, "audit", str(path)), "is not a readable zip file")
+
+
+def test_a_missing_path_is_one_error_line(tmp_path, runner):
+    assert_one_line_error(run(runner, "audit", str(tmp_path / "nope.json")), "cannot read")
+
+
+# --- mgcalc audit ----------------------------------------------------------------------------------
+
+
+def test_audit_reports_the_inconsistent_records_with_their_links_and_exits_3(runner):
+    result = run(runner, "audit", str(DATA / "dsld_rebuilt.json"))
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert "formats detected: dsld 16" in out
+    assert "Consistent: 0   NOT CONSISTENT: 3   cannot be checked: 16" in out
+    assert "dsld 6780 Acid Redux (Vitabase): declared mg 11, %DV printed 2" in out
+    assert "https://dsld.od.nih.gov/label/6780" in out
+
+
+def test_audit_exits_0_when_every_checkable_record_is_consistent(runner):
+    result = run(runner, "audit", str(DATA / "openfda_label_magnesium_oxide.json"))
+    assert result.exit_code == 0, result.stdout
+    assert "Consistent: 1   NOT CONSISTENT: 0   cannot be checked: 0" in result.stdout
+
+
+def test_audit_json_keys_and_counts_add_up(runner):
+    result = run(runner, "audit", str(DATA), "--json")
+    assert result.exit_code == 3
+    report = json.loads(result.stdout)
+    assert set(report) == AUDIT_KEYS
+    assert report["schema_version"] == 1
+    assert report["records"] == report["records_with_magnesium"] + report["skipped"] + report["errors"] == 34
+    assert report["rows"] == report["consistent"] + report["inconsistent"] + report["not_checkable"] == 35
+    assert (report["consistent"], report["inconsistent"], report["not_checkable"]) == (3, 3, 29)
+    assert all(set(row) == ROW_KEYS for row in report["inconsistent_records"])
+    assert sorted(row["id"] for row in report["inconsistent_records"]) == ["220964", "241007", "6780"]
+    assert sum(report["by_form"].values()) == sum(report["by_basis"].values()) == report["rows"]
+
+
+def test_audit_svg_is_a_histogram_per_form(runner, tmp_path):
+    picture = tmp_path / "audit.svg"
+    result = run(runner, "audit", str(DATA), "--svg", str(picture))
+    assert result.exit_code == 3
+    root = ElementTree.parse(picture).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "oxide (3)" in texts  # three oxide records print both figures: 241.3, 240 and 241.3 mg
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}rect"))) == 2
+
+
+def test_audit_svg_to_an_unwritable_place_is_one_error_line(runner, tmp_path):
+    result = run(runner, "audit", str(DATA / "dsld_rebuilt.json"), "--svg", str(tmp_path / "no" / "a.svg"))
+    assert_one_line_error(result, "cannot write the picture")
+
+
+def test_audit_help_has_an_example(runner):
+    result = run(runner, "audit", "--help")
+    assert result.exit_code == 0 and "Example: mgcalc audit" in result.stdout
+
+
+def test_the_readme_audit_command_runs_on_the_shipped_example(runner, tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = [line.split("#")[0].strip() for line in readme.splitlines() if line.startswith("mgcalc audit ")]
+    assert commands
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        result = runner.invoke(cli.app, command.split()[1:])
+        assert result.exit_code in (0, 3), (command, result.stdout, result.stderr)
+        assert "formats detected" in result.stdout or result.stdout.startswith("{")
