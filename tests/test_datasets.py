@@ -5,6 +5,7 @@ The records are the real and rebuilt ones of tests/data/datasets (README there g
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -32,6 +33,14 @@ ROW_KEYS = {
     "kind", "id", "product", "brand", "basis", "link", "where", "text_from", "verdict", "declared_mg", "compound_mg",
     "form_id", "percent_dv_printed", "expected_mg", "deviation_percent", "reason", "issues",
 }
+
+
+@pytest.fixture
+def records_dir(tmp_path):
+    """The fixtures' record files without their README (a README in a dataset directory is an error row)."""
+    target = tmp_path / "records"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("README.md"))
+    return target
 
 
 def items(path, fmt=None):
@@ -106,8 +115,8 @@ def test_real_spl_documents_without_a_magnesium_active_are_counted_skips():
     assert found[0].id == "c6e131fe-e7df-4876-83f7-9156fc4e8228 v11"
 
 
-def test_the_format_is_detected_from_content_and_counted():
-    reader = Reader(str(DATA))
+def test_the_format_is_detected_from_content_and_counted(records_dir):
+    reader = Reader(str(records_dir))
     list(reader)
     assert reader.formats == {"dsld": 16, "openfda": 14, "spl": 4}
 
@@ -226,8 +235,8 @@ def test_audit_exits_0_when_every_checkable_record_is_consistent(runner):
     assert "Consistent: 1   NOT CONSISTENT: 0   cannot be checked: 0" in result.stdout
 
 
-def test_audit_json_keys_and_counts_add_up(runner):
-    result = run(runner, "audit", str(DATA), "--json")
+def test_audit_json_keys_and_counts_add_up(runner, records_dir):
+    result = run(runner, "audit", str(records_dir), "--json")
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     assert set(report) == AUDIT_KEYS
@@ -240,9 +249,9 @@ def test_audit_json_keys_and_counts_add_up(runner):
     assert sum(report["by_form"].values()) == sum(report["by_basis"].values()) == report["rows"]
 
 
-def test_audit_svg_is_a_histogram_per_form(runner, tmp_path):
+def test_audit_svg_is_a_histogram_per_form(runner, tmp_path, records_dir):
     picture = tmp_path / "audit.svg"
-    result = run(runner, "audit", str(DATA), "--svg", str(picture))
+    result = run(runner, "audit", str(records_dir), "--svg", str(picture))
     assert result.exit_code == 3
     root = ElementTree.parse(picture).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -271,3 +280,57 @@ def test_the_readme_audit_command_runs_on_the_shipped_example(runner, tmp_path, 
         result = runner.invoke(cli.app, command.split()[1:])
         assert result.exit_code in (0, 3), (command, result.stdout, result.stderr)
         assert "formats detected" in result.stdout or result.stdout.startswith("{")
+
+
+def test_a_readme_in_a_dataset_directory_is_an_error_row_and_audit_exits_3_for_the_inconsistent(runner):
+    report = json.loads(run(runner, "audit", str(DATA), "--json").stdout)
+    assert report["errors"] == 1 and report["error_rows"][0]["where"] == "README.md"
+
+
+# --- batch --input-format and check --label-file ------------------------------------------------------
+
+
+def test_batch_reads_dataset_records_as_label_rows_with_their_ids(runner):
+    result = run(runner, "batch", str(DATA / "openfda_label_magnesium_oxide.json"), "--input-format", "openfda",
+                 "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (row["record_kind"], row["status"], row["consistent"], row["elemental_mg"]) == (
+        "openfda-label", "ok", True, 241.3)
+    assert result.stderr == "mgcalc: 1 row, no errors\n"
+
+
+def test_batch_counts_records_without_magnesium_and_gives_unreadable_ones_an_error_row(runner, tmp_path):
+    shutil.copy(DATA / "spl_cough_fda.xml", tmp_path / "a.xml")
+    shutil.copy(DATA / "spl_magnesium_oxide_method_rebuilt.xml", tmp_path / "b.xml")
+    (tmp_path / "c.xml").write_text("<document xmlns='urn:hl7-org:v3'>")
+    result = run(runner, "batch", str(tmp_path), "--input-format", "spl")
+    assert result.exit_code == 1
+    header, *rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [(r[header.index("record_id")], r[header.index("status")]) for r in rows] == [
+        ("0af63651-f9d9-43b9-b6f0-4878466a82e6 58657-120", "ok"), ("", "error")]
+    assert rows[1][header.index("record_error")].startswith("not well-formed XML, or cut short")
+    assert "mgcalc: 1 record(s) skipped: no magnesium active ingredient" in result.stderr
+
+
+def test_batch_dataset_formats_refuse_standard_input(runner):
+    result = run(runner, "batch", "-", "--input-format", "dsld")
+    assert result.exit_code == 2 and "reads a FILE, DIR or ZIP" in result.stderr
+
+
+def test_check_label_file_reads_one_record(runner):
+    result = run(runner, "check", "--label-file", str(DATA / "spl_magnesium_oxide_par_rebuilt.xml"))
+    assert result.exit_code == 0
+    assert "Verdict: consistent" in result.stdout
+    assert result.stderr == ("mgcalc: read the spl record d3c5b01b-f0d6-4503-ab18-b1a72386e2c6 0603-0209 "
+                             "(printed section)\n")
+
+
+def test_check_label_file_refuses_a_file_of_several_records(runner):
+    result = run(runner, "check", "--label-file", str(DATA / "dsld_rebuilt.json"))
+    assert_one_line_error(result, "holds more than one magnesium record; check reads one: use mgcalc audit")
+
+
+def test_check_label_file_of_a_record_without_magnesium_says_so(runner):
+    result = run(runner, "check", "--label-file", str(DATA / "spl_cough_fda.xml"))
+    assert_one_line_error(result, "is a spl record (00f66f25-3469-4c16-9baf-fba21e9628bd v1) with nothing to check")
