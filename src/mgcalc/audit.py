@@ -29,7 +29,7 @@ LOW, HIGH = 0.5, 1.5
 _BINS = round((HIGH - LOW) / BIN_WIDTH)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One magnesium record's verdict, with what it declared and what mgcalc expects."""
 
@@ -52,7 +52,7 @@ class Row:
     issues: tuple[str, ...]
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__, issues=list(self.issues))
+        return {name: getattr(self, name) for name in self.__slots__} | {"issues": list(self.issues)}
 
 
 @dataclass

@@ -682,8 +682,11 @@ def audit_command(
                 out.write(histogram_svg(report))
         except OSError as exc:
             raise MgcalcError(f"cannot write the picture {svg!r}: {exc.strerror or exc}") from None
-    if as_json:
-        print_json(report.as_dict())
+    if as_json:  # written in pieces: a report of many inconsistent records is never one string
+        import json
+
+        json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
     else:
         draw_audit(report)
     if report.exit_status:
