@@ -334,3 +334,14 @@ def test_check_label_file_refuses_a_file_of_several_records(runner):
 def test_check_label_file_of_a_record_without_magnesium_says_so(runner):
     result = run(runner, "check", "--label-file", str(DATA / "spl_cough_fda.xml"))
     assert_one_line_error(result, "is a spl record (00f66f25-3469-4c16-9baf-fba21e9628bd v1) with nothing to check")
+
+
+def test_a_record_longer_than_the_limit_is_an_error_row_never_held_whole(tmp_path, monkeypatch):
+    from mgcalc.datasets import jsonstream
+
+    monkeypatch.setattr(jsonstream, "CHUNK", 1024)
+    monkeypatch.setattr(jsonstream, "RECORD_MAX", 4096)
+    path = tmp_path / "huge.json"
+    path.write_text('[{"id": 1, "fullName": "' + "x" * 10_000 + '", "ingredientRows": []}]')
+    (found,) = items(path)
+    assert isinstance(found, Problem) and found.message == "a record longer than 4,096 characters"
