@@ -345,3 +345,15 @@ def test_a_record_longer_than_the_limit_is_an_error_row_never_held_whole(tmp_pat
     path.write_text('[{"id": 1, "fullName": "' + "x" * 10_000 + '", "ingredientRows": []}]')
     (found,) = items(path)
     assert isinstance(found, Problem) and found.message == "a record longer than 4,096 characters"
+
+
+def test_audit_on_a_terminal_draws_verdict_bars_and_a_histogram_per_form(runner, monkeypatch):
+    from rich.console import Console
+
+    from mgcalc import render
+
+    monkeypatch.setattr(render, "_terminal_console", lambda: Console(force_terminal=True, width=100, no_color=True))
+    result = run(runner, "audit", str(DATA / "spl_magnesium_oxide_par_rebuilt.xml"))
+    assert result.exit_code == 0
+    assert "│ consistent    │    1 │ ██████████████████████████████ │" in result.stdout
+    assert "│ oxide │       1 │ ··········█··········· │" in result.stdout

@@ -909,4 +909,16 @@ def draw_audit(report: "Report") -> None:
         count = report.verdicts[verdict]
         table.add_row(Text(verdict, style=style), str(count), Text("█" * round(30 * count / rows), style=style))
     console.print(table)
+    if report.histogram:
+        from mgcalc.audit import BIN_WIDTH, HIGH, LOW
+
+        bars = Table(title=f"declared / expected, bins of {BIN_WIDTH:g} from <{LOW:g} to >={HIGH:g}")
+        bars.add_column("form")
+        bars.add_column("records", justify="right")
+        bars.add_column(f"<{LOW:g} ... 1.0 ... >={HIGH:g}")
+        for form, bins in sorted(report.histogram.items()):
+            peak = max(bins) or 1
+            shape = "".join(" ▁▂▃▄▅▆▇█"[round(8 * count / peak)] if count else "·" for count in bins)
+            bars.add_row(form, str(sum(bins)), shape)
+        console.print(bars)
     console.print("\n".join(audit_lines(report)[3:]), highlight=False, markup=False)
