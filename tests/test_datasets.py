@@ -27,11 +27,11 @@ REPO = Path(__file__).resolve().parents[1]
 AUDIT_KEYS = {
     "schema_version", "input", "tolerance", "formats", "records", "records_with_magnesium", "rows", "skipped",
     "errors", "consistent", "inconsistent", "not_checkable", "by_reason", "by_skip_reason", "by_form", "by_basis",
-    "by_kind", "inconsistent_records", "error_rows", "histogram",
+    "by_kind", "inconsistent_records", "cross_checks", "error_rows", "histogram",
 }
 ROW_KEYS = {
     "kind", "id", "product", "brand", "basis", "link", "where", "text_from", "verdict", "declared_mg", "compound_mg",
-    "form_id", "percent_dv_printed", "expected_mg", "deviation_percent", "reason", "issues",
+    "form_id", "percent_dv_printed", "expected_mg", "deviation_percent", "reason", "issues", "set_id",
 }
 
 
@@ -118,7 +118,7 @@ def test_real_spl_documents_without_a_magnesium_active_are_counted_skips():
 def test_the_format_is_detected_from_content_and_counted(records_dir):
     reader = Reader(str(records_dir))
     list(reader)
-    assert reader.formats == {"dsld": 16, "openfda": 14, "spl": 4}
+    assert reader.formats == {"dsld": 16, "openfda": 15, "spl": 4}
 
 
 # --- bad input: one error row (or one error line), never a traceback, never a lost record ------------
@@ -241,9 +241,12 @@ def test_audit_json_keys_and_counts_add_up(runner, records_dir):
     report = json.loads(result.stdout)
     assert set(report) == AUDIT_KEYS
     assert report["schema_version"] == 1
-    assert report["records"] == report["records_with_magnesium"] + report["skipped"] + report["errors"] == 34
-    assert report["rows"] == report["consistent"] + report["inconsistent"] + report["not_checkable"] == 35
-    assert (report["consistent"], report["inconsistent"], report["not_checkable"]) == (3, 3, 29)
+    assert report["records"] == report["records_with_magnesium"] + report["skipped"] + report["errors"] == 35
+    assert report["rows"] == report["consistent"] + report["inconsistent"] + report["not_checkable"] == 36
+    assert (report["consistent"], report["inconsistent"], report["not_checkable"]) == (3, 3, 30)
+    assert report["cross_checks"] == [{
+        "set_id": "d3c5b01b-f0d6-4503-ab18-b1a72386e2c6", "ndc": "0603-0209", "ndc_compound_mg": 400.0,
+        "label_id": "d3c5b01b-f0d6-4503-ab18-b1a72386e2c6 0603-0209", "label_compound_mg": 400.0, "agree": True}]
     assert all(set(row) == ROW_KEYS for row in report["inconsistent_records"])
     assert sorted(row["id"] for row in report["inconsistent_records"]) == ["220964", "241007", "6780"]
     assert sum(report["by_form"].values()) == sum(report["by_basis"].values()) == report["rows"]
@@ -357,3 +360,13 @@ def test_audit_on_a_terminal_draws_verdict_bars_and_a_histogram_per_form(runner,
     assert result.exit_code == 0
     assert "│ consistent    │    1 │ ██████████████████████████████ │" in result.stdout
     assert "│ oxide │       1 │ ··········█··········· │" in result.stdout
+
+
+def test_an_ndc_strength_that_disagrees_with_its_labels_text_is_reported_and_exits_3(runner, tmp_path):
+    shutil.copy(DATA / "spl_magnesium_oxide_par_rebuilt.xml", tmp_path / "label.xml")
+    ndc = (DATA / "openfda_ndc_par_rebuilt.json").read_text().replace('"400 mg/1"', '"500 mg/1"')
+    (tmp_path / "ndc.json").write_text(ndc)
+    result = run(runner, "audit", str(tmp_path))
+    assert result.exit_code == 3
+    assert ("d3c5b01b-f0d6-4503-ab18-b1a72386e2c6: NDC 0603-0209 500 mg, label "
+            "d3c5b01b-f0d6-4503-ab18-b1a72386e2c6 0603-0209 400 mg: DISAGREE") in result.stdout

@@ -50,6 +50,7 @@ class Row:
     deviation_percent: float | None
     reason: str | None
     issues: tuple[str, ...]
+    set_id: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__slots__} | {"issues": list(self.issues)}
@@ -74,6 +75,11 @@ class Report:
     #: Records that gave at least one row (a record gives a row per magnesium ingredient).
     records_with_rows: int = 0
     _last_where: str | None = None
+    #: set id -> (NDC, compound mg) of NDC records, and (record id, compound mg) of labels printing one.
+    _ndc: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    _labels: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: Each NDC strength set against the label text of the same set id (``finish`` fills it).
+    cross_checks: list[dict[str, object]] = field(default_factory=list)
     #: form id -> counts per bin of declared / expected (index 0 below LOW, last above HIGH).
     histogram: dict[str, list[int]] = field(default_factory=dict)
 
@@ -91,9 +97,14 @@ class Report:
         return self.records_with_rows + self.skipped + self.error_count
 
     @property
+    def disagreements(self) -> int:
+        return sum(1 for c in self.cross_checks if not c["agree"])
+
+    @property
     def exit_status(self) -> int:
-        """3 when any checkable record is inconsistent, else 1 when any input could not be read, else 0."""
-        if self.verdicts["inconsistent"]:
+        """3 when any checkable record is inconsistent (or an NDC strength and its label's text disagree),
+        else 1 when any input could not be read, else 0."""
+        if self.verdicts["inconsistent"] or self.disagreements:
             return 3
         return 1 if self.error_count else 0
 
@@ -110,9 +121,25 @@ class Report:
         elif row.verdict == "inconsistent":
             self.inconsistent.append(row)
             self.reasons[reason_kind(row.reason)] += 1
+        if row.set_id and row.compound_mg:
+            if row.kind == "openfda-ndc":
+                self._ndc.setdefault(row.set_id, []).append((row.id, row.compound_mg))
+            elif row.declared_mg:  # a label text that prints the compound and the magnesium
+                self._labels.setdefault(row.set_id, (row.id, row.compound_mg))
         if row.declared_mg and row.expected_mg and row.form_id:
             bins = self.histogram.setdefault(row.form_id, [0] * (_BINS + 2))
             bins[bin_of(row.declared_mg / row.expected_mg)] += 1
+
+    def finish(self) -> None:
+        """Set each NDC record's strength against the label text of the same set id, where both were read."""
+        for set_id, ndcs in self._ndc.items():
+            label = self._labels.get(set_id)
+            if label is None:
+                continue
+            for ndc, compound in ndcs:
+                agree = abs(compound - label[1]) <= self.tolerance / 100 * max(compound, label[1])
+                self.cross_checks.append({"set_id": set_id, "ndc": ndc, "ndc_compound_mg": compound,
+                                          "label_id": label[0], "label_compound_mg": label[1], "agree": agree})
 
     def as_dict(self) -> dict[str, object]:
         """The ``audit --json`` contract; tests pin its exact keys."""
@@ -135,6 +162,7 @@ class Report:
             "by_basis": dict(self.by_basis.most_common()),
             "by_kind": dict(self.by_kind.most_common()),
             "inconsistent_records": [row.as_dict() for row in self.inconsistent],
+            "cross_checks": self.cross_checks,
             "error_rows": [{"where": e.where, "id": e.id, "message": e.message} for e in self.errors],
             "histogram": {"low": LOW, "high": HIGH, "bin_width": BIN_WIDTH, "forms": self.histogram},
         }
@@ -211,7 +239,7 @@ def _row(record: Record, result: CheckResult, verdict: str, reason: str | None, 
     return Row(record.kind, record.id, record.product, record.brand, record.basis, record.link, record.where,
                record.text_from, verdict, result.declared_mg, result.compound_mg,
                result.resolution.form.id if result.resolution else None, result.percent_dv_printed,
-               result.expected_mg, result.deviation_percent, reason, issues)
+               result.expected_mg, result.deviation_percent, reason, issues, record.set_id)
 
 
 def audit(path: str, input_format: str | None = None, tolerance: float = DEFAULT_TOLERANCE,
@@ -236,6 +264,7 @@ def audit(path: str, input_format: str | None = None, tolerance: float = DEFAULT
         if each:
             each(item)
     report.formats = reader.formats
+    report.finish()
     return report
 
 

@@ -885,6 +885,11 @@ def audit_lines(report: "Report") -> list[str]:
         lines.append(f"  {row.kind} {row.id} {row.product or ''} ({row.brand or 'no brand'}): {figures}")
         lines.append(f"    {row.reason}")
         lines.append(f"    {row.link or row.where}")
+    if report.cross_checks:
+        lines.append("NDC strength against the label text of the same set id:")
+    for c in report.cross_checks:
+        lines.append(f"  {c['set_id']}: NDC {c['ndc']} {c['ndc_compound_mg']:g} mg, label {c['label_id']} "
+                     f"{c['label_compound_mg']:g} mg: {'agree' if c['agree'] else 'DISAGREE'}")
     if report.error_count:
         lines.append(f"Not readable ({report.error_count}):")
         lines += [f"  {e.where}: {e.message}" for e in report.errors]

@@ -84,8 +84,10 @@ def _ndc(value: dict[str, Any], where: str) -> Iterator[Item]:
             basis = f"per {per} {unit_word}"
             each = f"Each {unit_word} contains:" if per_amount == "1" else f"Each {per} {unit_word} contains:"
         text = f"{each} {title(name)} {figure_text(amount)} {unit}"
+        openfda = value.get("openfda") if isinstance(value.get("openfda"), dict) else None
         yield Record(NDC, ndc, _first(value.get("brand_name")), _first(value.get("labeler_name")), basis, text,
-                     "structured", (Figure(name, amount, unit, per),), link=NDC_LINK.format(ndc=ndc), where=where)
+                     "structured", (Figure(name, amount, unit, per),), link=NDC_LINK.format(ndc=ndc), where=where,
+                     set_id=_first(openfda.get("spl_set_id")) if openfda else None)
     if not found:
         yield Skip(NDC, ndc, "no magnesium active ingredient", where)
 
@@ -109,7 +111,7 @@ def _label(value: dict[str, Any], where: str) -> Iterator[Item]:
     if section == "active_ingredient" and directions:
         text += "\n" + directions
     yield Record(LABEL, ident, product, brand, None, text, "printed", link=link, where=where,
-                 notes=(f"read from the {section} section",))
+                 notes=(f"read from the {section} section",), set_id=set_id or _first(openfda.get("spl_set_id")))
 
 
 def _mentions_magnesium(text: str) -> bool:

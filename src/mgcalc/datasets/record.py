@@ -46,6 +46,9 @@ class Record:
     #: Where in the input: file (and zip entry), and the record's position.
     where: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: The DailyMed set id of the product's label (SPL setId, openFDA set_id or openfda.spl_set_id):
+    #: an NDC record's structured strength is compared with the label text of the same set id.
+    set_id: str | None = None
 
 
 @dataclass(frozen=True)

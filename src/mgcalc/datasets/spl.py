@@ -72,7 +72,7 @@ def records(raw: IO[bytes], where: str) -> Iterator[Item]:
             text, figure, basis = record
             ident = f"{base} {ndc}" if ndc else base
             yield Record(KIND, ident, name, None, basis, text, "structured", (figure,), printed=printed,
-                         link=link, where=where)
+                         link=link, where=where, set_id=set_id)
     if not found:
         yield Skip(KIND, base, "no magnesium active ingredient", where)
 
