@@ -370,3 +370,20 @@ def test_an_ndc_strength_that_disagrees_with_its_labels_text_is_reported_and_exi
     assert result.exit_code == 3
     assert ("d3c5b01b-f0d6-4503-ab18-b1a72386e2c6: NDC 0603-0209 500 mg, label "
             "d3c5b01b-f0d6-4503-ab18-b1a72386e2c6 0603-0209 400 mg: DISAGREE") in result.stdout
+
+
+def test_a_dsld_parent_row_with_its_magnesium_nested_is_one_record_read_as_a_pair():
+    # The structure of the trap seancheick/dsld_clean's notes describe (Magtein: a 1000 mg parent row,
+    # 72 mg of magnesium nested, 17 %DV); no product is named here, only the shape and those figures.
+    record = {"id": 0, "fullName": "nested-row structure", "servingSizes": [{"minQuantity": 3, "unit": "Capsule(s)"}],
+              "ingredientRows": [{"name": "Magnesium L-Threonate", "ingredientGroup": "Magnesium",
+                                  "quantity": [{"quantity": 1000, "unit": "mg"}],
+                                  "nestedRows": [{"name": "Magnesium", "ingredientGroup": "Magnesium",
+                                                  "quantity": [{"quantity": 72, "unit": "mg",
+                                                                "dailyValueTargetGroup": [{"percent": 17}]}]}]}]}
+    (found,) = list(dsld.records(record, "x"))
+    assert found.text == "Serving Size 3 Capsule(s)\nMagnesium L-Threonate 1000 mg\n  Magnesium 72 mg 17%"
+    assert found.basis == "per 3 Capsule(s)"
+    row = check_record(found)
+    assert (row.declared_mg, row.compound_mg, row.verdict) == (72, 1000, "not checkable")
+    assert "as Magtein" in row.reason  # 72 mg fits Magtein's 7.20 %, not plain L-threonate's 8.25 %: both named
