@@ -387,3 +387,12 @@ def test_a_dsld_parent_row_with_its_magnesium_nested_is_one_record_read_as_a_pai
     row = check_record(found)
     assert (row.declared_mg, row.compound_mg, row.verdict) == (72, 1000, "not checkable")
     assert "as Magtein" in row.reason  # 72 mg fits Magtein's 7.20 %, not plain L-threonate's 8.25 %: both named
+
+
+def test_a_dsld_less_than_percent_stays_less_than():
+    record = {"id": 0, "fullName": "operator", "ingredientRows": [
+        {"name": "Magnesium", "quantity": [{"quantity": 3, "unit": "mg",
+                                            "dailyValueTargetGroup": [{"operator": "<", "percent": 1}]}]}]}
+    (found,) = list(dsld.records(record, "x"))
+    assert found.text == "Magnesium 3 mg <1%"
+    assert check_record(found).verdict == "not checkable"  # never the 0 % that made 241007 NOT CONSISTENT

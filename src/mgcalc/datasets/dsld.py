@@ -84,12 +84,12 @@ def _lines(row: dict[str, Any], depth: int) -> tuple[list[str], list[Figure]]:
     quantity = next((q for q in row.get("quantity") or [] if isinstance(q, dict)), None)
     amount = number(quantity.get("quantity")) if quantity else None
     unit = _string(quantity.get("unit")) if quantity else None
-    percent = _percent(quantity)
+    percent, operator = _percent(quantity)
     line = name
     if amount is not None and unit and unit.upper() != "NP" and amount > 0:
         line += f" {figure_text(amount)} {unit}"
-        if percent is not None:
-            line += f" {figure_text(percent)}%"
+        if percent is not None:  # DSLD's operator keeps a "<1%" a "<1%", never a bare 1 or 0
+            line += f" {'<' if operator == '<' else ''}{figure_text(percent)}%"
     lines = ["  " * depth + line]
     figures = [Figure(_string(row.get("name")) or "Magnesium", amount, unit or "", None, None, percent)]
     if depth < 4:
@@ -101,13 +101,15 @@ def _lines(row: dict[str, Any], depth: int) -> tuple[list[str], list[Figure]]:
     return lines, figures
 
 
-def _percent(quantity: dict[str, Any] | None) -> float | None:
+def _percent(quantity: dict[str, Any] | None) -> tuple[float | None, str | None]:
+    """The first %DV of a quantity, and its operator ('=', '<') as DSLD stores it."""
     if not quantity:
-        return None
+        return None, None
     groups = quantity.get("dailyValueTargetGroup")
     if not isinstance(groups, list):
-        return None
+        return None, None
     for group in groups:
         if isinstance(group, dict) and (value := number(group.get("percent"))) is not None:
-            return value
-    return None
+            operator = group.get("operator")
+            return value, operator.strip() if isinstance(operator, str) else None
+    return None, None
