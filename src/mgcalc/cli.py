@@ -145,7 +145,8 @@ Route = enum.StrEnum("Route", {name: name for name in ROUTES})  # type: ignore[m
 # (tests/test_startup.py checks the two agree).
 Format = enum.StrEnum("Format", {"csv": "csv", "jsonl": "jsonl"})
 # batch.INPUT_FORMATS, likewise.
-InputFormat = enum.StrEnum("InputFormat", {"csv": "csv", "jsonl": "jsonl", "json": "json"})
+InputFormat = enum.StrEnum("InputFormat", {"csv": "csv", "jsonl": "jsonl", "json": "json", "dsld": "dsld",
+                                            "openfda": "openfda", "spl": "spl"})
 
 # Options shared by several commands.
 AgeOption = Annotated[
@@ -457,7 +458,8 @@ def check_command(
             raise typer.BadParameter(f"give either --label or {shape}", param_hint="--label")
         if label is not None and label_file is not None:
             raise typer.BadParameter("give --label or --label-file, not both", param_hint="--label")
-        text = label if label is not None else _read_label_file(label_file or "-")
+        record = _record_label(label_file) if label is None and label_file not in (None, "-") else None
+        text = label if label is not None else record or _read_label_file(label_file or "-")
         profile = Profile(age=age, sex="female" if pregnant or lactating else None, pregnant=pregnant,
                           lactating=lactating)
         result = check_label(text, tolerance, profile, authority.value)
@@ -479,6 +481,19 @@ def check_command(
         raise typer.Exit(EXIT_CANNOT_CHECK)
     if not result.consistent:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _record_label(path: str | None) -> str | None:
+    """The label text of a DSLD, openFDA or SPL record file (its kind and id said on stderr); None for text."""
+    from mgcalc.datasets.rows import record_label
+
+    found = record_label(path or "-")
+    if found is None:
+        return None
+    text, record = found
+    source = "printed section" if record.printed else f"{record.text_from} figures"
+    typer.echo(f"mgcalc: read the {record.kind} record {record.id} ({source})", err=True)
+    return text
 
 
 def _product_check(items: list[str] | None) -> Any:
@@ -535,7 +550,8 @@ def batch_command(
     input_format: Annotated[
         InputFormat | None,
         typer.Option("--input-format",
-                     help="csv, jsonl or json (an array); guessed from the file name (.jsonl, .json) when not given."),
+                     help="csv, jsonl or json (an array), guessed from the file name (.jsonl, .json) when not given; "
+                          "or dsld, openfda or spl: a label database FILE, DIR or ZIP (see mgcalc audit)."),
     ] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Output: csv or jsonl.")] = Format.csv,
     output: Annotated[
@@ -574,6 +590,9 @@ def batch_command(
             raise typer.BadParameter("give one character, e.g. ';' or tab", param_hint="--delimiter")
     if encoding is not None:
         encoding = batch.check_encoding(encoding)
+    if path == "-" and input_format is not None and input_format.value in ("dsld", "openfda", "spl"):
+        raise typer.BadParameter(f"--input-format {input_format.value} reads a FILE, DIR or ZIP, not standard "
+                                 "input", param_hint="FILE")
     if path == "-" and sys.stdin is not None and sys.stdin.isatty():
         raise typer.BadParameter("give a FILE, or pipe rows in: mgcalc batch labels.csv", param_hint="FILE")
     if output is not None and path != "-" and _same_file(path, output):
@@ -584,10 +603,17 @@ def batch_command(
         try:
             with _held():  # a signal now is delivered once target is set, so its file is removed
                 target = files.Output(output)  # checked before any input is read
-            fmt = files.guess_format(None if path == "-" else path, input_format.value if input_format else None)
-            raw = files.open_input(path, encoding)
+            dataset = input_format is not None and input_format.value in ("dsld", "openfda", "spl")
+            raw: Any
+            if dataset:  # records written out as label rows (datasets/rows.py), read as JSON Lines
+                from mgcalc.datasets.rows import label_rows
+
+                raw, fmt = label_rows(path, input_format.value if input_format else None), "jsonl"
+            else:
+                fmt = files.guess_format(None if path == "-" else path, input_format.value if input_format else None)
+                raw = files.open_input(path, encoding)
             try:
-                with _progress(raw, path) as tick:
+                with _progress(raw, "-" if dataset else path) as tick:
                     summary = batch.run(raw, target.file, input_format=fmt, output_format=output_format.value,
                                         profile=profile, authority=authority.value, progress=tick,
                                         encoding=encoding, delimiter=delimiter)
@@ -605,8 +631,80 @@ def batch_command(
                 target.discard()
             raise
     typer.echo(f"mgcalc: {summary.text()}", err=True)
+    for reason, count in getattr(raw, "skipped", {}).items():
+        typer.echo(f"mgcalc: {count} record(s) skipped: {reason}", err=True)
     if summary.errors:
         raise typer.Exit(1)
+
+
+DatasetFormat = enum.StrEnum("DatasetFormat", {"dsld": "dsld", "openfda": "openfda", "spl": "spl"})
+
+
+@app.command("audit")
+def audit_command(
+    path: Annotated[str, typer.Argument(metavar="FILE|DIR|ZIP",
+                                        help="DSLD or openFDA JSON (a record, an array, JSON Lines, an openFDA "
+                                             "response), SPL XML, or a directory or .zip of such files.")],
+    input_format: Annotated[
+        DatasetFormat | None,
+        typer.Option("--input-format", help="dsld, openfda or spl; found from each record's content when not given."),
+    ] = None,
+    svg: Annotated[
+        str | None,
+        typer.Option("--svg", metavar="FILE", help="Write a histogram of declared / expected magnesium per form "
+                                                   "as an SVG picture."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", min=0, max=100, metavar="PERCENT",
+                     help="Deviation allowed for label rounding, in percent of the expected figure."),
+    ] = DEFAULT_TOLERANCE,
+    authority: AuthorityOption = Authority.us,  # type: ignore[attr-defined]
+    as_json: JsonOption = False,
+) -> None:
+    """Check every magnesium record of a label dataset (DSLD, openFDA label/NDC, DailyMed SPL), as check does.
+
+    Reports counts by verdict and reason, by form and by basis, and every record that does not add
+    up, with its id and a link to its page. Exit status 0 when every checkable record is consistent,
+    3 when any is not, 1 when none is inconsistent but some input could not be read.
+
+    Example: mgcalc audit examples/dsld_magnesium.json --svg audit.svg
+    """
+    from mgcalc.audit import audit, histogram_svg
+    from mgcalc.render import draw_audit
+
+    with _audit_progress() as tick:
+        report = audit(path, input_format.value if input_format else None, tolerance, authority=authority.value,
+                       each=tick)
+    if svg is not None:
+        try:
+            with open(svg, "w", encoding="utf-8") as out:
+                out.write(histogram_svg(report))
+        except OSError as exc:
+            raise MgcalcError(f"cannot write the picture {svg!r}: {exc.strerror or exc}") from None
+    if as_json:  # written in pieces: a report of many inconsistent records is never one string
+        import json
+
+        json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        draw_audit(report)
+    if report.exit_status:
+        raise typer.Exit(report.exit_status)
+
+
+@contextlib.contextmanager
+def _audit_progress() -> Iterator[Callable[[Any], None] | None]:
+    """A rich spinner counting records on stderr when stderr is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), "[progress.description]{task.description}", "{task.completed} rows",
+                  TimeElapsedColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("mgcalc audit", total=None)
+        yield lambda item: bar.advance(task)
 
 
 _STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")

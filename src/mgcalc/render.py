@@ -24,6 +24,7 @@ from mgcalc.units import to_meq, to_mmol
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mgcalc.audit import Report
     from mgcalc.compare import CompareResult
     from mgcalc.infusion import Infusion
     from mgcalc.products import ProductCount
@@ -860,3 +861,69 @@ def infusion_lines(result: "Infusion") -> list[str]:
 
 def _percent(value: float) -> str:
     return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
+
+
+def audit_lines(report: "Report") -> list[str]:
+    """An audit's report as plain lines: counts, reasons, forms, bases, each inconsistent record, errors."""
+    formats = ", ".join(f"{name} {count}" for name, count in report.formats.most_common()) or "none"
+    lines = [f"Read {report.path}: formats detected: {formats}",
+             f"Records: {report.records} ({report.records_with_rows} with magnesium, {report.skipped} without, "
+             f"{report.error_count} not readable); magnesium rows: {report.rows}",
+             f"Consistent: {report.verdicts['consistent']}   NOT CONSISTENT: {report.verdicts['inconsistent']}   "
+             f"cannot be checked: {report.verdicts['not checkable']}"]
+    for title, counts in (("By reason", report.reasons), ("Skipped", report.skips), ("By form", report.by_form),
+                          ("By basis", report.by_basis), ("By record kind", report.by_kind)):
+        if counts:
+            lines.append(f"{title}:")
+            lines += [f"  {count:>6}  {name}" for name, count in counts.most_common()]
+    if report.inconsistent:
+        lines.append("Not consistent:")
+    for row in report.inconsistent:
+        figures = ", ".join(f"{name} {value:g}" for name, value in (
+            ("declared mg", row.declared_mg), ("compound mg", row.compound_mg), ("expected mg", row.expected_mg),
+            ("%DV printed", row.percent_dv_printed)) if value is not None)
+        lines.append(f"  {row.kind} {row.id} {row.product or ''} ({row.brand or 'no brand'}): {figures}")
+        lines.append(f"    {row.reason}")
+        lines.append(f"    {row.link or row.where}")
+    if report.cross_checks:
+        lines.append("NDC strength against the label text of the same set id:")
+    for c in report.cross_checks:
+        lines.append(f"  {c['set_id']}: NDC {c['ndc']} {c['ndc_compound_mg']:g} mg, label {c['label_id']} "
+                     f"{c['label_compound_mg']:g} mg: {'agree' if c['agree'] else 'DISAGREE'}")
+    if report.error_count:
+        lines.append(f"Not readable ({report.error_count}):")
+        lines += [f"  {e.where}: {e.message}" for e in report.errors]
+    return lines
+
+
+def draw_audit(report: "Report") -> None:
+    """An audit's report: plain lines when piped; on a terminal, the counts with bars, then the records."""
+    console = _terminal_console()
+    if console is None:
+        echo("\n".join(audit_lines(report)))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = report.rows or 1
+    table = Table(title=f"mgcalc audit {report.path}", show_header=True, header_style="bold")
+    table.add_column("verdict")
+    table.add_column("rows", justify="right")
+    table.add_column("", min_width=30)
+    for verdict, style in (("consistent", "green"), ("inconsistent", "bold red"), ("not checkable", "yellow")):
+        count = report.verdicts[verdict]
+        table.add_row(Text(verdict, style=style), str(count), Text("█" * round(30 * count / rows), style=style))
+    console.print(table)
+    if report.histogram:
+        from mgcalc.audit import BIN_WIDTH, HIGH, LOW
+
+        bars = Table(title=f"declared / expected, bins of {BIN_WIDTH:g} from <{LOW:g} to >={HIGH:g}")
+        bars.add_column("form")
+        bars.add_column("records", justify="right")
+        bars.add_column(f"<{LOW:g} ... 1.0 ... >={HIGH:g}")
+        for form, bins in sorted(report.histogram.items()):
+            peak = max(bins) or 1
+            shape = "".join(" ▁▂▃▄▅▆▇█"[round(8 * count / peak)] if count else "·" for count in bins)
+            bars.add_row(form, str(sum(bins)), shape)
+        console.print(bars)
+    console.print("\n".join(audit_lines(report)[3:]), highlight=False, markup=False)
