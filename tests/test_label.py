@@ -345,11 +345,19 @@ def test_a_thousands_comma_in_a_text_that_writes_decimal_commas_makes_its_own_ro
 
 @pytest.mark.parametrize("text", ["Magnesium (as magnesium citrate) 150 mg 40% NRV",
                                   "Magnesium (as magnesium citrate) 375 mg 100% RI",
-                                  "Magnesium (as magnesium citrate) 2 mg <1%"])
-def test_an_eu_reference_intake_or_less_than_one_percent_is_not_judged_as_a_us_dv(text):
+                                  "Magnesium (as magnesium citrate) 150 mg 40 % VNR"])
+def test_an_eu_reference_intake_is_judged_against_the_nrv_not_the_us_dv(text):
     result = check_label(text)
+    assert result.percent_of == "NRV" and result.percent_dv_expected == result.percent_dv_printed
+    assert not any("does not match" in issue for issue in result.issues)
+    wrong = check_label(text.replace("150 mg", "200 mg").replace("375 mg", "420 mg"))
+    assert wrong.consistent is False and "%NRV" in wrong.reason and "375 mg" in wrong.reason
+
+
+def test_less_than_one_percent_is_not_judged():
+    result = check_label("Magnesium (as magnesium citrate) 2 mg <1%")
     assert result.percent_dv_printed is None
-    assert not any("%DV" in issue and "does not match" in issue for issue in result.issues)
+    assert not any("does not match" in issue for issue in result.issues)
 
 
 def test_an_inline_ingredient_list_is_not_read():

@@ -490,7 +490,24 @@ def _phrases(raw: list[Token]) -> list[Token]:
         else:
             out.append(tok)
         i += 1
-    return out
+    return _bracketed_hydrates(out)
+
+
+def _bracketed_hydrates(tokens: list[Token]) -> list[Token]:
+    """'magnesium aspartate (in the form of tetrahydrate)', '(as the dihydrate)': the hydrate the
+    bracket names is the salt's, so the form before it is that hydrate's row (or is computed)."""
+    for i, tok in enumerate(tokens):
+        if tok.kind != "form" or tok.form is None or i + 3 >= len(tokens) or tokens[i + 1].kind != "(":
+            continue
+        inside = tokens[i + 2:i + 5]
+        cue = inside[0].kind == "cue" and inside[0].unit in ("hydrate-of", "source")
+        hydrate = next((t for t in inside[1:] if t.kind == "hydrate"), None)
+        close = next((t for t in tokens[i + 2:i + 6] if t.kind == ")"), None)
+        if cue and hydrate is not None and close is not None:
+            watered = _with_water(tok.form, int(hydrate.value))
+            if watered is not None:
+                tokens[i] = tok._replace(form=watered, text=f"{tok.text} ({hydrate.text})")
+    return tokens
 
 
 def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:

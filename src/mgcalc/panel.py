@@ -69,7 +69,8 @@ _RUN_ON = frozenset({"supplement facts", "active ingredient", "active ingredient
                      "other information", "active substance", "nutrition facts"})
 #: Column headings of a facts table: not rows ("Amount Per Serving", "% Daily Value", "%NRV").
 _TABLE_HEADER = re.compile(
-    r"\bamount\s+per\s+serving\b|%\s*daily\s+values?\b|\beach\s+serving\s+contains\b|%\s*\*?\s*(?:nrv|ri|vnr|rws)\b"
+    r"\bamount\s+per\s+serving\b|(?<![\d\s])\s*%\s*daily\s+values?\b|\beach\s+serving\s+contains\b"
+    r"|(?<![\d\s])\s*%\s*\*?\s*(?:nrv|ri|vnr|rws)\b"  # a column's heading, not "15% NRV"
     r"|\bper\s+serving\b|\bamount\s+per\b|\bservings?\s+per\s+container\s*:?\s*(?:about\s+)?\d*",
     re.IGNORECASE)
 #: Words of a directions line in a section that has no directions heading.
