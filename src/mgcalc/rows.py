@@ -55,7 +55,13 @@ class Row(NamedTuple):
     @property
     def name(self) -> str:
         """The row's words before its first figure (or after it, for a figure-first row)."""
-        words = [t.text for t in _top_level(list(self.tokens)) if t.kind in ("word", *_NAMES, "hydrate")]
+        top = _top_level(list(self.tokens))
+        first = next((i for i, t in enumerate(top) if t.kind in _NAMES), None)
+        if first is not None:  # the known name and the words run on with it: "Calcium carbonate", "sodium"
+            end = next((i for i in range(first, len(top)) if top[i].kind not in ("word", *_NAMES, "hydrate")),
+                       len(top))
+            top = top[first:end]
+        words = [t.text for t in top if t.kind in ("word", *_NAMES, "hydrate")]
         return " ".join(" ".join(words).split()).strip(" ,;:|.-")
 
     @property
