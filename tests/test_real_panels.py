@@ -38,7 +38,6 @@ REFUSED = {
     "usana_magnecal_d_yes2a.txt": "a blend of two salts without a plain total: not guessed",
     "magnesio_supremo_mypt.txt": "Italian prose naming no compound ('magnesio elementare' only)",
     "magnii_b6_capsules_etabl.txt": "Russian: mgcalc has no Russian words",
-    "mom_preferred_drugslibrary.txt": "the magnesium line gives no basis beside a compound per 15 mL",
     "larginine_table_row.txt": "a table row naming no compound: the magnesium cannot be checked",
     "magnesium_verla_kautabletten.txt": "'Magnesiumbis(hydrogen-DL-aspartat)4H2O' is not a name the table knows",
     "magnesium_verla_brausetabletten.txt": "'Magnesiumbis(hydrogenaspartat)-Dihydrat' is not a name the table knows",

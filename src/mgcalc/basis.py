@@ -95,7 +95,7 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "each 10 mL teaspoonful contains": a measure and the unit it fills
         ("statement", rf"\b{_EACH}\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?"
                       rf"(?:\s+(?:{_VERB})\b)?\s*:?"),
-        ("statement", rf"\b{_UNIT_AT}{_SIZE}\s+(?:{_VERB})\b\s*:?"),
+        ("statement", rf"\b{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?\s+(?:{_VERB})\b\s*:?"),
     ))
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
 _ONE = re.compile(rf"\b{_EACH}\s+{_ADJ}(?P<unit>{_U})(?![\w])(?:\s+(?:{_VERB})\b)?\s*:?", re.IGNORECASE)

@@ -77,6 +77,8 @@ _TABLE_HEADER = re.compile(
 _DIRECTIONS_LINE = re.compile(r"^\s*(?:adults?\b|take\b|chew\b|dissolve\b|mix\b|swallow\b|for\s+adults\b)",
                               re.IGNORECASE)
 _SECTION_ROLES = ("active", "other", "facts")
+#: A magnesium figure's unit: a directions line with one is read for its figures too.
+_FIGURE = re.compile(r"\d\s*(?:mg|g|mmol|meq|mval)\b", re.IGNORECASE)
 #: Where a panel's lines break: line ends and bullets, and a heading run into the line before it
 #: after a sentence ends or with its colon ("... 500mg). Directions: take 2 tablets twice daily").
 _LINE_BREAKS = re.compile(
@@ -99,7 +101,11 @@ def read_panel(text: str) -> Reading:
     for role, heading, body in sections:
         if role == "directions":
             directions += body
-            continue
+            # "each 15 mL tablespoonful contains: magnesium 500 mg" printed among the directions
+            body = [line for line in body if _names_magnesium(line) and _FIGURE.search(line)
+                    and any(f.basis is not None and _leads(f, line) for f in find_bases(line))]
+            if not body:
+                continue
         if role == "skip":
             continue
         above = [f for f in find_bases(heading) if f.basis is None or f.basis.kind == "statement"]
