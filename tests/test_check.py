@@ -144,7 +144,12 @@ def test_a_label_with_one_amount_cannot_be_checked_and_says_what_it_would_need()
     assert result.implied_compound_mg == pytest.approx((663.31, 663.31), abs=0.01)
 
 
-@pytest.mark.parametrize("text", ["", "Vitamin C 500 mg", "x" * 7000, "Magnesium 1.250 mg"])
+def test_an_ambiguous_figure_makes_its_row_unreadable_with_the_reason():
+    result = check_label("Magnesium 1.250 mg")
+    assert result.consistent is None and result.declared_mg is None and "ambiguous" in result.reason
+
+
+@pytest.mark.parametrize("text", ["", "Vitamin C 500 mg", "x" * 7000])
 def test_unreadable_labels_are_refused(text):
     with pytest.raises(MgcalcError):
         check_label(text)

@@ -96,6 +96,7 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("statement", rf"\b{_EACH}\s+{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?"
                       rf"(?:\s+(?:{_VERB})\b)?\s*:?"),
         ("statement", rf"\b{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?\s+(?:{_VERB})\b\s*:?"),
+        ("statement", rf"\b{_UNIT_AT}{_SIZE}\s*=(?!=)"),  # "2 gélules = 300 mg", "2 tablets = 500 mg"
     ))
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
 _ONE = re.compile(rf"\b{_EACH}\s+{_ADJ}(?P<unit>{_U})(?![\w])(?:\s+(?:{_VERB})\b)?\s*:?", re.IGNORECASE)

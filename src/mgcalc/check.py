@@ -429,20 +429,23 @@ def _percent_dv(printed: float | None, declared: float | None, profile: Profile,
         name = "EU/UK nutrient reference value"
     else:
         reference, name = daily_value(profile), "Daily Value"
+        of = of if of == "DV (Nutrition Facts)" else "DV"
     if declared is None or reference is None or printed is None:
         return printed, None, (), None
     exact = 100 * declared / reference
     expected = label_percent(exact)
     either_way = {float(math.floor(exact)), float(math.ceil(exact))} if of == "NRV" else set()
     allowed = _roundings(exact, printed) | either_way
+    if of == "DV (Nutrition Facts)":
+        allowed.add(_nutrition_facts_percent(exact))
     if printed in allowed:
         return printed, expected, (), True
-    if of == "DV" and reference != PRE_2016_DV_MG and printed in _roundings(100 * declared / PRE_2016_DV_MG, printed):
+    if of != "NRV" and reference != PRE_2016_DV_MG and printed in _roundings(100 * declared / PRE_2016_DV_MG, printed):
         return printed, expected, (
             f"the %DV printed ({printed:g} %) is computed against the pre-2016 Daily Value of 400 mg; against "
             f"today's {reference:g} mg, {declared:g} mg is {expected:g} %",), True
     return printed, expected, (
-        f"the %{of} printed ({printed:g} %) does not match: {declared:g} mg is {expected:g} % of the {name} "
+        f"the %{of.split()[0]} printed ({printed:g} %) does not match: {declared:g} mg is {expected:g} % of the {name} "
         f"({reference:g} mg)",), False
 
 
@@ -452,10 +455,18 @@ def label_percent(exact: float) -> float:
 
 
 def _roundings(exact: float, printed: float) -> set[float]:
-    """The ways a Supplement Facts panel may print ``exact`` %: the nearest whole percent
-    (21 CFR 101.36(b)(2)(iii)), or as many decimals as the printed figure has."""
+    """The ways a panel may print ``exact`` %: a Supplement Facts panel the nearest whole percent
+    (21 CFR 101.36(b)(2)(iii)) or as many decimals as the printed figure has; a Nutrition Facts
+    panel, for vitamins and minerals, the nearest 2 % up to 10 %, 5 % up to 50 % and 10 % above
+    (21 CFR 101.9(c)(8)(iii))."""
     decimals = len(f"{printed:g}".partition(".")[2])
     return {label_percent(exact), float(round(math.floor(exact * 10 ** decimals + 0.5) / 10 ** decimals, decimals))}
+
+
+def _nutrition_facts_percent(exact: float) -> float:
+    """A %DV as a Nutrition Facts panel prints a mineral's (21 CFR 101.9(c)(8)(iii))."""
+    step = 2 if exact <= 10 else 5 if exact <= 50 else 10
+    return float(step * math.floor(exact / step + 0.5))
 
 
 # --- explanations -----------------------------------------------------------------------------

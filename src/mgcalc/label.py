@@ -132,6 +132,8 @@ def words() -> Words:
             english[word] = row["means"].strip().lower()
         else:
             basis_words.setdefault(kind, {})[word] = row["means"].strip()
+            if kind == "unit":  # "gélules", "Kapseln": dose units in a row, as "capsules" is
+                BASIS_WORDS.setdefault(word, row["means"].strip())
     return Words(english, frozenset(nrv), basis_words)
 
 
@@ -180,8 +182,8 @@ _UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligramm(?:es?)?|mikrogramm|milligram
             r"|millimoles?|gramm|grams?|mcg|µg|μg|ug|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz"
             r"|i\.u\.|iu|kcal|kj|cfu")
 _SCANNER = re.compile(
-    rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![a-zA-Z]))"
-    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?![a-zA-Z0-9])(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
+    rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![^\W\d_]))"
+    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?!\w)(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
     rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
     r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
     rf"|(?P<bare>{_NUM})"
@@ -285,6 +287,8 @@ def guarded(text: str, reading: "Reading") -> "Reading":
         reading = reading._replace(percent_dv_printed=None)
     elif reading.percent_dv_printed is not None and _nrv_marked(text):
         reading = reading._replace(percent_of="NRV")
+    elif reading.percent_dv_printed is not None and re.search(r"\bnutrition\s+facts\b", text, re.IGNORECASE):
+        reading = reading._replace(percent_of="DV (Nutrition Facts)")  # its own rounding of a %DV
     return reading._replace(problem="; ".join(dict.fromkeys(problems)) or None, notes=tuple(notes))
 
 
@@ -415,7 +419,10 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     if kind in ("volume", "other"):
         return Token("amount", piece, m.start(), value=_number(m["num"]), unit=kind, per=per)
     spelled = _SPELLED.get(unit, unit)
-    value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
+    try:
+        value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
+    except MgcalcError as exc:  # "Iron 0mg", "Kalium 2.000 mg": unreadable only where it stands (roles say so)
+        return Token("amount", piece, m.start(), unit="unreadable", note=str(exc))
     return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
 
 
@@ -678,6 +685,9 @@ def _roles(tokens: list[Token]) -> Reading:
             continue
         if tok.note:
             notes.append(tok.note)
+        if tok.unit == "unreadable":
+            problems.append(tok.note)
+            continue
         if tok.unit in ("volume", "other"):
             continue
         figure, alt = _role(tokens, i)
