@@ -13,6 +13,7 @@ The words are data (the tables below): a new wording is a new row, not a new rul
 """
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 #: Dose units as labels print them (lower case, singular and plural) and the unit they name.
@@ -76,7 +77,11 @@ def _either(words: tuple[str, ...] | list[str]) -> str:
 
 #: "each", "per", and their words in other languages ("chaque", "je", "cada"), an article after them.
 _EACH = rf"(?:each|every|in\s+each|per|{_either(_EACH_WORDS)})(?:\s+(?:un|une|ein|eine|one|1))?"
-_N = r"\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True))
+# a count: "1/2", "1 1/2" (NFKC writes "½" with a fraction slash, U+2044), a decimal, or a number word;
+# never the end of a fraction
+_SLASH = "[/\u2044]"
+_N = (rf"(?<![\d/\u2044.,])(?:\d+\s+\d+\s*{_SLASH}\s*\d+|\d+\s*{_SLASH}\s*\d+|[\u00bd\u00bc\u00be\u2153\u2154]"
+      r"|\d+(?:\.\d+)?)|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True)))
 _U = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
 _ADJ = r"(?:(?:level|heaping|rounded|chewable|film-coated|coated|vegetable|veggie|soft|hard|effervescent)\s+)?"
 _UNIT_AT = rf"(?P<count>{_N})\s*{_ADJ}(?P<unit>{_U})(?![\w])"
@@ -164,8 +169,14 @@ class Found(NamedTuple):
 
 
 def _count(text: str) -> float:
-    low = text.lower()
-    return NUMBER_WORDS[low] if low in NUMBER_WORDS else float(low)
+    """'2', 'two', '1/2', '1 1/2', '½' as a number."""
+    from fractions import Fraction
+
+    low = unicodedata.normalize("NFKC", text.lower()).replace("\u2044", "/")
+    if low in NUMBER_WORDS:
+        return NUMBER_WORDS[low]
+    whole, _, part = low.rpartition(" ") if "/" in low else ("", "", low)
+    return float((Fraction(whole) if whole.strip() else 0) + Fraction(part.replace(" ", "")))
 
 
 def _unit(word: str) -> str:

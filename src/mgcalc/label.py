@@ -462,6 +462,9 @@ def _phrases(raw: list[Token]) -> list[Token]:
                 # "Magnesium aspartate complex": a maker's ingredient, not the salt the table knows
                 token = Token("salt", f"{token.text} {raw[i].text}", token.start)
                 i += 1
+            elif out and out[-1].kind == "other" and " " not in out[-1].text:
+                # "Zinc Magnesium Aspartate", "Calcium Magnesium Citrate": a double salt, not the table's
+                token = Token("salt", f"{out.pop().text} {token.text}", token.start)
             out.append(token)
             continue
         cue, n = _cue_at(raw, i)

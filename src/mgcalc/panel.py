@@ -14,7 +14,17 @@ and figures) and never lend a figure to magnesium.
 import re
 import unicodedata
 
-from mgcalc.basis import BASIS_VERBS, Found, decided, find_bases, millilitres, read_directions
+from mgcalc.basis import (
+    BASIS_VERBS,
+    MEASURES,
+    UNIT_WORDS,
+    Basis,
+    Found,
+    decided,
+    find_bases,
+    millilitres,
+    read_directions,
+)
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.label import (
     DECIMAL_COMMA,
@@ -162,6 +172,8 @@ def _leads(found: Found, line: str) -> bool:
     """Whether a basis phrase is for what follows it ("Each 100 mL contains", "2 tablets provide:",
     "Per 2 caplets:", one opening its line), not for the figures before it ("... per 2 tablets")."""
     text = found.basis.text if found.basis is not None else ""
+    if text.endswith("="):  # "Magnesium: 2 capsules = 300 mg": inside its row
+        return False
     before = line[:found.start].strip(" -*.;,")
     return bool(_LEADING.search(text)) or not before or before.endswith(":")
 
@@ -291,6 +303,12 @@ def _with_basis(reading: Reading, found: list[Found]) -> Reading:
     if problem:
         problems.append(problem)
     per = reading.per
+    own = UNIT_WORDS.get(normalize_per(per).lower()) if per else None  # "500 mg/capsule": one unit's
+    if basis is not None and basis.several and own == basis.unit:
+        # a serving of 2 capsules, figures printed per capsule: the figures are one capsule's
+        basis = Basis(1, own, None, f"{per} (each figure's own)", "statement")
+    elif basis is not None and basis.several and own is not None and own not in MEASURES:
+        problems.append(f"its figures are per {own} beside a serving of {basis.described()}")
     if basis is not None:
         if per and per != "serving" and normalize_per(per) != normalize_per(basis.per) and not basis.several:
             problems.append(f"its figures are on different bases ({per}, {basis.per})")
