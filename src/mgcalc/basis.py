@@ -103,6 +103,10 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("statement", rf"\b{_UNIT_AT}{_SIZE}(?:\s+(?:{_U})(?![\w]))?\s+(?:{_VERB})\b\s*:?"),
         ("statement", rf"\b{_UNIT_AT}{_SIZE}\s*=(?!=)"),  # "2 gélules = 300 mg", "2 tablets = 500 mg"
     ))
+#: "Un comprimé contient", "Ein Beutel mit 4 g Pulver ... enthält", "A tablet provides": one unit, by its
+#: article, only with the verb that makes it the figures' basis ("eine Kapsel" alone is a direction).
+_ARTICLE = re.compile(rf"\b(?:un|une|ein|eine|one|a|an)\s+{_ADJ}(?P<unit>{_U})(?![\w])(?:\s+[^\s.;:]+){{0,10}}?\s+"
+                      rf"(?:{_VERB})\b\s*:?", re.IGNORECASE)
 #: "Each tablet contains", "per capsule", "in each tablespoonful": one unit, no count printed.
 _ONE = re.compile(rf"\b{_EACH}\s+{_ADJ}(?P<unit>{_U})(?![\w])(?:\s+(?:{_VERB})\b)?\s*:?", re.IGNORECASE)
 
@@ -193,7 +197,7 @@ def find_bases(line: str) -> list[Found]:
                 continue
             taken.append((m.start(), m.end()))
             found.append(_found(kind, m))
-    for m in _ONE.finditer(line):
+    for m in [*_ONE.finditer(line), *_ARTICLE.finditer(line)]:
         if any(m.start() < end and start < m.end() for start, end in taken):
             continue
         unit = _unit(m["unit"])

@@ -198,6 +198,13 @@ def check_reading(reading: "Reading", tolerance: float = DEFAULT_TOLERANCE,
     result = _verdict_of(reading, tolerance)
     dv_printed, dv_expected, dv_issues, dv_agrees = _percent_dv(
         reading.percent_dv_printed, reading.declared_mg, profile, reading.percent_of)
+    for audience in reading.audiences if dv_agrees is False else ():  # "% Daily Value for Children 1-3"
+        named = _percent_dv(reading.percent_dv_printed, reading.declared_mg, audience, reading.percent_of)
+        if named[3]:
+            dv_printed, dv_expected, dv_issues, dv_agrees = named[0], named[1], (
+                f"the %DV printed is worked out against the Daily Value for the audience the panel names "
+                f"({audience.state if audience.state not in ('none', 'any') else f'age {audience.age:g}'})",), True
+            break
     if dv_agrees is False and result.consistent is not False:
         result = result._replace(consistent=False, reason=dv_issues[-1])
     per_day = _per_day(reading, result, profile, authority)

@@ -37,6 +37,7 @@ from mgcalc.errors import MgcalcError, shown
 
 if TYPE_CHECKING:
     from mgcalc.basis import Basis, Directions
+    from mgcalc.references import Profile
 from mgcalc.forms import Form, Resolution, load_forms, normalize, parse_formula
 
 #: Longest label text accepted (a whole panel fits).
@@ -247,6 +248,8 @@ class Reading(NamedTuple):
     other_ingredients: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: What the printed percentage is of: "DV" (US Daily Value) or "NRV" (EU/UK Nutrient Reference Value).
     percent_of: str = "DV"
+    #: Audiences a %DV column names ("% Daily Value for Children 1 through 3 Years of Age"), as profiles.
+    audiences: tuple["Profile", ...] = ()
 
 
 # --- what a whole text must pass before its figures are trusted ------------------------------------
@@ -289,7 +292,24 @@ def guarded(text: str, reading: "Reading") -> "Reading":
         reading = reading._replace(percent_of="NRV")
     elif reading.percent_dv_printed is not None and re.search(r"\bnutrition\s+facts\b", text, re.IGNORECASE):
         reading = reading._replace(percent_of="DV (Nutrition Facts)")  # its own rounding of a %DV
+    if reading.percent_dv_printed is not None:
+        reading = reading._replace(audiences=_audiences(text))
     return reading._replace(problem="; ".join(dict.fromkeys(problems)) or None, notes=tuple(notes))
+
+
+#: %DV columns for an audience other than adults, and a profile of that audience (21 CFR 101.9(c)(8)(iv)).
+_AUDIENCES = (
+    (re.compile(r"\bchildren\s+1\s*(?:through|to|-)\s*3\b|\bchildren\s+under\s+4\b", re.IGNORECASE), {"age": 2.0}),
+    (re.compile(r"\binfants?\b", re.IGNORECASE), {"age": 0.75}),
+    (re.compile(r"\bpregnan(?:t|cy)\b|\blactat(?:ing|ion)\b", re.IGNORECASE),
+     {"age": 30.0, "sex": "female", "pregnant": True}),
+)
+
+
+def _audiences(text: str) -> tuple["Profile", ...]:
+    from mgcalc.references import Profile
+
+    return tuple(Profile(**fields) for pattern, fields in _AUDIENCES if pattern.search(text))
 
 
 def _nrv_marked(text: str) -> bool:
