@@ -151,3 +151,46 @@ def test_batch_carries_the_basis_and_the_figure_per_unit(runner, output):
     else:
         got = [json.loads(line) for line in result.stdout.splitlines()]
         assert [(r["basis"], r["per_unit_mg"]) for r in got] == [("2 tablets", 150.0), (None, None), ("15 mL", None)]
+
+
+@pytest.mark.parametrize(("lines", "low", "high", "unit"), [
+    # review findings: ranges with the unit at both ends, a daily limit under "as needed", how often before
+    # the dose or in another language, a vehicle volume, two doses in one line, a range of times, fractions
+    (["adults and children 12 years and over: 10 mL to 20 mL as needed",
+      "do not take more than 60 mL in any 24 hour period"], 10, 60, "mL"),
+    (["adults: chew 2-4 tablets as needed. Do not take more than 8 tablets in 24 hours."], 2, 8, "tablet"),
+    (["2 x täglich 1 Kapsel"], 2, 2, "capsule"),
+    (["Dreimal täglich 1 Kapsel"], 3, 3, "capsule"),
+    (["1 gélule 2 fois par jour"], 2, 2, "capsule"),
+    (["Twice daily, take 1 capsule"], 2, 2, "capsule"),
+    (["In 250 mL of water, add 5 mL once daily."], 5, 5, "mL"),
+    (["Take 1 tablet daily for 2 weeks, then 2 tablets daily."], 2, 2, "tablet"),
+    (["2 tablets 1-2 times daily"], 2, 4, "tablet"),
+    (["Take 1/2 tablet twice daily."], 1, 1, "tablet"),
+    (["Take 1 1/2 tablets daily"], 1.5, 1.5, "tablet"),
+])
+def test_directions_as_labels_print_them(lines, low, high, unit):
+    from mgcalc.basis import read_directions
+
+    day, problem = read_directions(lines)
+    assert problem is None and (day.low, day.high, day.unit) == (low, high, unit)
+
+
+def test_a_dose_taken_zero_times_is_not_a_day():
+    from mgcalc.basis import read_directions
+
+    day, problem = read_directions(["take 1 tablet 0 times daily"])
+    assert day is None and "cannot be read" in problem
+
+
+@pytest.mark.parametrize(("text", "per_unit_mg"), [
+    ("1/4 tsp contains 120 mg magnesium", 480),
+    ("½ teaspoon provides: Magnesium 100 mg", 200),
+    ("Serving Size: 2 Capsules\nMagnesium oxide 500 mg/capsule (300 mg/capsule elemental magnesium)", None),
+])
+def test_a_fraction_or_a_figures_own_unit_gives_the_right_figure_per_unit(text, per_unit_mg):
+    result = check_label(text)
+    if per_unit_mg is None:  # the figures are already one capsule's
+        assert result.per == "capsule" and result.per_unit is None and result.declared_mg == 300
+    else:
+        assert result.per_unit.declared_mg == pytest.approx(per_unit_mg)

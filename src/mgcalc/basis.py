@@ -270,14 +270,23 @@ class Directions(NamedTuple):
     how: str
 
 
-_RANGE = rf"(?P<low>{_N})\s*(?:-|\u2013|to|or|à|a|bis|do)\s*(?P<high>{_N})"  # "6 à 8", "1 bis 2": French, German
+# "1 to 2", "6 à 8", "1 bis 2", and "10 mL to 20 mL" (the unit printed at both ends)
+_RANGE = (rf"(?P<low>{_N})\s*(?:(?:{_U})(?![\w])\s*)?(?:-|\u2013|to|or|à|a|bis|do)\s*(?P<high>{_N})")
 _DOSE = re.compile(rf"(?:{_RANGE}|(?P<one>{_N}))\s*{_ADJ}(?P<unit>{_U})(?![\w])", re.IGNORECASE)
 _FREQ = "|".join(re.escape(w) for w in sorted(FREQUENCY_WORDS, key=len, reverse=True))
-_TIMES = re.compile(rf"\b(?P<times>{_FREQ})\s*(?:a|per|each|every)?\s*(?:day|daily)\b|\b(?P<n>\d)\s*times\s+"
-                    r"(?:a|per|each)?\s*(?:day|daily)\b", re.IGNORECASE)
+_DAY_WORDS = rf"(?:a\s+day|per\s+day|each\s+day|day|daily|{_either(_DAILY_WORDS)})"
+#: How often a day, before or after the dose, in the languages of label_words.csv: "twice daily",
+#: "1-2 times a day", "3 x daily", "2 x täglich", "Dreimal täglich", "2-mal täglich", "2 fois par jour".
+_TIMES = re.compile(
+    rf"\b(?P<times>{_FREQ}|zweimal|dreimal|viermal|einmal)\s*(?:a|per|each|every)?\s*{_DAY_WORDS}(?![\w])"
+    rf"|(?<![\w.,/])(?:(?P<tlow>\d)\s*(?:-|to|bis|à|a)\s*)?(?P<n>\d+)\s*(?:x|\u00d7|-?mal|fois|volte|veces|razy|times)"
+    rf"\s*(?:a|per|each|al|au|par)?\s*{_DAY_WORDS}(?![\w])", re.IGNORECASE)
+_OTHER_TIMES = {"zweimal": 2, "dreimal": 3, "viermal": 4, "einmal": 1}
+#: A volume of water to take a dose in ("in 250 mL of water"): not a dose.
+_VEHICLE = re.compile(r"^\s*(?:of\s+)?(?:water|liquid|fluid|juice|milk)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\bevery\s+(?P<hours>\d+)(?:\s*(?:-|to)\s*(?P<hours2>\d+))?\s*hours?\b", re.IGNORECASE)
 _DAILY = re.compile(rf"\b(?:{_either(_DAILY_WORDS)}|daily|a\s+day|per\s+day|each\s+day|every\s+day"
-                    r"|in\s+(?:a\s+)?24[\s-]*hours?(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b",
+                    r"|in\s+(?:a\s+|any\s+)?24[\s-]*hours?(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b",
                     re.IGNORECASE)
 _UP_TO = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed|maximum(?:\s+of)?"
                     r"|max\.?)\s*$", re.IGNORECASE)
@@ -303,7 +312,9 @@ def read_directions(lines: list[str]) -> tuple[Directions | None, str | None]:
         return None, f"the directions give no dose mgcalc can read: {_clip(text)}"
     adults = [line for line in candidates if _ADULT.search(line)]
     chosen = adults or [line for line in candidates if not _CHILD.search(line)] or candidates
-    caps = [cap for cap in map(_limit_of, chosen) if cap is not None]
+    # a day's limit holds for the adults unless it is a child's line ("children: not more than 4 a day")
+    caps = [cap for cap in map(_limit_of, [*chosen, *(c for c in candidates if c not in chosen
+                                                        and not _CHILD.search(c))]) if cap is not None]
     doses = [line for line in chosen if not _opens_with_limit(line)]
     if not doses:  # "up to 4 tablets a day", "do not take more than 2 tablets in 24 hours"
         high, unit, line = caps[0]
@@ -317,22 +328,37 @@ def read_directions(lines: list[str]) -> tuple[Directions | None, str | None]:
 
 
 def _day_of(line: str, text: str, caps: list[tuple[float, str, str]]) -> "Directions | str":
-    """The units a day one line of directions gives, or why it cannot be read."""
-    dose = _DOSE.search(line)
-    assert dose is not None
+    """The units a day one line of directions gives (the most of its doses: "1 tablet daily for 2
+    weeks, then 2 tablets daily"), or why it cannot be read."""
+    doses = [d for d in _DOSE.finditer(line) if not _VEHICLE.match(line[d.end():])
+             and not _UP_TO.search(line[:d.start()])]
+    days: list[Directions | str] = []
+    for k, dose in enumerate(doses):
+        end = doses[k + 1].start() if k + 1 < len(doses) else len(line)
+        days.append(_day_of_dose(line, dose, line[:dose.start()] if k == 0 else "", line[dose.end():end], text, caps))
+    read = [day for day in days if isinstance(day, Directions)]
+    if not read:
+        return days[0] if days else f"the directions' dose cannot be read: {_clip(line)}"
+    return max(read, key=lambda day: day.high)
+
+
+def _day_of_dose(line: str, dose: re.Match[str], before: str, after: str, text: str,
+                 caps: list[tuple[float, str, str]]) -> "Directions | str":
     low, high, unit = _amounts(dose)
     if not (0 < low <= high) or (unit not in MEASURES and high > COUNT_MAX):
         return f"the directions' dose cannot be read: {_clip(line)}"
-    before, after = line[:dose.start()], line[dose.end():]
-    times = _times(after)
+    times = _times(after) or _times(before)
     said = _units(low, high, unit)
     if times is not None:
-        count, how = times
-        day = Directions(low * count, high * count, unit, line, f"{said}, {how}")
+        fewest, most, how = times
+        if most < 1:
+            return f"the directions' dose cannot be read: {_clip(line)}"
+        day = Directions(low * fewest, high * most, unit, line, f"{said}, {how}")
     elif _DAILY.search(after) or _DAILY.search(before):
         day = Directions(low, high, unit, line, f"{said} a day")
     elif caps and caps[0][1] == unit:  # "chew 2-4 tablets as symptoms occur" under "not more than 10 in 24 hours"
-        day = Directions(low, caps[0][0], unit, line, f"{said} a dose, as needed")
+        return Directions(low, caps[0][0], unit, line, f"{said} a dose, as needed; at most "
+                                                        f"{_units(caps[0][0], caps[0][0], unit)} a day")
     elif _DAILY_DOSE_TABLE.search(text):
         day = Directions(low, high, unit, line, f"{said}, a daily dose as the directions call it")
     else:
@@ -366,16 +392,21 @@ def _limit_of(line: str) -> tuple[float, str, str] | None:
     return None
 
 
-def _times(after: str) -> tuple[int, str] | None:
-    m = _TIMES.search(after)
+def _times(text: str) -> tuple[int, int, str] | None:
+    """(fewest, most, said) times a day: 'twice daily', '1-2 times a day', '2 x täglich', 'every 4 hours'."""
+    m = _TIMES.search(text)
     if m:
-        count = FREQUENCY_WORDS[m["times"].lower()] if m["times"] else int(m["n"])
-        return count, {1: "once a day", 2: "twice a day"}.get(count, f"{count} times a day")
-    m = _EVERY.search(after)
+        word = (m["times"] or "").lower()
+        most = FREQUENCY_WORDS.get(word) or _OTHER_TIMES.get(word) or int(m["n"])
+        fewest = int(m["tlow"]) if m["tlow"] else most
+        said = {1: "once a day", 2: "twice a day"}.get(most, f"{most} times a day") if fewest == most \
+            else f"{fewest} to {most} times a day"
+        return fewest, most, said
+    m = _EVERY.search(text)
     if m:
         hours = int(m["hours"])
         if 1 <= hours <= 24:
-            return 24 // hours, f"every {hours} hours (at most {24 // hours} a day)"
+            return 24 // hours, 24 // hours, f"every {hours} hours (at most {24 // hours} a day)"
     return None
 
 

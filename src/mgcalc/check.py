@@ -410,7 +410,7 @@ def _blend_with_weights(declared: float, weighed: "list[tuple[Figure, Form]]", t
 
 
 def _per_unit(reading: "Reading", result: CheckResult) -> PerUnit | None:
-    if not reading.serving or reading.serving[0] <= 1:
+    if not reading.serving or reading.serving[0] == 1:
         return None
     count, unit = reading.serving
     implied = result.implied_compound_mg
