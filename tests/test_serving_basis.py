@@ -194,3 +194,23 @@ def test_a_fraction_or_a_figures_own_unit_gives_the_right_figure_per_unit(text, 
         assert result.per == "capsule" and result.per_unit is None and result.declared_mg == 300
     else:
         assert result.per_unit.declared_mg == pytest.approx(per_unit_mg)
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    # review findings: servings printed in brackets, hyphenated, with adjectives or "(2)", split over lines
+    (f"Per serving (2 capsules): {ROW}", 2),
+    (f"Each serving (2 tablets) contains: {ROW}", 2),
+    (f"Per 2-tablet serving: {ROW}", 2),
+    (f"Serving Size 2 Vegetarian Capsules\n{ROW}", 2),
+    (f"Serving Size: Two (2) Tablets\n{ROW}", 2),
+    (f"Serving Size\n2 Tablets\n{ROW}", 2),
+    (f"Tagesdosis (2 Kapseln): {ROW}", 2),
+])
+def test_more_serving_wordings_keep_their_count(text, units):
+    result = check_label(text)
+    assert result.basis.units == units and result.per_unit.declared_mg == pytest.approx(300 / units)
+
+
+def test_a_figures_own_unit_and_the_directions_give_the_day():
+    day = check_label("Magnesium 133 mg per tablet. Adults take 3 tablets daily.").per_day
+    assert day.mg_high == 399 and day.over_upper_level is True

@@ -83,8 +83,10 @@ _SLASH = "[/\u2044]"
 _N = (rf"(?<![\d/\u2044.,])(?:\d+\s+\d+\s*{_SLASH}\s*\d+|\d+\s*{_SLASH}\s*\d+|[\u00bd\u00bc\u00be\u2153\u2154]"
       r"|\d+(?:\.\d+)?)|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 2), key=len, reverse=True)))
 _U = "|".join(re.escape(w) for w in sorted(UNIT_WORDS, key=len, reverse=True))
-_ADJ = r"(?:(?:level|heaping|rounded|chewable|film-coated|coated|vegetable|veggie|soft|hard|effervescent)\s+)?"
-_UNIT_AT = rf"(?P<count>{_N})\s*{_ADJ}(?P<unit>{_U})(?![\w])"
+_ADJ = (r"(?:(?:level|heaping|rounded|chewable|film-coated|coated|vegetable|vegetarian|vegan|veggie|liquid|mini"
+        r"|small|soft|hard|effervescent|delayed-release|enteric-coated|sustained-release)\s+){0,2}")
+# "2 tablets", "Two (2) Tablets", "2 Vegetarian Capsules"
+_UNIT_AT = rf"(?P<count>{_N})(?:\s*\(\s*\d+\s*\))?\s*{_ADJ}(?P<unit>{_U})(?![\w])"
 _SIZE = r"(?:\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?|ml|mL)\.?)\s*\))?"
 
 #: Phrases that set the basis, each with what it says: serving (a serving size), daily (the
@@ -95,6 +97,10 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}"
                   r"\s*\)\s*:?"),
         ("daily", rf"\bdaily\s+(?:dose|serving)\s*:?\s*{_UNIT_AT}{_SIZE}\s*:?"),
+        ("daily", rf"\b(?:tagesdosis|tagesportion|dosis\s+diaria|dose\s+giornaliera|dose\s+journali[eè]re"
+                  rf"|dawka\s+dzienna)\s*\(\s*{_UNIT_AT}{_SIZE}\s*\)\s*:?"),
+        ("serving", rf"\b(?:per|each|one)\s+serving\s*\(\s*{_UNIT_AT}{_SIZE}\s*\)(?:\s+(?:{_VERB})\b)?\s*:?"),
+        ("serving", rf"\bper\s+(?P<count>{_N})-(?P<unit>{_U})\s+serving\b\s*:?"),  # "Per 2-tablet serving:"
         ("serving", rf"\bserving\s+size\s*:?\s*{_UNIT_AT}{_SIZE}"),
         ("serving", r"\bserving\s+size\s*:?\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?)\b\.?)"),
         # "each 10 mL teaspoonful contains": a measure and the unit it fills
@@ -210,7 +216,8 @@ def find_bases(line: str) -> list[Found]:
 
 def _found(kind: str, m: re.Match[str]) -> Found:
     text = m.group().strip(" :")
-    size = m["size"].strip() if m["size"] else None
+    size = m.groupdict().get("size")
+    size = size.strip() if size else None
     if "count" not in m.re.groupindex:  # Serving Size 2.5 g: one serving of that weight
         return Found(Basis(1, "serving", size, text, kind), m.start(), m.end())
     count, unit = _count(m["count"]), _unit(m["unit"])

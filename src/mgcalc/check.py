@@ -243,6 +243,11 @@ def _per_day(reading: "Reading", result: CheckResult, profile: Profile, authorit
     from mgcalc.units import factor
 
     directions, basis = reading.directions, reading.basis
+    if basis is None and reading.per:  # "Magnesium 133 mg per tablet": the figure's own basis
+        from mgcalc.basis import UNIT_WORDS, Basis
+
+        unit = UNIT_WORDS.get(reading.per.lower())
+        basis = Basis(1, unit, None, reading.per, "statement") if unit else None
     magnesium = result.declared_mg if result.declared_mg is not None else result.expected_mg
     if directions is None or basis is None or magnesium is None:
         return None

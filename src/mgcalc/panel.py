@@ -93,7 +93,8 @@ _FIGURE = re.compile(r"\d\s*(?:mg|g|mmol|meq|mval)\b", re.IGNORECASE)
 #: after a sentence ends or with its colon ("... 500mg). Directions: take 2 tablets twice daily").
 _LINE_BREAKS = re.compile(
     r"[\r\n•■●]+|(?<=[.;)])\s+(?=(?:directions|suggested\s+use|recommended\s+use|warnings?|other\s+information"
-    r"|inactive\s+ingredients?|other\s+ingredients)\b)|\s+(?=(?:directions|suggested\s+use|recommended\s+use)\s*:)",
+    r"|inactive\s+ingredients?|other\s+ingredients|adults?\s+(?:take|chew)|take|chew)\b)"
+    r"|\s+(?=(?:directions|suggested\s+use|recommended\s+use)\s*:)",
     re.IGNORECASE)
 
 
@@ -101,7 +102,7 @@ def read_panel(text: str) -> Reading:
     """Read label text of one or more lines (see the module's way through)."""
     check_size(text)
     text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")  # one spelling of "é", of a space
-    lines = [line.strip() for line in _LINE_BREAKS.split(text) if line.strip()]
+    lines = _serving_size_joined([line.strip() for line in _LINE_BREAKS.split(text) if line.strip()])
     sections = _sections(lines)
     decimal_commas = DECIMAL_COMMA.search(text) is not None
     label_wide: list[Found] = []  # serving sizes: the whole label's
@@ -211,6 +212,17 @@ def _thousands_unclear(reading: Reading, tokens: list[Token]) -> Reading:
 def _weighed(row: Row) -> bool:
     """A row of another ingredient worth naming: one with an amount in a unit ("Zinc 15 mg")."""
     return any(t.kind == "amount" for t in row.tokens)
+
+
+def _serving_size_joined(lines: list[str]) -> list[str]:
+    """'Serving Size' on a line of its own and '2 Tablets' on the next are one line."""
+    out: list[str] = []
+    for line in lines:
+        if out and re.fullmatch(r"serving\s+size\s*:?", out[-1], re.IGNORECASE):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _sections(lines: list[str]) -> list[tuple[str, str, list[str]]]:
