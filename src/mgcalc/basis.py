@@ -293,10 +293,12 @@ _OTHER_TIMES = {"zweimal": 2, "dreimal": 3, "viermal": 4, "einmal": 1}
 _VEHICLE = re.compile(r"^\s*(?:of\s+)?(?:water|liquid|fluid|juice|milk)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\bevery\s+(?P<hours>\d+)(?:\s*(?:-|to)\s*(?P<hours2>\d+))?\s*hours?\b", re.IGNORECASE)
 _DAILY = re.compile(rf"\b(?:{_either(_DAILY_WORDS)}|daily|a\s+day|per\s+day|each\s+day|every\s+day"
-                    r"|in\s+(?:a\s+|any\s+)?24[\s-]*hours?(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b",
+                    r"|in\s+(?:a\s+|any\s+)?24[\s-]*(?:hours?|hrs?)\.?(?:\s+period)?|(?:in|within)\s+(?:a\s+|one\s+)?day)\b",
                     re.IGNORECASE)
 _UP_TO = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed|maximum(?:\s+of)?"
                     r"|max\.?)\s*$", re.IGNORECASE)
+_LIMIT_WORDS = re.compile(r"\b(?:up\s+to|not\s+(?:take\s+|use\s+)?more\s+than|no\s+more\s+than|do\s+not\s+exceed"
+                          r"|maximum|max\.?)\b", re.IGNORECASE)
 _DAILY_DOSE_TABLE = re.compile(r"\bdaily\s+dose\b|\b24[\s-]*hour", re.IGNORECASE)
 _ADULT = re.compile(r"\badults?\b|\badultes?\b|\berwachsene\b|\badult[oi]s?\b|\bdoro[sś]li\b"
                     r"|\b(?:1[2-8]|twelve)\s+years\s+(?:of\s+age\s+)?(?:and|or)\s+(?:over|older)\b"
@@ -320,7 +322,7 @@ def read_directions(lines: list[str]) -> tuple[Directions | None, str | None]:
     adults = [line for line in candidates if _ADULT.search(line)]
     chosen = adults or [line for line in candidates if not _CHILD.search(line)] or candidates
     # a day's limit holds for the adults unless it is a child's line ("children: not more than 4 a day")
-    caps = [cap for cap in map(_limit_of, [*chosen, *(c for c in candidates if c not in chosen
+    caps = [cap for cap in map(daily_limit, [*chosen, *(c for c in candidates if c not in chosen
                                                         and not _CHILD.search(c))]) if cap is not None]
     doses = [line for line in chosen if not _opens_with_limit(line)]
     if not doses:  # "up to 4 tablets a day", "do not take more than 2 tablets in 24 hours"
@@ -337,8 +339,11 @@ def read_directions(lines: list[str]) -> tuple[Directions | None, str | None]:
 def _day_of(line: str, text: str, caps: list[tuple[float, str, str]]) -> "Directions | str":
     """The units a day one line of directions gives (the most of its doses: "1 tablet daily for 2
     weeks, then 2 tablets daily"), or why it cannot be read."""
-    doses = [d for d in _DOSE.finditer(line) if not _VEHICLE.match(line[d.end():])
-             and not _UP_TO.search(line[:d.start()])]
+    doses: list[re.Match[str]] = []
+    for d in _DOSE.finditer(line):
+        restated = bool(doses) and re.fullmatch(r"\s*\(\s*", line[doses[-1].end():d.start()])  # "2-4 tsp (10-20 mL)"
+        if not restated and not _VEHICLE.match(line[d.end():]) and not _UP_TO.search(line[:d.start()]):
+            doses.append(d)
     days: list[Directions | str] = []
     for k, dose in enumerate(doses):
         end = doses[k + 1].start() if k + 1 < len(doses) else len(line)
@@ -354,6 +359,8 @@ def _day_of_dose(line: str, dose: re.Match[str], before: str, after: str, text: 
     low, high, unit = _amounts(dose)
     if not (0 < low <= high) or (unit not in MEASURES and high > COUNT_MAX):
         return f"the directions' dose cannot be read: {_clip(line)}"
+    limit = _LIMIT_WORDS.search(after)  # "30 mL, not more than 60 mL in 24 hrs": the limit is not the dose's
+    after = after[:limit.start()] if limit else after
     times = _times(after) or _times(before)
     said = _units(low, high, unit)
     if times is not None:
@@ -370,10 +377,10 @@ def _day_of_dose(line: str, dose: re.Match[str], before: str, after: str, text: 
         day = Directions(low, high, unit, line, f"{said}, a daily dose as the directions call it")
     else:
         return f"the directions do not say how often: {_clip(line)}"
-    for cap, cap_unit, _ in caps:
-        if cap_unit == unit and cap < day.high:
+    for cap, cap_unit, _ in caps[:1]:  # the label's own daily maximum is the day's top, lower or higher
+        if cap_unit == unit and cap != day.high:
             day = day._replace(high=cap, low=None if day.low is None else min(day.low, cap),
-                               how=f"{day.how}; at most {_units(cap, cap, unit)} a day")
+                               how=f"{day.how}; the label's daily maximum {_units(cap, cap, unit)}")
     return day
 
 
@@ -390,7 +397,7 @@ def _opens_with_limit(line: str) -> bool:
     return dose is not None and _UP_TO.search(line[:dose.start()]) is not None
 
 
-def _limit_of(line: str) -> tuple[float, str, str] | None:
+def daily_limit(line: str) -> tuple[float, str, str] | None:
     """'do not take more than 4 tablets in 24 hours' -> (4, 'tablet', the line)."""
     for dose in _DOSE.finditer(line):
         if _UP_TO.search(line[:dose.start()]) and _DAILY.search(line[dose.end():]):

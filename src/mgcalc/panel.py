@@ -20,6 +20,7 @@ from mgcalc.basis import (
     UNIT_WORDS,
     Basis,
     Found,
+    daily_limit,
     decided,
     find_bases,
     millilitres,
@@ -117,7 +118,8 @@ def read_panel(text: str) -> Reading:
                     and any(f.basis is not None and _leads(f, line) for f in find_bases(line))]
             if not body:
                 continue
-        if role == "skip":
+        if role == "skip":  # a warning's daily limit ("do not take more than 10 tablets in 24 hours")
+            directions += [line for line in body if daily_limit(line) is not None]
             continue
         above = [f for f in find_bases(heading) if f.basis is None or f.basis.kind == "statement"]
         segments: list[tuple[list[Found], list[str]]] = [([], [])]  # (its statements, its lines)
