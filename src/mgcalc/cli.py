@@ -579,11 +579,8 @@ def batch_command(
     if output is not None and path != "-" and _same_file(path, output):
         raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
     profile = _profile(age, sex, pregnant, lactating)
-    with _signals_stop():
-        target: Any = None
-        try:
-            with _held():  # a signal now is delivered once target is set, so its file is removed
-                target = files.Output(output)  # checked before any input is read
+    try:
+        with files.written(output) as target:  # checked before any input is read; no partial output file
             fmt = files.guess_format(None if path == "-" else path, input_format.value if input_format else None)
             raw = files.open_input(path, encoding)
             try:
@@ -594,67 +591,11 @@ def batch_command(
             finally:
                 if path != "-":
                     raw.close()
-            with _held():
-                target.commit()
-        except files.Interrupted as stop:  # no partial output file
-            if target is not None:
-                target.discard()
-            raise typer.Exit(128 + stop.signum) from None
-        except BaseException:  # an error or a closed pipe: no partial output file
-            if target is not None:
-                target.discard()
-            raise
+    except files.Interrupted as stop:
+        raise typer.Exit(128 + stop.signum) from None
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     if summary.errors:
         raise typer.Exit(1)
-
-
-_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextlib.contextmanager
-def _signals_stop() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise files.Interrupted, so the run cleans up and exits 128 + signal."""
-    import signal
-
-    from mgcalc.files import Interrupted
-
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
-
-    previous = {}
-    try:
-        for name in _STOP_SIGNALS:
-            number = getattr(signal, name, None)
-            if number is not None:
-                previous[number] = signal.signal(number, stop)
-    except ValueError:  # not the main thread: signals stay as they were
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
-@contextlib.contextmanager
-def _held() -> Iterator[None]:
-    """The stop signals held back while the block runs, delivered when it ends.
-
-    Around creating the output (a temporary file must be known to the cleanup before a signal can
-    stop the run) and around the rename (never cut in half).
-    """
-    import signal
-
-    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -4,12 +4,13 @@ renamed into place only when complete, with the mode a new file gets or the old 
 """
 
 import codecs
+import contextlib
 import io
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from mgcalc.errors import MgcalcError, shown
@@ -64,6 +65,21 @@ class _Waiting(io.RawIOBase):
         if self.owner is not None:
             self.owner.close()
         super().close()
+
+
+@contextlib.contextmanager
+def flushing_before_wait(raw: Any, flush: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, ``flush`` is called before a read of ``raw`` would wait, when ``raw`` is
+    input open_input opened on a pipe, FIFO or terminal (so results go out as rows come in)."""
+    waiting = getattr(raw, "raw", None)
+    if getattr(waiting, "before_wait", False) is not None:  # a file: nothing ever waits
+        yield
+        return
+    waiting.before_wait = flush  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        waiting.before_wait = None  # type: ignore[union-attr]
 
 
 def _unreadable(name: str, exc: OSError) -> MgcalcError:
@@ -252,3 +268,71 @@ class Output:
             except FileNotFoundError:
                 pass
             self._temp = None
+
+
+#: The signals that stop a run (its output file removed).
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def signals_stop() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise Interrupted while the block runs, so the run cleans up
+    (the CLI exits 128 + signal)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for name in _STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """The stop signals held back while the block runs, delivered when it ends.
+
+    Around creating the output (a temporary file must be known to the cleanup before a signal can
+    stop the run) and around the rename (never cut in half).
+    """
+    import signal
+
+    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
+
+
+@contextlib.contextmanager
+def written(path: str | None) -> Iterator["Output"]:
+    """The Output for ``path`` (None: standard output) while the block writes it: renamed into place
+    when the block ends well; removed on an error, a closed pipe or a stop signal (Interrupted, raised
+    on). The stop signals are held back while it is created and while it is renamed, so a temporary
+    file is always known to the cleanup and a rename is never cut in half."""
+    with signals_stop():
+        target: Output | None = None
+        try:
+            with held():
+                target = Output(path)
+            yield target
+            with held():
+                target.commit()
+        except BaseException:
+            if target is not None:
+                target.discard()
+            raise
