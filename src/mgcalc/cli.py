@@ -23,7 +23,7 @@ from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.dose import MAX_PER_DAY
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
-from mgcalc.errors import MgcalcError
+from mgcalc.errors import ExitCode, MgcalcError
 from mgcalc.forms import load_forms
 from mgcalc.references import AUTHORITIES, Profile, load_intakes
 from mgcalc.render import (
@@ -53,10 +53,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-#: Exit status when a check fails (``dose --fail-over-ul``).
-EXIT_CHECK_FAILED = 3
-#: Exit status when a label is read but cannot be checked (``check --label``).
-EXIT_CANNOT_CHECK = 4
 
 
 class _Group(TyperGroup):
@@ -77,12 +73,12 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except MgcalcError as exc:
             _one_line_error(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.ERROR) from None
         except click.exceptions.UsageError as exc:
             _usage_error(exc)
         except OSError as exc:  # writing the output failed: a full disk, a closed pipe
             _output_failed(exc)
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.ERROR) from None
 
 
 def _output_failed(exc: OSError) -> None:
@@ -119,7 +115,7 @@ def _usage_error(exc: "click.exceptions.UsageError") -> NoReturn:
         raise exc
     command = exc.ctx.command_path if exc.ctx is not None else "mgcalc"
     _one_line_error(f"{exc.format_message()} (see '{command} --help')")
-    raise typer.Exit(2) from None
+    raise typer.Exit(ExitCode.USAGE) from None
 
 
 app = typer.Typer(
@@ -155,6 +151,11 @@ SexOption = Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA."
 PregnantOption = Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")]
 LactatingOption = Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")]
+
+
+def _quiet(help_text: str) -> Any:
+    """The --quiet (-q) option, every command's: one figure on stdout, which ``help_text`` names."""
+    return typer.Option("--quiet", "-q", help=help_text)
 AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
@@ -249,7 +250,7 @@ def dose_command(
     ] = False,
     weight: WeightOption = None,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+    quiet: Annotated[bool, _quiet("Print only the elemental mg per day.")] = False,
     with_drugs: Annotated[
         list[str] | None,
         typer.Option("--with", metavar="DRUG",
@@ -283,7 +284,7 @@ def dose_command(
               else compute_dose(*(word for pair in pairs for word in pair), **options))
     emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 @app.command("compound", context_settings=AMOUNTS)
@@ -309,11 +310,8 @@ def compound_command(
                      "('4 mmol Mg', 20mEq): answers in units."),
     ] = None,
     as_json: JsonOption = False,
-    quiet: Annotated[
-        bool,
-        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet; "
-                     "units for a product or --per-unit)."),
-    ] = False,
+    quiet: Annotated[bool, _quiet("Print only the compound mg (the mL for a liquid, sachets for a sachet; "
+                                  "units for a product or --per-unit).")] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
@@ -442,7 +440,7 @@ def check_command(
     pregnant: PregnantOption = False,
     lactating: LactatingOption = False,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
+    quiet: Annotated[bool, _quiet("Print only the expected magnesium mg.")] = False,
 ) -> None:
     """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
@@ -476,9 +474,9 @@ def check_command(
         emit(as_json, quiet, result.as_dict, result.expected_mg or 0.0, notes,
               lambda: draw_lines("mgcalc check", check_lines(result), result.issues, word="issue"), word="issue")
     if result.consistent is None:
-        raise typer.Exit(EXIT_CANNOT_CHECK)
+        raise typer.Exit(ExitCode.CANNOT_CHECK)
     if not result.consistent:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 def _product_check(items: list[str] | None) -> Any:
@@ -592,10 +590,10 @@ def batch_command(
                 if path != "-":
                     raw.close()
     except files.Interrupted as stop:
-        raise typer.Exit(128 + stop.signum) from None
+        raise typer.Exit(ExitCode.SIGNAL + stop.signum) from None
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     if summary.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.ERROR)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -786,7 +784,7 @@ def infusion_command(
     else:
         draw_lines("mgcalc infusion", infusion_lines(result), result.notes)
     if result.over:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 @app.command("serum", context_settings=AMOUNTS)
@@ -840,4 +838,4 @@ def app_for(args: list[str]) -> typer.Typer:
 def main() -> NoReturn:
     """Console-script entry point (see mgcalc.__main__)."""
     app_for(sys.argv[1:])(prog_name="mgcalc")
-    sys.exit(0)  # pragma: no cover - app() always exits
+    sys.exit(ExitCode.OK)  # pragma: no cover - app() always exits

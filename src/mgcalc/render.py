@@ -17,6 +17,7 @@ from mgcalc.forms import Form
 from mgcalc.interactions import GRADES, NOT_LISTED, Interaction, Source
 from mgcalc.limits import GRADES as LIMIT_GRADES
 from mgcalc.limits import KIND_NAMES, LimitCheck
+from mgcalc.notes import Kind, detail_of, kind_of
 from mgcalc.references import AUTHORITIES, Row
 from mgcalc.route import ROUTE_NAMES, USE_NAMES
 from mgcalc.units import to_meq, to_mmol
@@ -238,8 +239,7 @@ def check_lines(result: CheckResult) -> list[str]:
     if result.consistent is None:
         if result.expected_mg is not None:
             lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
-        reason = (result.reason or "").removeprefix("cannot be checked: ")
-        lines.append(f"Verdict: cannot be checked: {reason}")
+        lines.append(f"Verdict: cannot be checked: {detail_of(result.reason or '')}")
     else:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
@@ -729,7 +729,7 @@ def draw_dose(result: DoseResult) -> None:
     parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
     parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
     for warning in result.warnings:
-        over = warning.startswith("OVER")
+        over = kind_of(warning) is Kind.OVER
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
     parts.append(Text(DISCLAIMER, style="dim"))
     console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
