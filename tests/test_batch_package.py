@@ -71,3 +71,34 @@ def test_a_reader_registered_for_a_format_is_what_run_reads_it_with(monkeypatch)
     assert rows[0]["form_id"] == "oxide" and rows[0]["elemental_mg"] > 0
     assert rows[1]["error"] == "no form"
     assert (summary.rows, summary.errors, summary.first_error_line) == (2, 1, 2)
+
+
+def test_a_byte_order_mark_a_pipe_delivers_in_pieces_is_dropped(tmp_path):
+    """The mark is decided in one place (files.bom_of, then the decoder): no reader strips it again,
+    so one split across two reads of a FIFO must not reach the header."""
+    import os
+    import threading
+    import time
+
+    from mgcalc import files
+
+    fifo = tmp_path / "rows"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb", buffering=0) as pipe:
+            pipe.write(b"\xef")
+            time.sleep(0.3)  # the reader's first read gets one byte of the mark
+            pipe.write(b"\xbb\xbfamount,form\n500mg,oxide\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    raw = files.open_input(str(fifo))
+    out = io.StringIO()
+    try:
+        summary = run(raw, out, input_format="csv", output_format="csv", profile=Profile(), authority="us")
+    finally:
+        raw.close()
+        writer.join()
+    assert (summary.rows, summary.errors) == (1, 0)
+    assert out.getvalue().startswith("amount,form,status,")

@@ -492,7 +492,6 @@ def _read_label_file(path: str) -> str:
     UTF-8, or UTF-16 / UTF-8 with a byte order mark (as Windows "Unicode" text is saved); other
     bytes are refused rather than guessed.
     """
-    import codecs
 
     from mgcalc.label import LABEL_MAX_CHARS
 
@@ -510,13 +509,11 @@ def _read_label_file(path: str) -> str:
                 data = handle.read(limit)
     except OSError as exc:
         raise MgcalcError(f"cannot read the label file {path!r}: {exc.strerror or exc}") from None
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            data, chosen = data[len(bom):], encoding
-            break
-    else:
-        chosen = "utf-8"
+    from mgcalc.files import bom_of
+
+    marked = bom_of(data)
+    chosen = "utf-8" if marked is None else marked[1]
+    data = data if marked is None else data[marked[0]:]
     try:
         return data.decode(chosen)
     except UnicodeDecodeError:

@@ -15,6 +15,18 @@ from typing import IO, Any
 
 from mgcalc.errors import MgcalcError, shown
 
+#: Byte order marks, each with the codec of the text after it (a UTF-32 mark reads as UTF-16's).
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def bom_of(head: bytes) -> tuple[int, str] | None:
+    """The length of the byte order mark that ``head`` starts with, and the codec of the text after
+    it; None when it starts with none. Every reader of mgcalc's input decides by this."""
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return len(bom), codec
+    return None
+
 
 def guess_format(path: str | None, given: str | None) -> str:
     """The input format: as given, else from the file name (.jsonl, .ndjson, .json), else CSV."""
@@ -137,7 +149,8 @@ def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
         return io.BufferedReader(_Waiting(raw.fileno(), shown(path), owner=raw))
     handle = io.BufferedReader(raw, buffer_size=1 << 20)
     head = handle.peek(8192)[:8192]
-    bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    marked = bom_of(head)
+    bom = marked is not None and marked[1] != "utf-8"
     wide = encoding is not None and ("16" in encoding or "32" in encoding)
     # Binary (or UTF-16 without a byte order mark) has NULs everywhere; one NUL in a row is that row's error.
     nuls = head.count(b"\x00")

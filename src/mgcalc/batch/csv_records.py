@@ -102,8 +102,6 @@ def read_csv_header(text: IO[str], delimiter: str | None) -> tuple[list[str], st
             raise MgcalcError(f"a CSV header cell is longer than {csv.field_size_limit():,} characters, the csv "
                               "module's field limit; shorten the column name") from None
         raise MgcalcError(f"cannot read the CSV header: {exc}") from None
-    if header:
-        header[0] = header[0].removeprefix("\ufeff")
     if not encodable("".join(header)):
         raise MgcalcError("the CSV header is not valid text in the input's encoding; try --encoding cp1252")
     names = [header_name(h) for h in header]

@@ -10,24 +10,27 @@ from typing import IO, Any
 
 from mgcalc.batch.columns import LINE_MAX
 from mgcalc.errors import MgcalcError, shown
+from mgcalc.files import bom_of
 from mgcalc.record_limits import RECORD_TOO_LONG
 
 TOO_LONG_MESSAGE = f"line {RECORD_TOO_LONG}"
 
 
 def decoded(raw: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
-    """The input as text: a UTF-8 or UTF-16 byte order mark decides, else ``encoding``, else UTF-8.
+    """The input as text, its byte order mark dropped: a UTF-8 or UTF-16 mark decides (files.bom_of),
+    else ``encoding``, else UTF-8. No reader after this sees a byte order mark.
 
     Bytes the encoding cannot decode are kept (surrogateescape): a pass-through field holding
     them is copied to the output byte for byte; only the fields a result needs must decode.
     """
-    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-    if head.startswith(codecs.BOM_UTF8):
-        chosen = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        chosen = "utf-16"
+    marked = bom_of(raw.peek(4)[:4]) if hasattr(raw, "peek") else None
+    if marked is not None:
+        raw.read(marked[0])
+        chosen = marked[1]
     else:
         chosen = encoding or "utf-8"
+    if codecs.lookup(chosen).name == "utf-8":
+        chosen = "utf-8-sig"  # a mark a pipe delivered in pieces, too short for the peek above, is dropped too
     return io.TextIOWrapper(raw, encoding=chosen, errors="surrogateescape", newline="")
 
 

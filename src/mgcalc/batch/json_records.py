@@ -74,8 +74,6 @@ def jsonl_objects(text: IO[str]) -> Iterator[Object]:
         if len(line) >= LINE_MAX and too_long(line, lines):
             yield Object(line_no, None, TOO_LONG_MESSAGE)
             continue
-        if line_no == 1:
-            line = line.removeprefix("\ufeff")
         if line.strip(_ASCII_WHITESPACE):  # str.strip would also drop \x1c-\x1f and Unicode spaces
             yield _object(line_no, line)
 
@@ -159,12 +157,10 @@ def json_array_objects(text: IO[str]) -> Iterator[Object]:
     def line() -> int:
         return lines_before + buffer.count("\n", 0, position) + 1
 
-    if skip().lstrip("\ufeff") != "[":
-        position += 1 if buffer[position:position + 1] == "\ufeff" else 0
-        if skip() != "[":
-            yield Object(line(), None, "not a JSON array (a .json file is read as one); "
-                                        "for JSON Lines give --input-format jsonl")
-            return
+    if skip() != "[":
+        yield Object(line(), None, "not a JSON array (a .json file is read as one); "
+                                    "for JSON Lines give --input-format jsonl")
+        return
     position += 1
     first = True
     while True:
