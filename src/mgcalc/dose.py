@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import MgcalcError
+from mgcalc.figures import beyond
 from mgcalc.forms import Form, Resolution
 from mgcalc.interactions import Interaction, lookup_all
 from mgcalc.limits import LimitCheck, judge, limits_for
@@ -709,13 +710,6 @@ def _may_exceed(components: tuple[Component, ...], upper: UpperLevel) -> bool:
     return upper.mg is not None and _highest(components) > upper.mg
 
 
-def beyond(value: float, limit: float, decimals: int = 0) -> str:
-    """``value`` with enough decimals to differ from ``limit`` as shown: 350.3, not 350, above 350."""
-    shown = f"{value:.{decimals}f}"
-    while value != limit and shown == f"{limit:.{decimals}f}" and decimals < 6:
-        decimals += 1
-        shown = f"{value:.{decimals}f}"
-    return shown
 
 
 def _mg_text(mg: float) -> str:
