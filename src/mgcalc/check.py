@@ -363,13 +363,13 @@ def _magnesium_only(reading: "Reading", declared: float, tolerance: float) -> Ch
             f"a blend of {_form_names(forms)}: it cannot be checked without the weight of each; "
             f"{declared:g} mg magnesium takes {low:,.0f} mg (all {_richest(forms).name}) to {high:,.0f} mg "
             f"(all {_poorest(forms).name}) of compound"), implied=(low, high))
+    from mgcalc.label import PLAUSIBLE_UNIT_MG, SOLID_UNITS
+
     form = forms[0]
     issues = list(_note(form))
-    unit = reading.per if reading.per in _SOLID_UNITS else None
-    if reading.serving and reading.serving[1] in _SOLID_UNITS:
+    unit = reading.per if reading.per in SOLID_UNITS else None
+    if reading.serving and reading.serving[1] in SOLID_UNITS:
         unit, low = reading.serving[1], low / reading.serving[0]
-    from mgcalc.label import PLAUSIBLE_UNIT_MG
-
     if unit and low > PLAUSIBLE_UNIT_MG:
         issues.append(
             f"{low:,.0f} mg of {form.form.name} per {unit} is more than a {unit} holds: the label most likely "
@@ -378,9 +378,6 @@ def _magnesium_only(reading: "Reading", declared: float, tolerance: float) -> Ch
         f"the label prints only the magnesium ({declared:g} mg as {form.form.name}); that takes "
         f"{high:,.1f} mg of {form.form.name}, a figure the label would have to print"),
         implied=(high, high), issues=tuple(issues))
-
-
-_SOLID_UNITS = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
 
 
 def _richest(forms: "tuple[Resolution, ...]") -> Form:

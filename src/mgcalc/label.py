@@ -168,7 +168,8 @@ UNITS: dict[str, str] = {
 #: A solid dose unit holding more salt than this is not plausible (a heuristic: the largest
 #: common tablets and capsules weigh 1 to 1.5 g in all).
 PLAUSIBLE_UNIT_MG = 1500.0
-_SOLID = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
+#: Dose units that are solid and counted (a tablet's figures can be split per unit; a volume's cannot).
+SOLID_UNITS = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
 #: Two figures of magnesium agree when within this fraction (label rounding of mmol and mg).
 _AGREE = 0.02
 
