@@ -147,6 +147,10 @@ class FormsTable:
     def __len__(self) -> int:
         return len(self.forms)
 
+    def spellings(self) -> list[str]:
+        """Every key a name resolves by (names, aliases and formulas, normalised), for suggestions."""
+        return list(self._by_key)
+
     def by_id(self, form_id: str) -> Form:
         """The row with this exact id (for code and tests)."""
         for form in self.forms:
