@@ -8,7 +8,7 @@ functions that draw on a terminal, so a piped, ``--json`` or ``-q`` call never l
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mgcalc import figures as fig
 from mgcalc.check import CheckResult
@@ -626,13 +626,61 @@ _UL_FOR = {"laxative": " (the effect a laxative is taken for)", "antacid": " (an
 
 
 
+class DoseFacts(NamedTuple):
+    """The dose screen's facts, worked out once from a DoseResult; the rich and the plain screens
+    only lay them out."""
+
+    per_day: int
+    table: list[tuple[str, str, str, str, str]]  # per component: compound, form understood, formula, % Mg, Mg
+    components: list[str]  # per component, as one line
+    elemental: str
+    mmol: str
+    meq: str
+    per_kg: str | None
+    food_mg: float
+    rda: list[tuple[str, float, float, float]]  # (who, lowest mg, highest mg, percent of the lowest)
+    upper_kind: str  # "UL", or "upper level" when no row is held
+    upper_mg: float | None
+    upper_label: str
+    upper_value: str
+    percent_ul: float | None
+    over_ul: bool
+    dv: str | None
+    references: str
+    interactions: "list[Interaction]"
+    warnings: list[tuple[str, bool]]  # (text, over a limit)
+
+
+def dose_facts(result: DoseResult) -> DoseFacts:
+    """What the dose screen shows, from ``result``."""
+    table = []
+    for c in result.components:
+        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
+        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        if c.product is not None:
+            measured = f"{c.product.text().split(' of ')[0]} = "
+            understood = f"{c.product.product.label}, {c.form.name}"
+        table.append((f"{measured}{fig.amount(c.compound_mg)} mg", understood, c.form.formula,
+                      f"{c.form.percent_elemental:.2f}", f"{fig.amount(c.elemental_mg)} mg"))
+    upper = result.upper
+    return DoseFacts(
+        per_day=result.per_day, table=table, components=[_component_text(c) for c in result.components],
+        elemental=fig.amount(result.elemental_mg), mmol=fig.small(result.mmol), meq=fig.small(result.meq),
+        per_kg=_per_kg_text(result), food_mg=result.food_mg, rda=_rda_rows(result),
+        upper_kind=upper.row.measure if upper.row else "upper level", upper_mg=upper.mg,
+        upper_label=_upper_label(result), upper_value=_upper_value(result), percent_ul=result.percent_ul,
+        over_ul=bool(result.over_ul), dv=_dv_text(result), references=f"References: {AUTHORITIES[result.authority]}",
+        interactions=list(result.interactions), warnings=[(w, kind_of(w) is Kind.OVER) for w in result.warnings])
+
+
 def draw_dose(result: DoseResult) -> None:
     if result.comparisons != ORAL_SUPPLEMENT:
         draw_lines("mgcalc dose", _route_dose_lines(result), result.warnings)
         return
+    facts = dose_facts(result)
     console = _terminal_console()
     if console is None:
-        _plain_dose(result)
+        echo("\n".join(plain_dose_lines(facts)))
         return
     from rich import box
     from rich.console import Group
@@ -641,86 +689,71 @@ def draw_dose(result: DoseResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    per = "per day" if result.per_day == 1 else f"per day ({result.per_day} times a day)"
+    per = "per day" if facts.per_day == 1 else f"per day ({facts.per_day} times a day)"
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column, justify in [("compound", "right"), ("form understood", "left"), ("formula", "left"),
                             ("% Mg", "right"), (f"Mg {per}", "right")]:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for c in result.components:
-        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
-        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
-        if c.product is not None:
-            measured = f"{c.product.text().split(' of ')[0]} = "
-            understood = f"{c.product.product.label}, {c.form.name}"
-        table.add_row(f"{measured}{fig.amount(c.compound_mg)} mg", understood, c.form.formula,
-                      f"{c.form.percent_elemental:.2f}", f"{fig.amount(c.elemental_mg)} mg")
+    for row in facts.table:
+        table.add_row(*row)
 
     total = Text.assemble(
         ("Elemental magnesium: ", "bold"),
-        (f"{fig.amount(result.elemental_mg)} mg/day", "bold cyan"),
-        f"  ({fig.small(result.mmol)} mmol, {fig.small(result.meq)} mEq)",
+        (f"{facts.elemental} mg/day", "bold cyan"),
+        f"  ({facts.mmol} mmol, {facts.meq} mEq)",
     )
     gauge = Table.grid(padding=(0, 1))
     for _ in range(3):
         gauge.add_column()
-    food = f" incl. {fig.amount(result.food_mg)} mg food" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
+    food = f" incl. {fig.amount(facts.food_mg)} mg food" if facts.food_mg else ""
+    for who, lo, hi, pct in facts.rda:
         gauge.add_row(f"{who} {fig.mg_range(lo, hi)}{food}",
                       ProgressBar(total=100, completed=min(pct, 100), width=30,
                                   complete_style="cyan", finished_style="cyan"),
                       fig.share(pct, lo, hi))
-    upper = result.upper
-    kind = upper.row.measure if upper.row else "upper level"
-    if upper.mg is not None and result.percent_ul is not None:
-        style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
-        gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
-                      ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
+    if facts.upper_mg is not None and facts.percent_ul is not None:
+        style = "red" if facts.over_ul else "yellow" if facts.percent_ul > 80 else "green"
+        gauge.add_row(f"{facts.upper_kind} {facts.upper_mg:g} mg (supplements)",
+                      ProgressBar(total=100, completed=min(facts.percent_ul, 100), width=30,
                                   complete_style=style, finished_style=style),
-                      Text(f"{fig.ul_share(result.percent_ul)} %", style=style))
+                      Text(f"{fig.ul_share(facts.percent_ul)} %", style=style))
     else:
-        gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
+        gauge.add_row(facts.upper_kind, Text(facts.upper_value, style="yellow"), "")
     parts: list[Any] = [table, total]
-    per_kg = _per_kg_text(result)
-    if per_kg:
-        parts.append(Text(per_kg))
+    if facts.per_kg:
+        parts.append(Text(facts.per_kg))
     parts.append(gauge)
-    dv = _dv_text(result)
-    if dv:
-        parts.append(Text(dv))
-    parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
-    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
-    for warning in result.warnings:
-        over = kind_of(warning) is Kind.OVER
+    if facts.dv:
+        parts.append(Text(facts.dv))
+    parts.append(Text(facts.references, style="dim"))
+    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in facts.interactions]
+    for warning, over in facts.warnings:
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
     parts.append(Text(DISCLAIMER, style="dim"))
     console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
 
 
-def _plain_dose(result: DoseResult) -> None:
-    lines = [_component_text(c) for c in result.components]
-    if result.per_day > 1:
-        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
-    lines.append(
-        f"Elemental magnesium: {fig.amount(result.elemental_mg)} mg/day "
-        f"({fig.small(result.mmol)} mmol, {fig.small(result.meq)} mEq)"
-    )
-    per_kg = _per_kg_text(result)
-    if per_kg:
-        lines.append(per_kg)
-    food = f" (with {fig.amount(result.food_mg)} mg from food)" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
+def plain_dose_lines(facts: DoseFacts) -> list[str]:
+    """The dose screen as plain lines (no terminal, or piped)."""
+    lines = list(facts.components)
+    if facts.per_day > 1:
+        lines.append(f"Taken {facts.per_day} times a day; amounts are per day.")
+    lines.append(f"Elemental magnesium: {facts.elemental} mg/day ({facts.mmol} mmol, {facts.meq} mEq)")
+    if facts.per_kg:
+        lines.append(facts.per_kg)
+    food = f" (with {fig.amount(facts.food_mg)} mg from food)" if facts.food_mg else ""
+    for who, lo, hi, pct in facts.rda:
         lines.append(f"{who}: {fig.mg_range(lo, hi)}/day; this is {fig.share(pct, lo, hi)} of it{food}")
-    lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
-                 + (f"; this dose is {fig.ul_share(result.percent_ul)} % of it"
-                    if result.percent_ul is not None else ""))
-    dv = _dv_text(result)
-    if dv:
-        lines.append(dv)
-    lines.append(f"References: {AUTHORITIES[result.authority]}")
-    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
-    lines += [f"warning: {w}" for w in result.warnings]
+    lines.append(f"{facts.upper_label}: {facts.upper_value}"
+                 + (f"; this dose is {fig.ul_share(facts.percent_ul)} % of it"
+                    if facts.percent_ul is not None else ""))
+    if facts.dv:
+        lines.append(facts.dv)
+    lines.append(facts.references)
+    lines += [f"interaction: {_interaction_line(i)}" for i in facts.interactions]
+    lines += [f"warning: {w}" for w, _ in facts.warnings]
     lines.append(DISCLAIMER)
-    echo("\n".join(lines))
+    return lines
 
 
 def draw_forms(rows: tuple[Form, ...]) -> None:
