@@ -305,15 +305,15 @@ _RESULT_VALUES = st.one_of(
 def test_result_columns_serialised_as_csv_writer_and_json_dumps_write_them(values, delimiter):
     """The cached result part is written without csv.writer or json.dumps per result: it must be
     exactly what they write (QUOTE_MINIMAL quoting by delimiter, json.dumps spellings and separators)."""
-    from mgcalc.batch import RowEvaluator
+    from mgcalc.batch import Writer
 
-    as_csv = RowEvaluator(Profile(), "us", "csv", delimiter)._serialised(values)
+    as_csv = Writer("csv", delimiter).serialised(values)
     buffer = io.StringIO()
     cells = ["" if v is None else {True: "true", False: "false"}[v] if isinstance(v, bool) else
              v if isinstance(v, str) else repr(v) for v in values]
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(["x", *cells])
     assert "".join(as_csv) == buffer.getvalue()[1:-2] + "\n"
-    as_json = RowEvaluator(Profile(), "us", "jsonl")._serialised(values)
+    as_json = Writer("jsonl").serialised(values)
     expected = json.dumps(dict(zip(RESULT_COLUMNS, values, strict=True)), ensure_ascii=False)
     assert "{" + "".join(as_json) == expected + "\n"
 
@@ -363,16 +363,18 @@ def test_every_cached_path_gives_what_the_row_computed_alone_gives(requests, out
     """Doses shared by spelling, declared figures spliced into a shared dose, the plan's templates:
     each entry must equal the row's result computed on its own (RowEvaluator.compute, serialised
     generically), whatever came before it in the run."""
-    from mgcalc.batch import RowEvaluator
+    from mgcalc.batch import RowEvaluator, RowResult, Writer
     from mgcalc.errors import MgcalcError
 
-    evaluator = RowEvaluator(profile, authority, output_format, delimiter)
+    writer = Writer(output_format, delimiter)
+    evaluator = RowEvaluator(profile, authority, writer)
     for amount, form, per_day, declared in requests:
-        alone = RowEvaluator(profile, authority, output_format, delimiter)
+        alone = RowEvaluator(profile, authority, Writer(output_format, delimiter))
         try:
-            expected = (*alone._serialised(alone.compute(amount, form, per_day, declared)), None)
+            expected = (*writer.serialised(alone.compute(amount, form, per_day, declared)), None)
         except MgcalcError as exc:
-            expected = alone.error(" ".join(str(exc).split()))
+            message = " ".join(str(exc).split())
+            expected = (*writer.serialised(RowResult.failed(message)), message)
         assert evaluator.entry((amount, form, per_day, declared, None)) == expected
 
 

@@ -366,19 +366,6 @@ def test_csv_and_jsonl_output_agree_on_the_row_count_for_any_text(pieces):
     assert csv_summary.rows == jsonl_summary.rows == len(rows_of(csv_out, "csv"))
 
 
-@settings(max_examples=300)
-@given(st.text(alphabet="abcdeilmnorstuxyz 1:-", max_size=24), st.sampled_from([0.6, 0.75]))
-def test_close_matches_give_difflibs_answer(word, cutoff):
-    """Narrowing the candidates with rapidfuzz first changes no "did you mean" suggestion."""
-    import difflib
-
-    from mgcalc.forms import close_matches, load_forms
-
-    spellings = list(load_forms()._by_key)
-    assert close_matches(word, spellings, n=8, cutoff=cutoff) == difflib.get_close_matches(word, spellings, n=8,
-                                                                                          cutoff=cutoff)
-
-
 @pytest.mark.parametrize("odd", ["\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u00a0"])
 def test_a_json_line_of_unicode_white_space_is_an_error_row_not_a_skipped_blank(odd):
     """str.strip() counts these as white space; JSON does not, and no line may vanish without a row."""

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from molmass import Formula
 
 from mgcalc.errors import FormsTableError, MgcalcError
@@ -236,3 +238,22 @@ def test_bare_carbonate_means_the_usp_substance_and_names_the_neutral_salt(table
     found = table.resolve("magnesium carbonate")
     assert found.form.id == "carbonate-usp"
     assert [f.id for f in found.alternatives] == ["carbonate-anhydrous"]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="abcdeilmnorstuxyz 1:-", max_size=24), st.sampled_from([0.6, 0.75]))
+def test_close_matches_give_difflibs_answer(word, cutoff):
+    """Narrowing the candidates with rapidfuzz first changes no "did you mean" suggestion."""
+    import difflib
+
+    from mgcalc.forms import close_matches, load_forms
+
+    spellings = load_forms().spellings()
+    assert close_matches(word, spellings, n=8, cutoff=cutoff) == difflib.get_close_matches(word, spellings, n=8,
+                                                                                          cutoff=cutoff)
+
+
+def test_a_formula_with_an_isotope_is_refused_not_a_crash():
+    """Found by tests/test_hostile.py: molmass reads "(1H2O)" as an isotope, which has no element row."""
+    with pytest.raises(MgcalcError):
+        load_forms().resolve("(1H2O)")

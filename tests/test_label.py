@@ -376,3 +376,14 @@ def test_a_label_file_in_utf16_is_read_and_other_bytes_are_refused(tmp_path, run
     latin.write_bytes(b"Magnesium Oxide 400\xa0mg (241.3mg elemental magnesium)\n")
     result = runner.invoke(app, ["check", "--label-file", str(latin)])
     assert result.exit_code == 1 and "is not UTF-8 text" in result.stderr
+
+
+def test_every_token_has_a_kind_from_the_enum():
+    """Token kinds are label.TokenKind members, not bare strings (issue 21)."""
+    from mgcalc.label import TokenKind, tokenize
+
+    tokens = tokenize("Magnesium (as magnesium citrate) 200 mg [48%]; calcium 1-2 g, ·7H2O | 1 tablet: 4 mmol")
+    assert tokens and all(type(t.kind) is TokenKind for t in tokens)
+    kinds = {t.kind for t in tokens}
+    assert {TokenKind.MG, TokenKind.FORM, TokenKind.AMOUNT, TokenKind.PCT, TokenKind.OPEN, TokenKind.CLOSE_SQUARE,
+            TokenKind.SEMICOLON, TokenKind.OTHER, TokenKind.RANGE, TokenKind.SEP, TokenKind.COLON} <= kinds

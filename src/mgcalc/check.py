@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from mgcalc.dose import resolve_source
 from mgcalc.errors import MgcalcError
 from mgcalc.forms import Form, Resolution, load_forms
+from mgcalc.notes import Note
 from mgcalc.references import Profile, daily_value
 from mgcalc.units import magnesium_mg, mass_mg
 
@@ -227,8 +228,8 @@ def check_reading(reading: "Reading", tolerance: float = DEFAULT_TOLERANCE,
 
 
 def _over(day: PerDay) -> str:
-    return (f"OVER THE UPPER LEVEL: the directions ({day.how}) give up to {day.mg_high:.0f} mg magnesium a day, "
-            f"above the {day.upper_level} of {day.upper_level_mg:g} mg/day for supplemental magnesium")
+    return Note.over(f"OVER THE UPPER LEVEL: the directions ({day.how}) give up to {day.mg_high:.0f} mg magnesium "
+                     f"a day, above the {day.upper_level} of {day.upper_level_mg:g} mg/day for supplemental magnesium")
 
 
 # --- per day by the directions ------------------------------------------------------------------
@@ -275,7 +276,7 @@ def _uncheckable(reading: "Reading", tolerance: float, reason: str, *, expected:
 
 def _verdict_of(reading: "Reading", tolerance: float) -> CheckResult:
     if reading.problem:
-        return _uncheckable(reading, tolerance, f"cannot be checked: {reading.problem}")
+        return _uncheckable(reading, tolerance, Note.cannot_check(reading.problem))
     declared = reading.declared_mg
     compounds = [c for c in reading.compounds if c.role in ("compound", "hydrate-weight")]
     forms = reading.forms
@@ -288,8 +289,8 @@ def _verdict_of(reading: "Reading", tolerance: float) -> CheckResult:
         return _magnesium_only(reading, declared, tolerance)
     missing = [c for c in compounds if c.form is None]
     if missing:
-        return _uncheckable(reading, tolerance, f"cannot be checked: the compound weighed {missing[0].text.strip()} "
-                                                "is not named, or is not a form in the table")
+        return _uncheckable(reading, tolerance, Note.cannot_check(
+            f"the compound weighed {missing[0].text.strip()} is not named, or is not a form in the table"))
     weighed = _weighed(compounds)
     if len({form.family for _, form in weighed}) > 1:
         return _blend_with_weights(declared, weighed, tolerance)
@@ -319,8 +320,8 @@ def _hydrate_unsaid(reading: "Reading", result: CheckResult, compound: "Figure",
     if not fits:
         return None
     read = resolution.form
-    return result._replace(consistent=None, deviation_percent=None, reason=(
-        f"cannot be checked: the label names {resolution.query.rstrip('.')!r} without saying which of its forms "
+    return result._replace(consistent=None, deviation_percent=None, reason=Note.cannot_check(
+        f"the label names {resolution.query.rstrip('.')!r} without saying which of its forms "
         f"(hydrate or salt); as {read.name} "
         f"({read.content}) its {compound.mg:g} mg carries {result.expected_mg or 0:.1f} mg magnesium, not "
         f"{result.declared_mg:g} mg, but as {fits[0].name} ({fits[0].content}) it carries "
@@ -340,11 +341,10 @@ def _compound_only(reading: "Reading", compounds: "list[Figure]", tolerance: flo
     weighed = _weighed(compounds)
     if len({form.family for _, form in weighed}) == 1 and len(compounds) > 1:
         weights = " and ".join(f"{c.mg:g} mg" for c in compounds)
-        return _uncheckable(reading, tolerance, (
-            f"cannot be checked: the label prints the salt twice ({weights}: anhydrous and hydrated weight) "
-            "but no figure for magnesium"))
+        return _uncheckable(reading, tolerance, Note.cannot_check(
+            f"the label prints the salt twice ({weights}: anhydrous and hydrated weight) but no figure for magnesium"))
     if not weighed:
-        return _uncheckable(reading, tolerance, "cannot be checked: the compound is not a form in the table")
+        return _uncheckable(reading, tolerance, Note.cannot_check("the compound is not a form in the table"))
     carried = sum(c.mg * form.percent_elemental / 100 for c, form in weighed)
     if len(weighed) > 1:
         return _uncheckable(reading, tolerance, (
@@ -375,13 +375,13 @@ def _magnesium_only(reading: "Reading", declared: float, tolerance: float) -> Ch
             f"a blend of {_form_names(forms)}: it cannot be checked without the weight of each; "
             f"{declared:g} mg magnesium takes {low:,.0f} mg (all {_richest(forms).name}) to {high:,.0f} mg "
             f"(all {_poorest(forms).name}) of compound"), implied=(low, high))
+    from mgcalc.label import PLAUSIBLE_UNIT_MG, SOLID_UNITS
+
     form = forms[0]
     issues = list(_note(form))
-    unit = reading.per if reading.per in _SOLID_UNITS else None
-    if reading.serving and reading.serving[1] in _SOLID_UNITS:
+    unit = reading.per if reading.per in SOLID_UNITS else None
+    if reading.serving and reading.serving[1] in SOLID_UNITS:
         unit, low = reading.serving[1], low / reading.serving[0]
-    from mgcalc.label import PLAUSIBLE_UNIT_MG
-
     if unit and low > PLAUSIBLE_UNIT_MG:
         issues.append(
             f"{low:,.0f} mg of {form.form.name} per {unit} is more than a {unit} holds: the label most likely "
@@ -390,9 +390,6 @@ def _magnesium_only(reading: "Reading", declared: float, tolerance: float) -> Ch
         f"the label prints only the magnesium ({declared:g} mg as {form.form.name}); that takes "
         f"{high:,.1f} mg of {form.form.name}, a figure the label would have to print"),
         implied=(high, high), issues=tuple(issues))
-
-
-_SOLID_UNITS = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
 
 
 def _richest(forms: "tuple[Resolution, ...]") -> Form:

@@ -23,7 +23,7 @@ from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.dose import MAX_PER_DAY
 from mgcalc.dose import compound as compute_compound
 from mgcalc.dose import dose as compute_dose
-from mgcalc.errors import MgcalcError
+from mgcalc.errors import ExitCode, MgcalcError
 from mgcalc.forms import load_forms
 from mgcalc.references import AUTHORITIES, Profile, load_intakes
 from mgcalc.render import (
@@ -53,10 +53,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-#: Exit status when a check fails (``dose --fail-over-ul``).
-EXIT_CHECK_FAILED = 3
-#: Exit status when a label is read but cannot be checked (``check --label``).
-EXIT_CANNOT_CHECK = 4
 
 
 class _Group(TyperGroup):
@@ -77,12 +73,12 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except MgcalcError as exc:
             _one_line_error(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.ERROR) from None
         except click.exceptions.UsageError as exc:
             _usage_error(exc)
         except OSError as exc:  # writing the output failed: a full disk, a closed pipe
             _output_failed(exc)
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.ERROR) from None
 
 
 def _output_failed(exc: OSError) -> None:
@@ -119,7 +115,7 @@ def _usage_error(exc: "click.exceptions.UsageError") -> NoReturn:
         raise exc
     command = exc.ctx.command_path if exc.ctx is not None else "mgcalc"
     _one_line_error(f"{exc.format_message()} (see '{command} --help')")
-    raise typer.Exit(2) from None
+    raise typer.Exit(ExitCode.USAGE) from None
 
 
 app = typer.Typer(
@@ -156,6 +152,11 @@ SexOption = Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA."
 PregnantOption = Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")]
 LactatingOption = Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")]
+
+
+def _quiet(help_text: str) -> Any:
+    """The --quiet (-q) option, every command's: one figure on stdout, which ``help_text`` names."""
+    return typer.Option("--quiet", "-q", help=help_text)
 AuthorityOption = Annotated[
     Authority,
     typer.Option("--authority", help="Whose reference values: us, eu, uk, au or ca (see 'mgcalc reference')."),
@@ -250,7 +251,7 @@ def dose_command(
     ] = False,
     weight: WeightOption = None,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the elemental mg per day.")] = False,
+    quiet: Annotated[bool, _quiet("Print only the elemental mg per day.")] = False,
     with_drugs: Annotated[
         list[str] | None,
         typer.Option("--with", metavar="DRUG",
@@ -284,7 +285,7 @@ def dose_command(
               else compute_dose(*(word for pair in pairs for word in pair), **options))
     emit(as_json, quiet, result.as_dict, result.elemental_mg, dose_notes(result), lambda: draw_dose(result))
     if fail_over_ul and result.exceeds_limit:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 @app.command("compound", context_settings=AMOUNTS)
@@ -310,11 +311,8 @@ def compound_command(
                      "('4 mmol Mg', 20mEq): answers in units."),
     ] = None,
     as_json: JsonOption = False,
-    quiet: Annotated[
-        bool,
-        typer.Option("--quiet", "-q", help="Print only the compound mg (the mL for a liquid, sachets for a sachet; "
-                     "units for a product or --per-unit)."),
-    ] = False,
+    quiet: Annotated[bool, _quiet("Print only the compound mg (the mL for a liquid, sachets for a sachet; "
+                                  "units for a product or --per-unit).")] = False,
 ) -> None:
     """How much of a compound delivers a target amount of elemental magnesium.
 
@@ -443,7 +441,7 @@ def check_command(
     pregnant: PregnantOption = False,
     lactating: LactatingOption = False,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the expected magnesium mg.")] = False,
+    quiet: Annotated[bool, _quiet("Print only the expected magnesium mg.")] = False,
 ) -> None:
     """Does a label add up? Exit status 0 consistent, 3 not, 4 read but cannot be checked (reason given).
 
@@ -478,9 +476,9 @@ def check_command(
         emit(as_json, quiet, result.as_dict, result.expected_mg or 0.0, notes,
               lambda: draw_lines("mgcalc check", check_lines(result), result.issues, word="issue"), word="issue")
     if result.consistent is None:
-        raise typer.Exit(EXIT_CANNOT_CHECK)
+        raise typer.Exit(ExitCode.CANNOT_CHECK)
     if not result.consistent:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 def _record_label(path: str | None) -> str | None:
@@ -509,7 +507,6 @@ def _read_label_file(path: str) -> str:
     UTF-8, or UTF-16 / UTF-8 with a byte order mark (as Windows "Unicode" text is saved); other
     bytes are refused rather than guessed.
     """
-    import codecs
 
     from mgcalc.label import LABEL_MAX_CHARS
 
@@ -527,13 +524,11 @@ def _read_label_file(path: str) -> str:
                 data = handle.read(limit)
     except OSError as exc:
         raise MgcalcError(f"cannot read the label file {path!r}: {exc.strerror or exc}") from None
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            data, chosen = data[len(bom):], encoding
-            break
-    else:
-        chosen = "utf-8"
+    from mgcalc.files import bom_of
+
+    marked = bom_of(data)
+    chosen = "utf-8" if marked is None else marked[1]
+    data = data if marked is None else data[marked[0]:]
     try:
         return data.decode(chosen)
     except UnicodeDecodeError:
@@ -598,12 +593,9 @@ def batch_command(
     if output is not None and path != "-" and _same_file(path, output):
         raise typer.BadParameter("the output would overwrite the input", param_hint="--output")
     profile = _profile(age, sex, pregnant, lactating)
-    with _signals_stop():
-        target: Any = None
-        try:
-            with _held():  # a signal now is delivered once target is set, so its file is removed
-                target = files.Output(output)  # checked before any input is read
-            dataset = input_format is not None and input_format.value in ("dsld", "openfda", "spl")
+    dataset = input_format is not None and input_format.value in ("dsld", "openfda", "spl")
+    try:
+        with files.written(output) as target:  # checked before any input is read; no partial output file
             raw: Any
             if dataset:  # records written out as label rows (datasets/rows.py), read as JSON Lines
                 from mgcalc.datasets.rows import label_rows
@@ -620,21 +612,14 @@ def batch_command(
             finally:
                 if path != "-":
                     raw.close()
-            with _held():
-                target.commit()
-        except files.Interrupted as stop:  # no partial output file
-            if target is not None:
-                target.discard()
-            raise typer.Exit(128 + stop.signum) from None
-        except BaseException:  # an error or a closed pipe: no partial output file
-            if target is not None:
-                target.discard()
-            raise
+    except files.Interrupted as stop:
+        raise typer.Exit(ExitCode.SIGNAL + stop.signum) from None
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     for reason, count in getattr(raw, "skipped", {}).items():
         typer.echo(f"mgcalc: {count} record(s) skipped: {reason}", err=True)
     if summary.errors:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.ERROR)
+
 
 
 DatasetFormat = enum.StrEnum("DatasetFormat", {"dsld": "dsld", "openfda": "openfda", "spl": "spl"})
@@ -707,52 +692,6 @@ def _audit_progress() -> Iterator[Callable[[Any], None] | None]:
         yield lambda item: bar.advance(task)
 
 
-_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-@contextlib.contextmanager
-def _signals_stop() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise files.Interrupted, so the run cleans up and exits 128 + signal."""
-    import signal
-
-    from mgcalc.files import Interrupted
-
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
-
-    previous = {}
-    try:
-        for name in _STOP_SIGNALS:
-            number = getattr(signal, name, None)
-            if number is not None:
-                previous[number] = signal.signal(number, stop)
-    except ValueError:  # not the main thread: signals stay as they were
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
-@contextlib.contextmanager
-def _held() -> Iterator[None]:
-    """The stop signals held back while the block runs, delivered when it ends.
-
-    Around creating the output (a temporary file must be known to the cleanup before a signal can
-    stop the run) and around the rename (never cut in half).
-    """
-    import signal
-
-    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -943,7 +882,7 @@ def infusion_command(
     else:
         draw_lines("mgcalc infusion", infusion_lines(result), result.notes)
     if result.over:
-        raise typer.Exit(EXIT_CHECK_FAILED)
+        raise typer.Exit(ExitCode.CHECK_FAILED)
 
 
 @app.command("serum", context_settings=AMOUNTS)
@@ -997,4 +936,4 @@ def app_for(args: list[str]) -> typer.Typer:
 def main() -> NoReturn:
     """Console-script entry point (see mgcalc.__main__)."""
     app_for(sys.argv[1:])(prog_name="mgcalc")
-    sys.exit(0)  # pragma: no cover - app() always exits
+    sys.exit(ExitCode.OK)  # pragma: no cover - app() always exits

@@ -4,9 +4,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import MgcalcError
+from mgcalc.figures import beyond
 from mgcalc.forms import Form, Resolution
 from mgcalc.interactions import Interaction, lookup_all
 from mgcalc.limits import LimitCheck, judge, limits_for
+from mgcalc.notes import Note
 from mgcalc.preparations import AUTHORITY_COUNTRY, FormReading, Preparation, Strength, read_form
 from mgcalc.references import AUTHORITIES, Intake, Profile, UpperLevel, daily_value, intake, upper_level
 from mgcalc.route import ROUTE_NAMES, USE_NAMES, Comparisons, comparisons, default_use
@@ -450,15 +452,15 @@ def _label_checks(result: DoseResult, rules: Comparisons) -> tuple[LimitCheck, .
 
 def _label_warnings(result: DoseResult) -> list[str]:
     """Over a label's limit, the label's 'ask a doctor', or no label limit held for this dose."""
-    found = []
+    found: list[str] = []
     for check in result.label_checks:
         limit = check.limit
         if check.over:
             assert check.value is not None and limit.max is not None
             who = f" for {limit.who}" if limit.who else ""
-            found.append(f"OVER THE LABEL'S LIMIT: {limit.printed(check.value)} is above the "
-                         f"{limit.printed(limit.max)} {_LIMIT_WORDS[limit.kind]} its label states{who} "
-                         f"({limit.source})")
+            found.append(Note.over(f"OVER THE LABEL'S LIMIT: {limit.printed(check.value)} is above the "
+                                   f"{limit.printed(limit.max)} {_LIMIT_WORDS[limit.kind]} its label states{who} "
+                                   f"({limit.source})"))
         elif limit.max is None:
             found.append(f"the label gives no maximum for this age: {limit.quote} ({limit.source})")
     rules = result.comparisons
@@ -628,7 +630,7 @@ def upper_level_warning(supplemental_mg: float, upper: UpperLevel, authority: st
     if upper.mg is None or upper.row is None:
         return None
     if supplemental_mg > upper.mg:
-        return (
+        return Note.over(
             f"OVER THE UPPER LEVEL: {beyond(supplemental_mg, upper.mg)} mg/day of supplemental magnesium is "
             f"above the {upper.mg:g} mg/day {_UPPER_NAMES[upper.row.measure]} "
             f"({authority.upper()}, {upper.row.group}); digestive effects such as diarrhoea become likely"
@@ -708,13 +710,6 @@ def _may_exceed(components: tuple[Component, ...], upper: UpperLevel) -> bool:
     return upper.mg is not None and _highest(components) > upper.mg
 
 
-def beyond(value: float, limit: float, decimals: int = 0) -> str:
-    """``value`` with enough decimals to differ from ``limit`` as shown: 350.3, not 350, above 350."""
-    shown = f"{value:.{decimals}f}"
-    while value != limit and shown == f"{limit:.{decimals}f}" and decimals < 6:
-        decimals += 1
-        shown = f"{value:.{decimals}f}"
-    return shown
 
 
 def _mg_text(mg: float) -> str:

@@ -4,15 +4,28 @@ renamed into place only when complete, with the mode a new file gets or the old 
 """
 
 import codecs
+import contextlib
 import io
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from mgcalc.errors import MgcalcError, shown
+
+#: Byte order marks, each with the codec of the text after it (a UTF-32 mark reads as UTF-16's).
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def bom_of(head: bytes) -> tuple[int, str] | None:
+    """The length of the byte order mark that ``head`` starts with, and the codec of the text after
+    it; None when it starts with none. Every reader of mgcalc's input decides by this."""
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            return len(bom), codec
+    return None
 
 
 def guess_format(path: str | None, given: str | None) -> str:
@@ -64,6 +77,21 @@ class _Waiting(io.RawIOBase):
         if self.owner is not None:
             self.owner.close()
         super().close()
+
+
+@contextlib.contextmanager
+def flushing_before_wait(raw: Any, flush: Callable[[], None]) -> Iterator[None]:
+    """While the block runs, ``flush`` is called before a read of ``raw`` would wait, when ``raw`` is
+    input open_input opened on a pipe, FIFO or terminal (so results go out as rows come in)."""
+    waiting = getattr(raw, "raw", None)
+    if getattr(waiting, "before_wait", False) is not None:  # a file: nothing ever waits
+        yield
+        return
+    waiting.before_wait = flush  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        waiting.before_wait = None  # type: ignore[union-attr]
 
 
 def _unreadable(name: str, exc: OSError) -> MgcalcError:
@@ -121,7 +149,8 @@ def open_input(path: str | None, encoding: str | None = None) -> IO[bytes]:
         return io.BufferedReader(_Waiting(raw.fileno(), shown(path), owner=raw))
     handle = io.BufferedReader(raw, buffer_size=1 << 20)
     head = handle.peek(8192)[:8192]
-    bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    marked = bom_of(head)
+    bom = marked is not None and marked[1] != "utf-8"
     wide = encoding is not None and ("16" in encoding or "32" in encoding)
     # Binary (or UTF-16 without a byte order mark) has NULs everywhere; one NUL in a row is that row's error.
     nuls = head.count(b"\x00")
@@ -252,3 +281,71 @@ class Output:
             except FileNotFoundError:
                 pass
             self._temp = None
+
+
+#: The signals that stop a run (its output file removed).
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def signals_stop() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise Interrupted while the block runs, so the run cleans up
+    (the CLI exits 128 + signal)."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    try:
+        for name in _STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """The stop signals held back while the block runs, delivered when it ends.
+
+    Around creating the output (a temporary file must be known to the cleanup before a signal can
+    stop the run) and around the rename (never cut in half).
+    """
+    import signal
+
+    numbers = {getattr(signal, name) for name in _STOP_SIGNALS if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, numbers)
+
+
+@contextlib.contextmanager
+def written(path: str | None) -> Iterator["Output"]:
+    """The Output for ``path`` (None: standard output) while the block writes it: renamed into place
+    when the block ends well; removed on an error, a closed pipe or a stop signal (Interrupted, raised
+    on). The stop signals are held back while it is created and while it is renamed, so a temporary
+    file is always known to the cleanup and a rename is never cut in half."""
+    with signals_stop():
+        target: Output | None = None
+        try:
+            with held():
+                target = Output(path)
+            yield target
+            with held():
+                target.commit()
+        except BaseException:
+            if target is not None:
+                target.discard()
+            raise

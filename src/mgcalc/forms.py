@@ -147,6 +147,10 @@ class FormsTable:
     def __len__(self) -> int:
         return len(self.forms)
 
+    def spellings(self) -> list[str]:
+        """Every key a name resolves by (names, aliases and formulas, normalised), for suggestions."""
+        return list(self._by_key)
+
     def by_id(self, form_id: str) -> Form:
         """The row with this exact id (for code and tests)."""
         for form in self.forms:
@@ -355,9 +359,9 @@ def parse_formula(text: str) -> ParsedFormula | None:
             times = int(match[1] or 1)
             for symbol, item in Formula(match[2]).composition().items():
                 totals[symbol] = totals.get(symbol, 0) + times * int(item.count)
+        mass = sum(ELEMENTS[symbol].mass * n for symbol, n in totals.items())  # KeyError: an isotope ("1H")
     except (FormulaError, ValueError, KeyError, IndexError, ArithmeticError, RecursionError):
         return None
-    mass = sum(ELEMENTS[symbol].mass * n for symbol, n in totals.items())
     percent = 100 * totals.get("Mg", 0) * ELEMENTS["Mg"].mass / mass if mass else 0.0
     return ParsedFormula(cleaned, frozenset(totals.items()), percent)
 

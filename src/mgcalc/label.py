@@ -28,6 +28,7 @@ checked, and no figure is guessed. The vocabulary is data (the tables below and 
 a new wording is a new row.
 """
 
+import enum
 import re
 import unicodedata
 from functools import lru_cache
@@ -170,7 +171,8 @@ UNITS: dict[str, str] = {
 #: A solid dose unit holding more salt than this is not plausible (a heuristic: the largest
 #: common tablets and capsules weigh 1 to 1.5 g in all).
 PLAUSIBLE_UNIT_MG = 1500.0
-_SOLID = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
+#: Dose units that are solid and counted (a tablet's figures can be split per unit; a volume's cannot).
+SOLID_UNITS = frozenset({"tablet", "capsule", "caplet", "softgel", "gummy", "lozenge"})
 #: Two figures of magnesium agree when within this fraction (label rounding of mmol and mg).
 _AGREE = 0.02
 
@@ -196,10 +198,42 @@ _SCANNER = re.compile(
 )
 
 
+class TokenKind(enum.StrEnum):
+    """What a token of label text is (a punctuation token's value is its character)."""
+
+    AMOUNT = "amount"  # a figure with its unit: Token.value in mg (or the count), Token.unit mass/magnesium/volume
+    RANGE = "range"  # "100-200 mg": left out, never one figure
+    PCT = "pct"  # a percentage: Token.value
+    BARE = "bare"  # a number without a unit
+    WORD = "word"  # any other word
+    MG = "mg"  # magnesium itself (the word in any language, Mg2+)
+    FORM = "form"  # a form in the forms table: Token.form
+    OTHER = "other"  # another nutrient or ingredient
+    SALT = "salt"  # a salt's name the forms table cannot resolve alone
+    HYDRATE = "hydrate"  # a hydration word: Token.value the water count
+    BASIS = "basis"  # a dose unit (tablet, capsule, sachet): Token.unit its name
+    CUE = "cue"  # a cue phrase: Token.unit its role (CUES)
+    OPEN = "("
+    CLOSE = ")"
+    OPEN_SQUARE = "["
+    CLOSE_SQUARE = "]"
+    COMMA = ","
+    SEMICOLON = ";"
+    COLON = ":"
+    SEP = "sep"  # a cell separator or leader dots
+    WATER = "water"  # "·7H2O": Token.value the water count
+    EOL = "eol"  # the end of a line (rows.py)
+
+
+#: Brackets that open and close (round or square).
+OPENING = (TokenKind.OPEN, TokenKind.OPEN_SQUARE)
+CLOSING = (TokenKind.CLOSE, TokenKind.CLOSE_SQUARE)
+
+
 class Token(NamedTuple):
     """One piece of label text: kind, its text, and what the kind carries."""
 
-    kind: str  # amount range pct bare word mg form other salt hydrate basis cue ( ) [ ] , ; : sep water
+    kind: TokenKind
     text: str
     start: int
     value: float = 0.0  # amount: mg (mass or magnesium); pct: the percentage; water: count
@@ -331,9 +365,10 @@ def read_label(text: str) -> Reading:
 
 def read_tokens(tokens: list["Token"], text: str) -> "Reading":
     """Read the tokens of one statement or one ingredient row (``text`` for messages)."""
-    excipients = [t.form.form for t in tokens if t.kind == "form" and t.form and t.form.form.kind == "excipient"]
-    sources = [t for t in tokens if t.kind in ("mg", "salt") or (t.kind == "form" and t.form
-               and t.form.form.kind != "excipient") or (t.kind == "amount" and t.unit == "magnesium")]
+    excipients = [t.form.form for t in tokens
+                  if t.kind == TokenKind.FORM and t.form and t.form.form.kind == "excipient"]
+    sources = [t for t in tokens if t.kind in (TokenKind.MG, TokenKind.SALT) or (t.kind == TokenKind.FORM and t.form
+               and t.form.form.kind != "excipient") or (t.kind == TokenKind.AMOUNT and t.unit == "magnesium")]
     if excipients and not sources:
         raise MgcalcError(f"the label {shown(text)} names only {excipients[0].name}, which is not a magnesium "
                           f"source: {excipients[0].note}")
@@ -398,20 +433,20 @@ def tokenize(text: str) -> list[Token]:
         if kind == "amount":
             raw.append(_amount(m, piece))
         elif kind == "pct":
-            raw.append(Token("pct", piece, m.start(), value=_number(m["pnum"])))
+            raw.append(Token(TokenKind.PCT, piece, m.start(), value=_number(m["pnum"])))
         elif kind == "ion":
-            raw.append(Token("mg", piece, m.start()))
+            raw.append(Token(TokenKind.MG, piece, m.start()))
         elif kind == "water":
             count = int(m["wcount"]) if m["wcount"] else 1
-            raw.append(Token("water", piece, m.start(), value=count))
+            raw.append(Token(TokenKind.WATER, piece, m.start(), value=count))
         elif kind == "leader":
-            raw.append(Token("sep", piece, m.start()))
+            raw.append(Token(TokenKind.SEP, piece, m.start()))
         elif kind == "punct":
-            raw.append(Token(piece if piece in "()[],;:" else "sep", piece, m.start()))
+            raw.append(Token(TokenKind(piece) if piece in "()[],;:" else TokenKind.SEP, piece, m.start()))
         elif kind == "bare":
-            raw.append(Token("bare", piece, m.start(), value=_number(piece)))
+            raw.append(Token(TokenKind.BARE, piece, m.start(), value=_number(piece)))
         else:
-            raw.append(Token(kind, piece, m.start()))
+            raw.append(Token(TokenKind(kind), piece, m.start()))  # word, range
     return _phrases(raw)
 
 
@@ -437,13 +472,13 @@ def _amount(m: re.Match[str], piece: str) -> Token:
         name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
         per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
     if kind in ("volume", "other"):
-        return Token("amount", piece, m.start(), value=_number(m["num"]), unit=kind, per=per)
+        return Token(TokenKind.AMOUNT, piece, m.start(), value=_number(m["num"]), unit=kind, per=per)
     spelled = _SPELLED.get(unit, unit)
     try:
         value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
     except MgcalcError as exc:  # "Iron 0mg", "Kalium 2.000 mg": unreadable only where it stands (roles say so)
-        return Token("amount", piece, m.start(), unit="unreadable", note=str(exc))
-    return Token("amount", piece, m.start(), value=value, unit=kind, per=per, note=note)
+        return Token(TokenKind.AMOUNT, piece, m.start(), unit="unreadable", note=str(exc))
+    return Token(TokenKind.AMOUNT, piece, m.start(), value=value, unit=kind, per=per, note=note)
 
 
 #: Label spellings of a mass unit and the one units.py reads.
@@ -471,20 +506,20 @@ def _phrases(raw: list[Token]) -> list[Token]:
     i = 0
     while i < len(raw):
         tok = raw[i]
-        if tok.kind != "word":
+        if tok.kind != TokenKind.WORD:
             out.append(tok)
             i += 1
             continue
         found = _form_at(raw, i, after=out)
         if found is not None:
             token, i = found
-            if i < len(raw) and raw[i].kind == "word" and raw[i].text.lower().rstrip(".") in NOT_PURE:
+            if i < len(raw) and raw[i].kind == TokenKind.WORD and raw[i].text.lower().rstrip(".") in NOT_PURE:
                 # "Magnesium aspartate complex": a maker's ingredient, not the salt the table knows
-                token = Token("salt", f"{token.text} {raw[i].text}", token.start)
+                token = Token(TokenKind.SALT, f"{token.text} {raw[i].text}", token.start)
                 i += 1
-            elif out and out[-1].kind == "other" and " " not in out[-1].text:
+            elif out and out[-1].kind == TokenKind.OTHER and " " not in out[-1].text:
                 # "Zinc Magnesium Aspartate", "Calcium Magnesium Citrate": a double salt, not the table's
-                token = Token("salt", f"{out.pop().text} {token.text}", token.start)
+                token = Token(TokenKind.SALT, f"{out.pop().text} {token.text}", token.start)
             out.append(token)
             continue
         cue, n = _cue_at(raw, i)
@@ -503,20 +538,20 @@ def _phrases(raw: list[Token]) -> list[Token]:
                 out.append(salt)
                 i += 2
                 continue
-            out.append(Token("mg", tok.text, tok.start))
+            out.append(Token(TokenKind.MG, tok.text, tok.start))
         elif low in OTHER_WORDS or low.rstrip("s") in OTHER_WORDS:
             j = i + 1
-            if j < len(raw) and raw[j].kind == "word" and re.fullmatch(r"[A-Za-z]\d+", raw[j].text):
+            if j < len(raw) and raw[j].kind == TokenKind.WORD and re.fullmatch(r"[A-Za-z]\d+", raw[j].text):
                 j += 1  # vitamin B6
-            while j < len(raw) and raw[j].kind == "word" and re.fullmatch(_SALT_WORD, raw[j].text.lower()):
+            while j < len(raw) and raw[j].kind == TokenKind.WORD and re.fullmatch(_SALT_WORD, raw[j].text.lower()):
                 j += 1  # pyridoxine hydrochloride, potassium aspartate
-            out.append(Token("other", " ".join(t.text for t in raw[i:j]), tok.start))
+            out.append(Token(TokenKind.OTHER, " ".join(t.text for t in raw[i:j]), tok.start))
             i = j
             continue
         elif low in HYDRATES:
-            out.append(Token("hydrate", tok.text, tok.start, value=HYDRATES[low]))
+            out.append(Token(TokenKind.HYDRATE, tok.text, tok.start, value=HYDRATES[low]))
         elif low in BASIS_WORDS:
-            out.append(Token("basis", tok.text, tok.start, unit=BASIS_WORDS[low]))
+            out.append(Token(TokenKind.BASIS, tok.text, tok.start, unit=BASIS_WORDS[low]))
         else:
             out.append(tok)
         i += 1
@@ -543,7 +578,7 @@ def _bracketed_hydrates(tokens: list[Token]) -> list[Token]:
 def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
     for n in (5, 4, 3, 2, 1):
         words = raw[i:i + n]
-        if len(words) < n or any(w.kind != "word" for w in words):
+        if len(words) < n or any(w.kind != TokenKind.WORD for w in words):
             continue
         phrase = " ".join(w.text.lower() for w in words)
         role = CUES.get(phrase)
@@ -551,7 +586,7 @@ def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
             phrase = phrase.rstrip(".")
             role = CUES.get(phrase)
         if role is not None:
-            return Token("cue", phrase, raw[i].start, unit=role), n
+            return Token(TokenKind.CUE, phrase, raw[i].start, unit=role), n
     return None, 0
 
 
@@ -569,14 +604,14 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
     bare = not (low in MAGNESIUM_WORDS or low.startswith(("magnesium", "mg-", "tri-magnesium", "trimagnesium")))
     if bare:
         previous = after[-1] if after else None
-        if previous is None or previous.kind != "cue" or previous.unit not in ("source", "hydrate-of"):
+        if previous is None or previous.kind != TokenKind.CUE or previous.unit not in ("source", "hydrate-of"):
             return None
         if _head(after[:-1]) == "other":  # Calcium 500 mg (as carbonate 1250 mg): calcium's source
             return None
     best: tuple[Resolution, int, int | None] | None = None
     for n in range(_MAX_FORM_WORDS, 0, -1):
         words = raw[i:i + n]
-        if len(words) < n or any(w.kind != "word" for w in words):
+        if len(words) < n or any(w.kind != TokenKind.WORD for w in words):
             continue
         names = [_spelled(w.text) for w in words]
         count = water
@@ -592,28 +627,28 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
         return None
     resolution, n, count = best
     end = i + n
-    if end < len(raw) and raw[end].kind == "water":  # Magnesium aspartate.4H2O
+    if end < len(raw) and raw[end].kind == TokenKind.WATER:  # Magnesium aspartate.4H2O
         hydrated = _with_water(resolution, int(raw[end].value))
         if hydrated is not None:
             resolution = hydrated
         end += 1
     text = " ".join(t.text for t in raw[start:end])
-    return Token("form", text, raw[start].start, form=resolution), end
+    return Token(TokenKind.FORM, text, raw[start].start, form=resolution), end
 
 
 def _head(before: list[Token]) -> str:
     """The kind of the nearest subject before a cue, across brackets, amounts and separators."""
     for t in reversed(before):
-        if t.kind in ("mg", "form", "other", "salt"):
+        if t.kind in (TokenKind.MG, TokenKind.FORM, TokenKind.OTHER, TokenKind.SALT):
             return t.kind
-        if t.kind in ("word", ";"):
+        if t.kind in (TokenKind.WORD, TokenKind.SEMICOLON):
             return ""
     return ""
 
 
 def _leads_form(token: Token) -> bool:
     low = token.text.lower()
-    return token.kind == "word" and (low in MAGNESIUM_WORDS or low.startswith("magnesium"))
+    return token.kind == TokenKind.WORD and (low in MAGNESIUM_WORDS or low.startswith("magnesium"))
 
 
 def _spelled(word: str) -> str:
@@ -670,17 +705,20 @@ _SALT_WORD = r"[a-z\-]{3,}(?:ate|ite|ide)\.?|hcl"
 
 def _unknown_salt(raw: list[Token], i: int) -> Token | None:
     """'magnesium asparaginate': magnesium and a salt name the table does not know."""
-    if i + 1 < len(raw) and raw[i + 1].kind == "word":
+    if i + 1 < len(raw) and raw[i + 1].kind == TokenKind.WORD:
         name = raw[i + 1].text.lower()
         if re.fullmatch(r"[a-z\-]{4,}(?:ate|ite|ide)", name) and name not in CUES:
-            return Token("salt", f"{raw[i].text} {raw[i + 1].text}", raw[i].start)
+            return Token(TokenKind.SALT, f"{raw[i].text} {raw[i + 1].text}", raw[i].start)
     return None
 
 
 # --- roles ------------------------------------------------------------------------------------
 
-_SUBJECTS = ("mg", "form", "other", "salt")
-_LEFT_SKIP = ("sep", ":", "hydrate", "basis")
+#: The role of a figure that belongs to a subject of each kind.
+_SUBJECT_ROLES = {TokenKind.MG: "magnesium", TokenKind.FORM: "compound", TokenKind.OTHER: "other",
+                  TokenKind.SALT: "salt"}
+_SUBJECTS = (TokenKind.MG, TokenKind.FORM, TokenKind.OTHER, TokenKind.SALT)
+_LEFT_SKIP = (TokenKind.SEP, TokenKind.COLON, TokenKind.HYDRATE, TokenKind.BASIS)
 
 
 def _roles(tokens: list[Token]) -> Reading:
@@ -690,21 +728,21 @@ def _roles(tokens: list[Token]) -> Reading:
     used_alt: set[int] = set()
     percents: list[tuple[int, Token]] = []
     for i, tok in enumerate(tokens):
-        if tok.kind == "range":
+        if tok.kind == TokenKind.RANGE:
             subject = _right_subject(tokens, i) or _left_subject(tokens, i)[0]
-            if subject is not None and subject.kind in ("mg", "form"):
+            if subject is not None and subject.kind in (TokenKind.MG, TokenKind.FORM):
                 problems.append(f"it prints a range ({tok.text.strip()}), not one amount")
             continue
-        if tok.kind == "pct":
+        if tok.kind == TokenKind.PCT:
             percents.append((i, tok))
             continue
-        if tok.kind == "bare":
+        if tok.kind == TokenKind.BARE:
             figure = _bare_magnesium(tokens, i)
             if figure is not None:
                 figures.append(figure)
                 notes.append(f"'{tok.text}' has no unit; read as mg of magnesium")
             continue
-        if tok.kind != "amount" or i in used_alt:
+        if tok.kind != TokenKind.AMOUNT or i in used_alt:
             continue
         if tok.note:
             notes.append(tok.note)
@@ -726,7 +764,7 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     alt = _alternate(tokens, i)
     agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
     before = _left_subject(tokens, i)[0]
-    if tok.unit == "magnesium" and before is not None and before.kind == "other":  # phosphate 5 mmol
+    if tok.unit == "magnesium" and before is not None and before.kind == TokenKind.OTHER:  # phosphate 5 mmol
         return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
     if tok.unit == "magnesium":
         if alt is not None and agrees and tokens[alt].unit == "mass":  # "7mEq (84 Mg)": the mg as printed
@@ -736,20 +774,20 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
     right = _right_subject(tokens, i)
     if right is not None:
-        if right.kind == "basis":
+        if right.kind == TokenKind.BASIS:
             left = _left_subject(tokens, i)[0]
-            if left is not None and left.kind == "form":  # Magnesium oxide 400 mg capsules
+            if left is not None and left.kind == TokenKind.FORM:  # Magnesium oxide 400 mg capsules
                 return Figure(tok.value, tok.text, "compound", form=left.form, per=per or right.unit,
                               rule="strength"), None
             return Figure(tok.value, tok.text, "basis", rule="right"), None
-        if right.kind == "form" and _element_between(tokens, i, right):
+        if right.kind == TokenKind.FORM and _element_between(tokens, i, right):
             return Figure(tok.value, tok.text, "magnesium", form=right.form, per=per, rule="right"), None
         return _figure(tok, right, per, "right"), None
     left, crossed, opened = _left_subject(tokens, i)
-    if left is not None and left.kind == "amount":
+    if left is not None and left.kind == TokenKind.AMOUNT:
         return _second_figure(tokens, i, left, per), None
     if left is not None:
-        if left.kind == "form" and not opened and _head_is_magnesium(tokens, left) \
+        if left.kind == TokenKind.FORM and not opened and _head_is_magnesium(tokens, left) \
                 and not _inside_bracket(tokens, tokens.index(left), i):
             if crossed:
                 return Figure(tok.value, tok.text, "magnesium", form=left.form, per=per, rule="row"), None
@@ -780,8 +818,8 @@ def _bracket_head(tokens: list[Token], i: int) -> str:
 
 
 def _figure(tok: Token, subject: Token, per: str, rule: str) -> Figure:
-    role = {"mg": "magnesium", "form": "compound", "other": "other", "salt": "salt"}.get(subject.kind, "unknown")
-    if subject.kind == "form" and subject.form is not None and subject.form.form.kind == "excipient":
+    role = _SUBJECT_ROLES.get(subject.kind, "unknown")
+    if subject.kind == TokenKind.FORM and subject.form is not None and subject.form.form.kind == "excipient":
         role = "other"
     return Figure(tok.value, tok.text, role, form=subject.form, per=per, rule=rule)
 
@@ -789,8 +827,8 @@ def _figure(tok: Token, subject: Token, per: str, rule: str) -> Figure:
 def _alternate(tokens: list[Token], i: int) -> int | None:
     """'97.2mg (4mmol)', '84.5mg [6.93mEq]', '7mEq (84 Mg)': the same amount in brackets just after."""
     j = i + 1
-    if j + 2 < len(tokens) and tokens[j].kind in ("(", "[") and tokens[j + 1].kind == "amount" \
-            and tokens[j + 2].kind in (")", "]"):
+    if j + 2 < len(tokens) and tokens[j].kind in OPENING and tokens[j + 1].kind == TokenKind.AMOUNT \
+            and tokens[j + 2].kind in CLOSING:
         a, b = tokens[i], tokens[j + 1]
         if "magnesium" in (a.unit, b.unit) and a.unit != "volume" and b.unit != "volume":
             return j + 1
@@ -800,22 +838,22 @@ def _alternate(tokens: list[Token], i: int) -> int | None:
 def _right_subject(tokens: list[Token], i: int) -> Token | None:
     """The subject an amount is 'of': '84 mg of elemental magnesium', '535 mg magnesium chloride'."""
     j = i + 1
-    if j < len(tokens) and tokens[j].kind in ("(", "[") and _alternate(tokens, i) is not None:
+    if j < len(tokens) and tokens[j].kind in OPENING and _alternate(tokens, i) is not None:
         j += 3
     skipped_words = 0
     after_of = False
     while j < len(tokens):
         t = tokens[j]
-        if t.kind == "cue" and t.unit in ("element", "filler"):
+        if t.kind == TokenKind.CUE and t.unit in ("element", "filler"):
             after_of = after_of or t.text == "of"
             j += 1
             continue
-        if (t.kind == "sep" and t.text.strip() == ".") or t.kind == "hydrate":
+        if (t.kind == TokenKind.SEP and t.text.strip() == ".") or t.kind == TokenKind.HYDRATE:
             j += 1
             continue
-        if t.kind in _SUBJECTS or t.kind == "basis":
+        if t.kind in _SUBJECTS or t.kind == TokenKind.BASIS:
             return t
-        if after_of and (t.kind == "word" or t.kind == ",") and skipped_words < 4:
+        if after_of and (t.kind == TokenKind.WORD or t.kind == TokenKind.COMMA) and skipped_words < 4:
             skipped_words += 1
             j += 1
             continue
@@ -827,7 +865,7 @@ def _element_between(tokens: list[Token], i: int, subject: Token) -> bool:
     for t in tokens[i + 1:]:
         if t is subject:
             return False
-        if t.kind == "cue" and t.unit == "element":
+        if t.kind == TokenKind.CUE and t.unit == "element":
             return True
     return False
 
@@ -844,13 +882,14 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
     while j >= 0 and steps < 12:
         steps += 1
         t = tokens[j]
-        if t.kind in _LEFT_SKIP or (t.kind == "cue" and t.unit in ("filler", "per", "element")) or t.kind == ",":
-            if t.kind == "," and j > 0 and tokens[j - 1].kind == "amount":
+        if t.kind in _LEFT_SKIP or (t.kind == TokenKind.CUE and t.unit in ("filler", "per", "element")) \
+                or t.kind == TokenKind.COMMA:
+            if t.kind == TokenKind.COMMA and j > 0 and tokens[j - 1].kind == TokenKind.AMOUNT:
                 return None, crossed, opened
-            crossed = crossed or (t.kind == "sep" and (t.text.strip() in ("|", "…") or "..." in t.text))
+            crossed = crossed or (t.kind == TokenKind.SEP and (t.text.strip() in ("|", "…") or "..." in t.text))
             j -= 1
             continue
-        if t.kind in (")", "]"):
+        if t.kind in CLOSING:
             found = _matching_open(tokens, j)
             if found is None:
                 return None, crossed, opened
@@ -859,11 +898,11 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
                 return label, crossed, opened
             j = found - 1
             continue
-        if t.kind in ("(", "["):
+        if t.kind in OPENING:
             opened = True  # the amount opens a bracket: its subject is what the bracket follows
             j -= 1
             continue
-        if t.kind in _SUBJECTS or t.kind == "amount":
+        if t.kind in _SUBJECTS or t.kind == TokenKind.AMOUNT:
             return t, crossed, opened
         return None, crossed, opened
     return None, crossed, opened
@@ -871,11 +910,11 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
 
 def _row_label(inside: list[Token]) -> Token | None:
     """A bracket that names magnesium as a row of its own: '(providing elemental magnesium)'."""
-    cues = {t.unit for t in inside if t.kind == "cue"}
-    if any(t.kind in ("amount", "form") for t in inside) or "as-magnesium" in cues:
+    cues = {t.unit for t in inside if t.kind == TokenKind.CUE}
+    if any(t.kind in (TokenKind.AMOUNT, TokenKind.FORM) for t in inside) or "as-magnesium" in cues:
         return None
     if cues & {"link", "element"}:
-        return next((t for t in inside if t.kind == "mg"), None)
+        return next((t for t in inside if t.kind == TokenKind.MG), None)
     return None
 
 
@@ -895,9 +934,9 @@ def _inside_bracket(tokens: list[Token], start: int, end: int) -> bool:
 def _matching_open(tokens: list[Token], j: int) -> int | None:
     depth = 0
     while j >= 0:
-        if tokens[j].kind in (")", "]"):
+        if tokens[j].kind in CLOSING:
             depth += 1
-        elif tokens[j].kind in ("(", "["):
+        elif tokens[j].kind in OPENING:
             depth -= 1
             if depth == 0:
                 return j
@@ -908,25 +947,25 @@ def _matching_open(tokens: list[Token], j: int) -> int | None:
 def _head_is_magnesium(tokens: list[Token], form_token: Token) -> bool:
     """'Magnesium (elemental) from magnesium citrate': the form is the source of a magnesium head."""
     j = tokens.index(form_token) - 1
-    if j < 0 or tokens[j].kind != "cue" or tokens[j].unit != "source":
+    if j < 0 or tokens[j].kind != TokenKind.CUE or tokens[j].unit != "source":
         return False
     j -= 1
-    while j >= 0 and tokens[j].kind in (")", "("):
-        if tokens[j].kind == ")":
+    while j >= 0 and tokens[j].kind in (TokenKind.CLOSE, TokenKind.OPEN):
+        if tokens[j].kind == TokenKind.CLOSE:
             found = _matching_open(tokens, j)
             if found is None:
                 return False
             j = found - 1
         else:
             j -= 1
-    return j >= 0 and tokens[j].kind == "mg"
+    return j >= 0 and tokens[j].kind == TokenKind.MG
 
 
 def _second_figure(tokens: list[Token], i: int, previous: Token, per: str) -> Figure:
     """'470 mg (48 mg)' and '40 mg 400 mg': whose is the second figure?"""
     tok = tokens[i]
-    bracketed = i > 0 and tokens[i - 1].kind in ("(", "[")
-    cues = {t.unit for t in tokens if t.kind == "cue"}
+    bracketed = i > 0 and tokens[i - 1].kind in OPENING
+    cues = {t.unit for t in tokens if t.kind == TokenKind.CUE}
     if bracketed and "as-magnesium" in cues:
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="as-magnesium")
     if bracketed and "hydrate-of" in cues:
@@ -937,18 +976,18 @@ def _second_figure(tokens: list[Token], i: int, previous: Token, per: str) -> Fi
 def _bare_magnesium(tokens: list[Token], i: int) -> Figure | None:
     """'400 mg 241.3 Elemental Magnesium': a number without unit just before elemental magnesium."""
     j = i + 1
-    if i == 0 or not any(t.kind == "amount" for t in tokens[:i]):
+    if i == 0 or not any(t.kind == TokenKind.AMOUNT for t in tokens[:i]):
         return None
-    if j < len(tokens) and tokens[j].kind == "cue" and tokens[j].unit == "element":
-        if j + 1 < len(tokens) and tokens[j + 1].kind == "mg":
+    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].unit == "element":
+        if j + 1 < len(tokens) and tokens[j + 1].kind == TokenKind.MG:
             return Figure(tokens[i].value, tokens[i].text, "magnesium", rule="unit missing")
     return None
 
 
 def _as_form_after(tokens: list[Token], i: int) -> Token | None:
     """'1000mg/5mL as gluconate dihydrate': an amount with no subject before it, then as + a form."""
-    if i + 2 < len(tokens) and tokens[i + 1].kind == "cue" and tokens[i + 1].unit == "source" \
-            and tokens[i + 2].kind == "form":
+    if i + 2 < len(tokens) and tokens[i + 1].kind == TokenKind.CUE and tokens[i + 1].unit == "source" \
+            and tokens[i + 2].kind == TokenKind.FORM:
         return tokens[i + 2]
     return None
 
@@ -957,16 +996,16 @@ def _links_to_magnesium(tokens: list[Token], i: int) -> bool:
     """'400mg (equivalent to 240mg elemental magnesium)', '500mg (27mg elemental Mg)': the first
     figure is the compound's."""
     for t in tokens[i + 1:i + 4]:
-        if t.kind == "cue" and t.unit == "link":
+        if t.kind == TokenKind.CUE and t.unit == "link":
             return True
     j = i + 1
-    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
-            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+    if j + 1 < len(tokens) and tokens[j].kind == TokenKind.WORD and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].unit == "volume":
         j += 2  # 1 g in 10 mL (equivalent to magnesium 4 mmol/10 mL)
-    if j < len(tokens) and tokens[j].kind in ("(", "["):
+    if j < len(tokens) and tokens[j].kind in OPENING:
         end = _matching_close(tokens, j)
         inside = tokens[j + 1:end]
-        return any(t.kind == "amount" for t in inside) and any(t.kind == "mg" for t in inside)
+        return any(t.kind == TokenKind.AMOUNT for t in inside) and any(t.kind == TokenKind.MG for t in inside)
     return False
 
 
@@ -982,25 +1021,25 @@ def _matching_close(tokens: list[Token], j: int) -> int:
 def _basis_after(tokens: list[Token], i: int) -> str:
     """'per fl oz', 'per tablet', 'per 1 fl oz (30 mL)' right after an amount."""
     j = i + 1
-    if j < len(tokens) and tokens[j].kind == "cue" and tokens[j].unit == "per":
+    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].unit == "per":
         return _basis_text(tokens, j + 1)
-    if j + 1 < len(tokens) and tokens[j].kind == "word" and tokens[j].text.lower() == "in" \
-            and tokens[j + 1].kind == "amount" and tokens[j + 1].unit == "volume":
+    if j + 1 < len(tokens) and tokens[j].kind == TokenKind.WORD and tokens[j].text.lower() == "in" \
+            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].unit == "volume":
         return _volume_text(tokens[j + 1])  # 2.5 g in 5 mL
     return ""
 
 
 def _basis_text(tokens: list[Token], j: int) -> str:
-    if j < len(tokens) and tokens[j].kind == "bare" and j + 1 < len(tokens):
+    if j < len(tokens) and tokens[j].kind == TokenKind.BARE and j + 1 < len(tokens):
         j += 1
-    if j < len(tokens) and tokens[j].kind == "basis":
-        if j + 3 < len(tokens) and tokens[j + 1].kind == "(" and tokens[j + 2].kind == "amount" \
-                and tokens[j + 2].unit == "volume" and tokens[j + 3].kind == ")":
+    if j < len(tokens) and tokens[j].kind == TokenKind.BASIS:
+        if j + 3 < len(tokens) and tokens[j + 1].kind == TokenKind.OPEN and tokens[j + 2].kind == TokenKind.AMOUNT \
+                and tokens[j + 2].unit == "volume" and tokens[j + 3].kind == TokenKind.CLOSE:
             return _volume_text(tokens[j + 2])  # each tablespoon (15 ml)
         return tokens[j].unit
-    if j < len(tokens) and tokens[j].kind == "amount" and tokens[j].unit == "volume":
+    if j < len(tokens) and tokens[j].kind == TokenKind.AMOUNT and tokens[j].unit == "volume":
         return _volume_text(tokens[j])
-    if j < len(tokens) and tokens[j].kind in ("word", "mg") and tokens[j].text.lower() in ("ml", "mg"):
+    if j < len(tokens) and tokens[j].kind in (TokenKind.WORD, TokenKind.MG) and tokens[j].text.lower() in ("ml", "mg"):
         return "mL" if tokens[j].text.lower() == "ml" else ""
     if j + 1 < len(tokens) and tokens[j].text.lower() == "fl" and tokens[j + 1].text.lower() == "oz":
         return "fl oz"
@@ -1022,7 +1061,7 @@ def _collect(tokens: list[Token], figures: list[Figure], percents: list[tuple[in
         figures = [f._replace(role="unknown") if f.rule == "as" else f for f in figures]
     compounds = [f for f in figures if f.role in ("compound", "hydrate-weight")]
     unknown = [f for f in figures if f.role == "unknown"]
-    salts = [t for t in tokens if t.kind == "salt"]
+    salts = [t for t in tokens if t.kind == TokenKind.SALT]
     if salts:
         problems.append(f"{shown(salts[0].text)} is not a compound in the forms table, so its figures "
                         "cannot be told apart from magnesium")
@@ -1076,7 +1115,7 @@ def _linked(tokens: list[Token], first: Figure, second: Figure) -> bool:
         start, end = texts.index(first.text), texts.index(second.text)
     except ValueError:
         return False
-    return any(t.kind == "cue" and t.unit == "link" for t in tokens[start + 1:end])
+    return any(t.kind == TokenKind.CUE and t.unit == "link" for t in tokens[start + 1:end])
 
 
 def normalize_per(per: str) -> str:
@@ -1102,7 +1141,7 @@ def _forms(tokens: list[Token]) -> tuple[Resolution, ...]:
     """Every magnesium source named (excipients and repeats left out)."""
     seen: dict[str, Resolution] = {}
     for t in tokens:
-        if t.kind == "form" and t.form is not None and t.form.form.kind != "excipient":
+        if t.kind == TokenKind.FORM and t.form is not None and t.form.form.kind != "excipient":
             seen.setdefault(t.form.form.id, t.form)
     return tuple(seen.values())
 
@@ -1126,12 +1165,12 @@ def _percent_dv(tokens: list[Token], percents: list[tuple[int, Token]], declared
     """A %DV: a percentage marked DV, or the percentage after the magnesium figure in a row."""
     for i, tok in percents:
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if after is not None and after.kind == "word" and after.text.lower() in ("dv", "daily"):
+        if after is not None and after.kind == TokenKind.WORD and after.text.lower() in ("dv", "daily"):
             return tok.value
     if declared is None:
         return None
     for i, tok in percents:
-        before = [t for t in tokens[:i] if t.kind == "amount"]
+        before = [t for t in tokens[:i] if t.kind == TokenKind.AMOUNT]
         if before and before[-1].text == declared.text:
             return tok.value
     return None

@@ -33,6 +33,7 @@ from mgcalc.label import (
     Figure,
     Reading,
     Token,
+    TokenKind,
     check_size,
     distinct_figures,
     normalize_per,
@@ -201,7 +202,7 @@ def _on_basis(reading: Reading, per: str) -> tuple[Reading, tuple[str, ...]]:
 def _thousands_unclear(reading: Reading, tokens: list[Token]) -> Reading:
     """In a text that writes decimal commas, '1,250 mg' may be 1250 mg or 1.25 mg: its row cannot be read."""
     for tok in tokens:
-        number = THOUSANDS_COMMA.match(tok.text) if tok.kind == "amount" else None
+        number = THOUSANDS_COMMA.match(tok.text) if tok.kind == TokenKind.AMOUNT else None
         if number is not None:
             plain = number.group().replace(",", "")
             point = number.group().replace(",", ".", 1).replace(",", "")
@@ -213,7 +214,7 @@ def _thousands_unclear(reading: Reading, tokens: list[Token]) -> Reading:
 
 def _weighed(row: Row) -> bool:
     """A row of another ingredient worth naming: one with an amount in a unit ("Zinc 15 mg")."""
-    return any(t.kind == "amount" for t in row.tokens)
+    return any(t.kind == TokenKind.AMOUNT for t in row.tokens)
 
 
 def _serving_size_joined(lines: list[str]) -> list[str]:
@@ -291,15 +292,15 @@ def _joined(group: list[Row]) -> list[Token]:
     that no figure of the row before takes that name for its own ("... 1863 mg. / Magnesium-...")."""
     out: list[Token] = []
     for row in group:
-        if out and row.tokens[0].kind in ("mg", "form", "salt"):
-            out.append(Token(";", ";", -1))
+        if out and row.tokens[0].kind in (TokenKind.MG, TokenKind.FORM, TokenKind.SALT):
+            out.append(Token(TokenKind.SEMICOLON, ";", -1))
         out += row.tokens
     return out
 
 
 def _no_magnesium(text: str, others: list[Row]) -> MgcalcError:
     excipient = next((t.form.form for r in others for t in r.tokens
-                      if t.kind == "form" and t.form is not None and t.form.form.kind == "excipient"), None)
+                      if t.kind == TokenKind.FORM and t.form is not None and t.form.form.kind == "excipient"), None)
     if excipient is not None:
         return MgcalcError(f"the label {shown(text)} names only {excipient.name}, which is not a magnesium "
                            f"source: {excipient.note}")

@@ -24,7 +24,8 @@ PerUnit = Literal["mL", "sachet"]
 #: Longest strength text accepted.
 STRENGTH_MAX_CHARS = 64
 #: Words after the amount that say it counts magnesium, not the compound ("243 mg magnesium/sachet").
-MAGNESIUM_WORDS = frozenset(("magnesium", "elemental", "elemental magnesium", "mg2", "mg2+", "mg++"))
+#: (label.MAGNESIUM_WORDS are the words for magnesium in label text, where "mg" may be the element.)
+MAGNESIUM_AFTER = frozenset(("magnesium", "elemental", "elemental magnesium", "mg2", "mg2+", "mg++"))
 #: Words between the amount and what it is in: "400 mg/5 mL", "1.745 g per fl oz", "1.745 g in 29.6 mL".
 SEPARATORS = frozenset(("/", "per", "in"))
 #: Most of a compound (or of magnesium) one mL can hold: nothing dissolves or suspends beyond about 2 g/mL.
@@ -204,7 +205,7 @@ def _amount_unit(words: list[str], where: str) -> tuple[str, bool]:
     if not after:
         return unit, False
     said = " ".join(after).lower()
-    if said in MAGNESIUM_WORDS:
+    if said in MAGNESIUM_AFTER:
         return unit, True
     raise MgcalcError(f"{where}: {shown(' '.join(words))} is not a unit mgcalc reads; use e.g. mg, mmol or mEq")
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
 from mgcalc.forms import Form, close_matches, load_forms, normalize
+from mgcalc.preparations import MAGNESIUM_AFTER
 from mgcalc.tables import NamedRows, read_table, table_rows
 from mgcalc.units import (
     AMOUNT_PATTERN,
@@ -74,8 +75,9 @@ _FITS = {
 }
 _PLURAL = {"tablet": "tablets", "caplet": "caplets", "capsule": "capsules", "sachet": "sachets",
            "packet": "packets", "mL": "mL"}
-_MAGNESIUM_WORDS = frozenset(("mg", "mg2+", "magnesium", "elemental", "elemental magnesium", "elemental mg",
-                              "mg elemental", "magnesium elemental"))
+#: Words after a product's strength that say it counts magnesium: a preparation's (preparations.MAGNESIUM_AFTER)
+#: and the orders a product name writes them in ("Mg" written so, as the element).
+_MAGNESIUM_WORDS = MAGNESIUM_AFTER | frozenset(("mg", "elemental mg", "mg elemental", "magnesium elemental"))
 _COUNT = re.compile(r"\s*(?P<num>[0-9]+\s*/\s*[0-9]+|[0-9]+(?:\.[0-9]+)?|½)\s*(?P<rest>.*)$", re.DOTALL)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NAME_MAX_CHARS = 100

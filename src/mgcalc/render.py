@@ -5,18 +5,19 @@ into output. It imports neither typer nor, at module level, rich: rich is import
 functions that draw on a terminal, so a piped, ``--json`` or ``-q`` call never loads it.
 """
 
-import math
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from mgcalc import figures as fig
 from mgcalc.check import CheckResult
-from mgcalc.dose import ORAL_SUPPLEMENT, Component, CompoundResult, DoseResult, beyond
+from mgcalc.dose import ORAL_SUPPLEMENT, Component, CompoundResult, DoseResult
 from mgcalc.forms import Form
 from mgcalc.interactions import GRADES, NOT_LISTED, Interaction, Source
 from mgcalc.limits import GRADES as LIMIT_GRADES
 from mgcalc.limits import KIND_NAMES, LimitCheck
+from mgcalc.notes import Kind, detail_of, kind_of
 from mgcalc.references import AUTHORITIES, Row
 from mgcalc.route import ROUTE_NAMES, USE_NAMES
 from mgcalc.units import to_meq, to_mmol
@@ -64,38 +65,36 @@ def might_be_terminal() -> bool:
 
 def compound_lines(result: CompoundResult) -> list[str]:
     form = result.resolution.form
-    wanted = f"Magnesium wanted: {_num(result.target_mg)} mg ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
+    wanted = (f"Magnesium wanted: {fig.amount(result.target_mg)} mg ({fig.small(result.mmol)} mmol, "
+              f"{fig.small(result.meq)} mEq)")
     if result.weight_kg is not None:
         kg = result.weight_kg
-        wanted += (f" for {kg:g} kg: {_num(result.target_mg / kg)} mg/kg ({_small(result.mmol / kg)} mmol/kg, "
-                   f"{_small(result.meq / kg)} mEq/kg)")
-    arithmetic = f"= {_num(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
+        wanted += (f" for {kg:g} kg: {fig.amount(result.target_mg / kg)} mg/kg ({fig.small(result.mmol / kg)} mmol/kg, "
+                   f"{fig.small(result.meq / kg)} mEq/kg)")
+    arithmetic = f"= {fig.amount(result.target_mg)} mg x 100 / {form.percent_elemental:.2f}"
     strength = result.strength
     if strength is None:
-        return [wanted, f"Take {_num(result.compound_mg)} mg {form.label}", arithmetic]
+        return [wanted, f"Take {fig.amount(result.compound_mg)} mg {form.label}", arithmetic]
     measure = _measure(result.volume_ml, result.sachets)
     per = "mL" if strength.per_unit == "mL" else "sachet"
     holds = strength.magnesium_per_one(form)
     return [
         wanted,
-        f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({_num(result.compound_mg)} mg)",
-        f"= {_num(result.target_mg)} mg magnesium / {_figures(holds)} mg magnesium per {per}"
+        f"Take {measure} of {_liquid_name(form, strength, result.preparation)} ({fig.amount(result.compound_mg)} mg)",
+        f"= {fig.amount(result.target_mg)} mg magnesium / {fig.hundredths(holds)} mg magnesium per {per}"
         + ("" if strength.of_magnesium else
-           f" ({strength.text} = {_figures(strength.per_one)} mg per {per} x {form.percent_elemental:.2f} % Mg)"),
+           f" ({strength.text} = {fig.hundredths(strength.per_one)} mg per {per} x {form.percent_elemental:.2f} % Mg)"),
     ]
 
 
 def _measure(volume_ml: float | None, sachets: float | None) -> str:
     """'4.93 mL' or '1 sachet': a measured amount of a liquid or sachet."""
     if volume_ml is not None:
-        return f"{_figures(volume_ml)} mL"
+        return f"{fig.hundredths(volume_ml)} mL"
     count = sachets or 0.0
-    return f"{_figures(count)} sachet{'' if count == 1 else 's'}"
+    return f"{fig.hundredths(count)} sachet{'' if count == 1 else 's'}"
 
 
-def _figures(value: float) -> str:
-    """Two decimals at most, no trailing zeros, thousands commas: 4.93, 15, 1,000."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _liquid_name(form: Form, strength: Any, preparation: Any) -> str:
@@ -116,11 +115,11 @@ def draw_compare(result: "CompareResult") -> None:
         lines = ["\t".join(header)]
         for row in result.rows:
             form, span = row.form, row.compound_mg_range
-            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", _figure(row.compound_mg),
+            cells = [form.id, form.name, form.formula, f"{form.percent_elemental:.2f}", fig.piped(row.compound_mg),
                      form.kind, form.content.removesuffix(" %") if span else "",
-                     f"{_figure(span[0])}-{_figure(span[1])}" if span else ""]
+                     f"{fig.piped(span[0])}-{fig.piped(span[1])}" if span else ""]
             if row.units_needed is not None:
-                cells.append(_figure(row.units_needed))
+                cells.append(fig.piped(row.units_needed))
             lines.append("\t".join(cells))
         echo("\n".join(lines))
         for warning in result.warnings:  # on stderr, as the disclaimer, so that stdout stays one TSV table
@@ -134,8 +133,8 @@ def draw_compare(result: "CompareResult") -> None:
 
     family = f", {result.family} family" if result.family else ""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                  title=f"{_num(result.target_mg)} mg magnesium ({_small(result.mmol)} mmol, "
-                        f"{_small(result.meq)} mEq){family}, lightest compound first")
+                  title=f"{fig.amount(result.target_mg)} mg magnesium ({fig.small(result.mmol)} mmol, "
+                        f"{fig.small(result.meq)} mEq){family}, lightest compound first")
     _id_column(table, "form", [row.form for row in result.rows])
     wide = console.width >= _COMPARE_NAME_FROM
     if wide:
@@ -143,14 +142,14 @@ def draw_compare(result: "CompareResult") -> None:
     table.add_column("% Mg", justify="right", no_wrap=True)
     table.add_column("compound", justify="right", no_wrap=True)
     if per_unit is not None:
-        table.add_column(f"x {_num(per_unit)} mg", justify="right", no_wrap=True)
+        table.add_column(f"x {fig.amount(per_unit)} mg", justify="right", no_wrap=True)
     table.add_column("", min_width=4)
     heaviest = max(row.compound_mg for row in result.rows)
     marks = {"declared": " *", "range": " †"}
     for row in result.rows:
         form = row.form
         drawn: list[Any] = [form.id, form.name] if wide else [form.id]
-        drawn += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{_num(row.compound_mg)} mg"]
+        drawn += [f"{form.percent_elemental:.2f}{marks.get(form.kind, '  ')}", f"{fig.amount(row.compound_mg)} mg"]
         if row.units_needed is not None:
             drawn.append(f"{row.units_needed:.1f}")
         drawn.append(ProgressBar(total=heaviest, completed=row.compound_mg, complete_style="cyan",
@@ -163,8 +162,8 @@ def draw_compare(result: "CompareResult") -> None:
     for row in result.rows:
         if row.compound_mg_range:
             low, high = row.compound_mg_range
-            notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so {_num(low)}-{_num(high)} mg; "
-                         "the figures use the midpoint")
+            notes.append(f"† {row.form.id}: {row.form.content} Mg by its monograph, so "
+                         f"{fig.amount(low)}-{fig.amount(high)} mg; the figures use the midpoint")
     for note in [*notes, *(f"• {w}" for w in result.warnings)]:
         console.print(Text(note, style="yellow"))
     console.print(Text(DISCLAIMER, style="dim"))
@@ -211,26 +210,26 @@ def check_lines(result: CheckResult) -> list[str]:
     printed = []
     if result.declared_mg is not None:
         apart = result.consistent is False and result.expected_mg is not None
-        declared = _apart(result.declared_mg, result.expected_mg or 0)[0] if apart else _num(result.declared_mg)
+        declared = _apart(result.declared_mg, result.expected_mg or 0)[0] if apart else fig.amount(result.declared_mg)
         printed.append(f"{declared} mg magnesium")
     if result.compound_mg is not None:
-        printed.append(f"{_num(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
+        printed.append(f"{fig.amount(result.compound_mg)} mg {form.label if form else 'of a compound not named'}")
     elif result.forms:
         printed.append("as " + " / ".join(f.name for f in result.forms))
     lines.append(f"Label: {'; '.join(printed) or 'no amount'}{per}")
     if result.per_unit:
         unit = result.per_unit
-        each = [f"{_num(unit.declared_mg)} mg magnesium"] if unit.declared_mg is not None else []
-        each += [f"{_num(unit.compound_mg)} mg {form.name if form else 'compound'}"] if unit.compound_mg is not None \
-            else []
+        each = [f"{fig.amount(unit.declared_mg)} mg magnesium"] if unit.declared_mg is not None else []
+        each += [f"{fig.amount(unit.compound_mg)} mg {form.name if form else 'compound'}"] \
+            if unit.compound_mg is not None else []
         if each:
             lines.append(f"Per {unit.unit} ({unit.units:g} a serving): {'; '.join(each)}")
     if result.per_day is not None:
         day = result.per_day
-        low = "" if day.mg_low is None or day.mg_low == day.mg_high else f"{_num(day.mg_low)} to "
+        low = "" if day.mg_low is None or day.mg_low == day.mg_high else f"{fig.amount(day.mg_low)} to "
         limit = "no upper level held" if day.upper_level_mg is None else (
             f"{'OVER' if day.over_upper_level else 'within'} the {day.upper_level} of {day.upper_level_mg:g} mg/day")
-        lines.append(f"Per day by the directions ({day.how}): {low}{_num(day.mg_high)} mg magnesium; {limit}")
+        lines.append(f"Per day by the directions ({day.how}): {low}{fig.amount(day.mg_high)} mg magnesium; {limit}")
     elif result.directions_problem:
         lines.append(f"Per day: not worked out: {result.directions_problem}")
     if result.other_ingredients:
@@ -238,9 +237,8 @@ def check_lines(result: CheckResult) -> list[str]:
             f"{name} {' '.join(figures)}".strip() for name, figures in result.other_ingredients))
     if result.consistent is None:
         if result.expected_mg is not None:
-            lines.append(f"Magnesium the compound carries: {_num(result.expected_mg)} mg")
-        reason = (result.reason or "").removeprefix("cannot be checked: ")
-        lines.append(f"Verdict: cannot be checked: {reason}")
+            lines.append(f"Magnesium the compound carries: {fig.amount(result.expected_mg)} mg")
+        lines.append(f"Verdict: cannot be checked: {detail_of(result.reason or '')}")
     else:
         explained = "; ".join(f.label for f in result.explained_by) or "none in the table"
         verdict = "consistent" if result.consistent else "NOT CONSISTENT"
@@ -249,8 +247,8 @@ def check_lines(result: CheckResult) -> list[str]:
             if not result.consistent and result.declared_mg is not None:
                 expected_text = _apart(result.declared_mg, expected)[1]
             else:
-                expected_text = _num(expected)
-            lines.append(f"Expected: {expected_text} mg; deviation {_deviation(deviation, result.tolerance)} % "
+                expected_text = fig.amount(expected)
+            lines.append(f"Expected: {expected_text} mg; deviation {fig.deviation(deviation, result.tolerance)} % "
                          f"(tolerance {result.tolerance:g} %)")
         lines.append(f"Verdict: {verdict}" + (f": {result.reason}" if result.reason else ""))
         if result.expected_mg is not None:
@@ -271,27 +269,28 @@ def product_count_lines(result: "ProductCount") -> list[str]:
     single = result.product.unit if result.product is not None else "unit"
     count, mg = result.whole_count, result.whole_count_mg
     one = single if count == 1 else plural
-    units = single if _figures(result.units) == "1" else plural
+    units = single if fig.hundredths(result.units) == "1" else plural
     kind = "whole" if result.step == 1 else "measurable (0.1 mL)" if result.unit == "mL" else "whole or half"
     return [
-        f"Magnesium wanted: {_num(result.target_mg)} mg ({mmol:.2f} mmol, {meq:.2f} mEq)",
-        f"Take {_figures(result.units)} {units} of {what}",
-        f"= {_num(result.target_mg)} mg / {result.basis}",
-        f"Nearest {kind} count: {_figures(count)} {one} = {_num(mg)} mg magnesium ({to_mmol(mg):.2f} mmol, "
+        f"Magnesium wanted: {fig.amount(result.target_mg)} mg ({mmol:.2f} mmol, {meq:.2f} mEq)",
+        f"Take {fig.hundredths(result.units)} {units} of {what}",
+        f"= {fig.amount(result.target_mg)} mg / {result.basis}",
+        f"Nearest {kind} count: {fig.hundredths(count)} {one} = {fig.amount(mg)} mg magnesium ({to_mmol(mg):.2f} mmol, "
         f"{to_meq(mg):.2f} mEq), {100 * mg / result.target_mg:.1f} % of the target",
     ]
 
 
 def draw_product_counts(counted: "tuple[ProductCount, ...]") -> None:
     target = counted[0].target_mg
-    title = (f"{_num(target)} mg magnesium ({to_mmol(target):.2f} mmol, {to_meq(target):.2f} mEq) as each product "
-             "(grade S: not read in the product's own label)")
+    title = (f"{fig.amount(target)} mg magnesium ({to_mmol(target):.2f} mmol, {to_meq(target):.2f} mEq) as each "
+             "product (grade S: not read in the product's own label)")
     rows = []
     for c in counted:
         assert c.product is not None
         mg = c.whole_count_mg
-        rows.append([c.product.name, c.product.country, c.product.plural, _figures(c.units), _figures(c.whole_count),
-                     f"{_num(mg)} mg ({100 * mg / target:.1f} %)", c.product.grade])
+        rows.append([c.product.name, c.product.country, c.product.plural, fig.hundredths(c.units),
+                     fig.hundredths(c.whole_count), f"{fig.amount(mg)} mg ({100 * mg / target:.1f} %)",
+                     c.product.grade])
     header = ["product", "country", "unit", "units", "nearest_count", "nearest_gives", "grade"]
     if _terminal_console() is None:
         echo(title)
@@ -304,7 +303,7 @@ def draw_product_counts(counted: "tuple[ProductCount, ...]") -> None:
 
 def draw_products(rows: Any) -> None:
     _listing(["id", "name", "country", "unit", "strength", "mg_per_unit", "grade"],
-             [[r.id, r.name, r.country, r.unit, r.strength_text(), _figures(r.magnesium_per_unit), r.grade]
+             [[r.id, r.name, r.country, r.unit, r.strength_text(), fig.hundredths(r.magnesium_per_unit), r.grade]
               for r in rows],
              "magnesium products (sources and notes: --json; grade S: not read in the product's own label)",
              headers=("id", "name", "country", "unit", "strength as printed", "Mg mg/unit", "grade"))
@@ -322,21 +321,12 @@ def _apart(declared: float, expected: float) -> tuple[str, str]:
             break
 
     def text(mg: float) -> str:
-        plain = _num(mg)
+        plain = fig.amount(mg)
         return plain if decimals == 1 or float(plain.replace(",", "")) == mg else f"{mg:,.{decimals}f}"
 
     return text(declared), text(expected)
 
 
-def _deviation(deviation: float, tolerance: float) -> str:
-    """The deviation in percent with one decimal, or more (up to six) where one decimal would put it
-    on the other side of the tolerance than the verdict (+5.04 % is over 5 %; +5.0 % is not)."""
-    within = abs(deviation) <= tolerance
-    for decimals in range(1, 7):
-        text = f"{deviation:+.{decimals}f}"
-        if (abs(float(text)) <= tolerance) == within:
-            return text
-    return text
 
 
 def draw_preparations(rows: Any) -> None:
@@ -395,10 +385,6 @@ _KIND_WORDS = {"spacing": "take apart", "avoid": "avoid together", "affects-magn
                "can change magnesium levels", NOT_LISTED: "not listed"}
 
 
-def _hours_text(hours: float) -> str:
-    if hours < 1:
-        return f"{hours * 60:g} minutes"
-    return f"{hours:g} hour" + ("" if hours == 1 else "s")
 
 
 def _timing(i: Interaction) -> str:
@@ -407,7 +393,7 @@ def _timing(i: Interaction) -> str:
     A spacing row whose source gives no hours: 'keep doxycycline and the magnesium apart; the source
     gives no interval'.
     """
-    sides = [f"at least {_hours_text(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
+    sides = [f"at least {fig.hours(h)} {word}" for h, word in [(i.hours_before, "before"), (i.hours_after, "after")]
              if h is not None]
     if not sides:
         return f"keep {i.drug} and the magnesium apart; the source gives no interval"
@@ -433,9 +419,6 @@ def dose_notes(result: DoseResult) -> tuple[str, ...]:
     return (*result.warnings, *(f"interaction: {_interaction_line(i)}" for i in result.interactions))
 
 
-def _figure(value: float) -> str:
-    """A piped figure: one decimal, more below 10 so that a small amount never reads as 0.0."""
-    return f"{value:.1f}" if value >= 10 else _bare(value)
 
 
 def _interaction_line(i: Interaction) -> str:
@@ -488,7 +471,7 @@ def emit(as_json: bool, quiet: bool, data: Callable[[], object], bare: float, no
     if as_json:
         print_json(data())
     elif quiet:
-        echo(_bare(bare))
+        echo(fig.bare(bare))
         for note in notes:
             echo(f"mgcalc: {word}: {note}", err=True)
     else:
@@ -501,18 +484,8 @@ def print_json(data: object) -> None:
     echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _bare(mg: float) -> str:
-    """A number for ``$(...)``: two decimals (three significant digits below 1), no trailing zeros.
-
-    Never an exponent, and never 0 for an amount that is not zero: 1 µg of oxide prints 0.000603.
-    """
-    decimals = 2 if mg >= 1 or mg <= 0 else 2 - math.floor(math.log10(mg))
-    return f"{mg:.{decimals}f}".rstrip("0").rstrip(".")
 
 
-def _num(mg: float) -> str:
-    """An amount for people: one decimal (none when it is .0), three digits below 1 mg."""
-    return f"{mg:,.1f}".removesuffix(".0") if mg >= 1 else f"{mg:.3g}"
 
 
 def _terminal_console() -> "Console | None":
@@ -547,14 +520,8 @@ def _rda_rows(result: DoseResult) -> list[tuple[str, float, float, float]]:
     return rows
 
 
-def _share(pct_of_lo: float, lo: float, hi: float) -> str:
-    """'26 %', or '25-26 %' for a range of references."""
-    low, high = f"{pct_of_lo * lo / hi:.0f}", f"{pct_of_lo:.0f}"
-    return f"{high} %" if low == high else f"{low}-{high} %"
 
 
-def _mg_range(lo: float, hi: float) -> str:
-    return f"{lo:g} mg" if lo == hi else f"{lo:g}-{hi:g} mg"
 
 
 def _upper_label(result: DoseResult) -> str:
@@ -571,9 +538,6 @@ def _upper_value(result: DoseResult) -> str:
     return "not established" if upper.row else "none held by mgcalc for this age"
 
 
-def _ul_share(percent: float) -> str:
-    """A share of the upper level that never reads 100 for a dose over it (100.1, not 100)."""
-    return beyond(percent, 100) if percent > 100 else f"{percent:.0f}"
 
 
 def _dv_text(result: DoseResult) -> str | None:
@@ -585,23 +549,23 @@ def _dv_text(result: DoseResult) -> str | None:
 def _component_text(c: Component) -> str:
     if c.product is not None:
         amount, product = c.product, c.product.product
-        salt = "" if product.salt_mg is None else f" ({_num(c.compound_mg)} mg {c.form.name})"
-        return (f"{amount.text()}{salt} -> {_num(c.elemental_mg)} mg magnesium "
+        salt = "" if product.salt_mg is None else f" ({fig.amount(c.compound_mg)} mg {c.form.name})"
+        return (f"{amount.text()}{salt} -> {fig.amount(c.elemental_mg)} mg magnesium "
                 f"({to_mmol(c.elemental_mg):.2f} mmol, {to_meq(c.elemental_mg):.2f} mEq); {product.basis()}")
     if c.strength is None:
-        return f"{_num(c.compound_mg)} mg {c.form.label} -> {_num(c.elemental_mg)} mg magnesium"
+        return f"{fig.amount(c.compound_mg)} mg {c.form.label} -> {fig.amount(c.elemental_mg)} mg magnesium"
     return (
         f"{_measure(c.volume_ml, c.sachets)} of {_liquid_name(c.form, c.strength, c.preparation)} "
-        f"({_num(c.compound_mg)} mg) -> {_num(c.elemental_mg)} mg magnesium "
-        f"({_small(to_mmol(c.elemental_mg))} mmol, {_small(to_meq(c.elemental_mg))} mEq)"
+        f"({fig.amount(c.compound_mg)} mg) -> {fig.amount(c.elemental_mg)} mg magnesium "
+        f"({fig.small(to_mmol(c.elemental_mg))} mmol, {fig.small(to_meq(c.elemental_mg))} mEq)"
     )
 
 
 def _per_kg_text(result: DoseResult) -> str | None:
     if result.weight_kg is None or result.mg_per_kg is None or result.mmol_per_kg is None:
         return None
-    return (f"Per kg of body weight ({result.weight_kg:g} kg): {_num(result.mg_per_kg)} mg/kg "
-            f"({_small(result.mmol_per_kg)} mmol/kg)")
+    return (f"Per kg of body weight ({result.weight_kg:g} kg): {fig.amount(result.mg_per_kg)} mg/kg "
+            f"({fig.small(result.mmol_per_kg)} mmol/kg)")
 
 
 def limit_lines(checks: "tuple[LimitCheck, ...] | list[LimitCheck]", needs: str = "") -> list[str]:
@@ -636,8 +600,8 @@ def _route_dose_lines(result: DoseResult) -> list[str]:
     lines = [_component_text(c) for c in result.components]
     if result.per_day > 1:
         lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
-    lines.append(f"Elemental magnesium: {_num(result.elemental_mg)} mg/day ({_small(result.mmol)} mmol, "
-                 f"{_small(result.meq)} mEq)")
+    lines.append(f"Elemental magnesium: {fig.amount(result.elemental_mg)} mg/day ({fig.small(result.mmol)} mmol, "
+                 f"{fig.small(result.meq)} mEq)")
     per_kg = _per_kg_text(result)
     if per_kg:
         lines.append(per_kg)
@@ -648,7 +612,7 @@ def _route_dose_lines(result: DoseResult) -> list[str]:
     elif result.upper.mg is not None and result.percent_ul is not None:
         lines.append(f"{_upper_label(result)}: {result.upper.mg:g} mg/day, shown for what it is: the intake by mouth "
                      f"from supplements and medicines at which diarrhoea begins{_UL_FOR.get(rules.use, '')}; "
-                     f"this dose is {_ul_share(result.percent_ul)} % of it; the product's own limit is its label's")
+                     f"this dose is {fig.ul_share(result.percent_ul)} % of it; the product's own limit is its label's")
     else:
         lines.append(f"{_upper_label(result)}: {_upper_value(result)}")
     needs = " (needs the volume and duration: mgcalc infusion)" if rules.parenteral else ""
@@ -661,18 +625,63 @@ def _route_dose_lines(result: DoseResult) -> list[str]:
 _UL_FOR = {"laxative": " (the effect a laxative is taken for)", "antacid": " (an antacid's known side effect)"}
 
 
-def _small(value: float) -> str:
-    """mmol or mEq for people: two decimals, three significant digits below 1 (0.081, not 0.08)."""
-    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
+
+
+class DoseFacts(NamedTuple):
+    """The dose screen's facts, worked out once from a DoseResult; the rich and the plain screens
+    only lay them out."""
+
+    per_day: int
+    table: list[tuple[str, str, str, str, str]]  # per component: compound, form understood, formula, % Mg, Mg
+    components: list[str]  # per component, as one line
+    elemental: str
+    mmol: str
+    meq: str
+    per_kg: str | None
+    food_mg: float
+    rda: list[tuple[str, float, float, float]]  # (who, lowest mg, highest mg, percent of the lowest)
+    upper_kind: str  # "UL", or "upper level" when no row is held
+    upper_mg: float | None
+    upper_label: str
+    upper_value: str
+    percent_ul: float | None
+    over_ul: bool
+    dv: str | None
+    references: str
+    interactions: "list[Interaction]"
+    warnings: list[tuple[str, bool]]  # (text, over a limit)
+
+
+def dose_facts(result: DoseResult) -> DoseFacts:
+    """What the dose screen shows, from ``result``."""
+    table = []
+    for c in result.components:
+        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
+        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
+        if c.product is not None:
+            measured = f"{c.product.text().split(' of ')[0]} = "
+            understood = f"{c.product.product.label}, {c.form.name}"
+        table.append((f"{measured}{fig.amount(c.compound_mg)} mg", understood, c.form.formula,
+                      f"{c.form.percent_elemental:.2f}", f"{fig.amount(c.elemental_mg)} mg"))
+    upper = result.upper
+    return DoseFacts(
+        per_day=result.per_day, table=table, components=[_component_text(c) for c in result.components],
+        elemental=fig.amount(result.elemental_mg), mmol=fig.small(result.mmol), meq=fig.small(result.meq),
+        per_kg=_per_kg_text(result), food_mg=result.food_mg, rda=_rda_rows(result),
+        upper_kind=upper.row.measure if upper.row else "upper level", upper_mg=upper.mg,
+        upper_label=_upper_label(result), upper_value=_upper_value(result), percent_ul=result.percent_ul,
+        over_ul=bool(result.over_ul), dv=_dv_text(result), references=f"References: {AUTHORITIES[result.authority]}",
+        interactions=list(result.interactions), warnings=[(w, kind_of(w) is Kind.OVER) for w in result.warnings])
 
 
 def draw_dose(result: DoseResult) -> None:
     if result.comparisons != ORAL_SUPPLEMENT:
         draw_lines("mgcalc dose", _route_dose_lines(result), result.warnings)
         return
+    facts = dose_facts(result)
     console = _terminal_console()
     if console is None:
-        _plain_dose(result)
+        echo("\n".join(plain_dose_lines(facts)))
         return
     from rich import box
     from rich.console import Group
@@ -681,85 +690,71 @@ def draw_dose(result: DoseResult) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    per = "per day" if result.per_day == 1 else f"per day ({result.per_day} times a day)"
+    per = "per day" if facts.per_day == 1 else f"per day ({facts.per_day} times a day)"
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column, justify in [("compound", "right"), ("form understood", "left"), ("formula", "left"),
                             ("% Mg", "right"), (f"Mg {per}", "right")]:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for c in result.components:
-        measured = "" if c.strength is None else f"{_measure(c.volume_ml, c.sachets)} = "
-        understood = c.form.name if c.strength is None else _liquid_name(c.form, c.strength, c.preparation)
-        if c.product is not None:
-            measured = f"{c.product.text().split(' of ')[0]} = "
-            understood = f"{c.product.product.label}, {c.form.name}"
-        table.add_row(f"{measured}{_num(c.compound_mg)} mg", understood, c.form.formula,
-                      f"{c.form.percent_elemental:.2f}", f"{_num(c.elemental_mg)} mg")
+    for row in facts.table:
+        table.add_row(*row)
 
     total = Text.assemble(
         ("Elemental magnesium: ", "bold"),
-        (f"{_num(result.elemental_mg)} mg/day", "bold cyan"),
-        f"  ({_small(result.mmol)} mmol, {_small(result.meq)} mEq)",
+        (f"{facts.elemental} mg/day", "bold cyan"),
+        f"  ({facts.mmol} mmol, {facts.meq} mEq)",
     )
     gauge = Table.grid(padding=(0, 1))
     for _ in range(3):
         gauge.add_column()
-    food = f" incl. {_num(result.food_mg)} mg food" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
-        gauge.add_row(f"{who} {_mg_range(lo, hi)}{food}",
+    food = f" incl. {fig.amount(facts.food_mg)} mg food" if facts.food_mg else ""
+    for who, lo, hi, pct in facts.rda:
+        gauge.add_row(f"{who} {fig.mg_range(lo, hi)}{food}",
                       ProgressBar(total=100, completed=min(pct, 100), width=30,
                                   complete_style="cyan", finished_style="cyan"),
-                      _share(pct, lo, hi))
-    upper = result.upper
-    kind = upper.row.measure if upper.row else "upper level"
-    if upper.mg is not None and result.percent_ul is not None:
-        style = "red" if result.over_ul else "yellow" if result.percent_ul > 80 else "green"
-        gauge.add_row(f"{kind} {upper.mg:g} mg (supplements)",
-                      ProgressBar(total=100, completed=min(result.percent_ul, 100), width=30,
+                      fig.share(pct, lo, hi))
+    if facts.upper_mg is not None and facts.percent_ul is not None:
+        style = "red" if facts.over_ul else "yellow" if facts.percent_ul > 80 else "green"
+        gauge.add_row(f"{facts.upper_kind} {facts.upper_mg:g} mg (supplements)",
+                      ProgressBar(total=100, completed=min(facts.percent_ul, 100), width=30,
                                   complete_style=style, finished_style=style),
-                      Text(f"{_ul_share(result.percent_ul)} %", style=style))
+                      Text(f"{fig.ul_share(facts.percent_ul)} %", style=style))
     else:
-        gauge.add_row(kind, Text(_upper_value(result), style="yellow"), "")
+        gauge.add_row(facts.upper_kind, Text(facts.upper_value, style="yellow"), "")
     parts: list[Any] = [table, total]
-    per_kg = _per_kg_text(result)
-    if per_kg:
-        parts.append(Text(per_kg))
+    if facts.per_kg:
+        parts.append(Text(facts.per_kg))
     parts.append(gauge)
-    dv = _dv_text(result)
-    if dv:
-        parts.append(Text(dv))
-    parts.append(Text(f"References: {AUTHORITIES[result.authority]}", style="dim"))
-    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in result.interactions]
-    for warning in result.warnings:
-        over = warning.startswith("OVER")
+    if facts.dv:
+        parts.append(Text(facts.dv))
+    parts.append(Text(facts.references, style="dim"))
+    parts += [Text(f"• {_interaction_line(i)}", style=_KIND_STYLES[i.kind]) for i in facts.interactions]
+    for warning, over in facts.warnings:
         parts.append(Text(f"{'!' if over else '•'} {warning}", style="bold red" if over else "yellow"))
     parts.append(Text(DISCLAIMER, style="dim"))
     console.print(Panel(Group(*parts), title="mgcalc dose", title_align="left", expand=False))
 
 
-def _plain_dose(result: DoseResult) -> None:
-    lines = [_component_text(c) for c in result.components]
-    if result.per_day > 1:
-        lines.append(f"Taken {result.per_day} times a day; amounts are per day.")
-    lines.append(
-        f"Elemental magnesium: {_num(result.elemental_mg)} mg/day "
-        f"({_small(result.mmol)} mmol, {_small(result.meq)} mEq)"
-    )
-    per_kg = _per_kg_text(result)
-    if per_kg:
-        lines.append(per_kg)
-    food = f" (with {_num(result.food_mg)} mg from food)" if result.food_mg else ""
-    for who, lo, hi, pct in _rda_rows(result):
-        lines.append(f"{who}: {_mg_range(lo, hi)}/day; this is {_share(pct, lo, hi)} of it{food}")
-    lines.append(f"{_upper_label(result)}: {_upper_value(result)}"
-                 + (f"; this dose is {_ul_share(result.percent_ul)} % of it" if result.percent_ul is not None else ""))
-    dv = _dv_text(result)
-    if dv:
-        lines.append(dv)
-    lines.append(f"References: {AUTHORITIES[result.authority]}")
-    lines += [f"interaction: {_interaction_line(i)}" for i in result.interactions]
-    lines += [f"warning: {w}" for w in result.warnings]
+def plain_dose_lines(facts: DoseFacts) -> list[str]:
+    """The dose screen as plain lines (no terminal, or piped)."""
+    lines = list(facts.components)
+    if facts.per_day > 1:
+        lines.append(f"Taken {facts.per_day} times a day; amounts are per day.")
+    lines.append(f"Elemental magnesium: {facts.elemental} mg/day ({facts.mmol} mmol, {facts.meq} mEq)")
+    if facts.per_kg:
+        lines.append(facts.per_kg)
+    food = f" (with {fig.amount(facts.food_mg)} mg from food)" if facts.food_mg else ""
+    for who, lo, hi, pct in facts.rda:
+        lines.append(f"{who}: {fig.mg_range(lo, hi)}/day; this is {fig.share(pct, lo, hi)} of it{food}")
+    lines.append(f"{facts.upper_label}: {facts.upper_value}"
+                 + (f"; this dose is {fig.ul_share(facts.percent_ul)} % of it"
+                    if facts.percent_ul is not None else ""))
+    if facts.dv:
+        lines.append(facts.dv)
+    lines.append(facts.references)
+    lines += [f"interaction: {_interaction_line(i)}" for i in facts.interactions]
+    lines += [f"warning: {w}" for w, _ in facts.warnings]
     lines.append(DISCLAIMER)
-    echo("\n".join(lines))
+    return lines
 
 
 def draw_forms(rows: tuple[Form, ...]) -> None:
@@ -813,30 +808,33 @@ def serum_lines(result: "SerumResult") -> list[str]:
 def infusion_lines(result: "Infusion") -> list[str]:
     """An IV order as a pharmacist reads it: dose, concentration, rate, per kg, 24 hours, limits, verdict."""
     form = result.form
-    salt = f"{_num(result.salt_mg)} mg ({result.salt_mg / 1000:g} g) of {form.name} ({form.formula})"
+    salt = f"{fig.amount(result.salt_mg)} mg ({result.salt_mg / 1000:g} g) of {form.name} ({form.formula})"
     if result.drug_volume_ml is not None and result.reading.strength is not None:
-        salt = (f"{_figures(result.drug_volume_ml)} mL of "
+        salt = (f"{fig.hundredths(result.drug_volume_ml)} mL of "
                 f"{_liquid_name(form, result.reading.strength, result.preparation)} = {salt}")
     lines = [
         f"Order: {salt}",
-        f"Magnesium: {_num(result.elemental_mg)} mg = {_small(result.mmol)} mmol = {_small(result.meq)} mEq",
+        f"Magnesium: {fig.amount(result.elemental_mg)} mg = {fig.small(result.mmol)} mmol = "
+        f"{fig.small(result.meq)} mEq",
     ]
     if result.diluent_ml is not None and result.drug_volume_ml is not None:
-        lines.append(f"Infused in: {_figures(result.volume_ml)} mL ({_figures(result.drug_volume_ml)} mL of the "
-                     f"injection + {_figures(result.diluent_ml)} mL)")
+        lines.append(f"Infused in: {fig.hundredths(result.volume_ml)} mL "
+                     f"({fig.hundredths(result.drug_volume_ml)} mL of the injection + "
+                     f"{fig.hundredths(result.diluent_ml)} mL)")
     else:
-        lines.append(f"Infused in: {_figures(result.volume_ml)} mL")
-    lines.append(f"Concentration: {_percent(result.percent_w_v)} % w/v = {_figures(result.mg_per_ml)} mg/mL of the "
-                 f"salt = {_small(result.mmol_per_ml)} mmol/mL ({_small(result.meq_per_ml)} mEq/mL)")
+        lines.append(f"Infused in: {fig.hundredths(result.volume_ml)} mL")
+    lines.append(f"Concentration: {fig.small(result.percent_w_v)} % w/v = {fig.hundredths(result.mg_per_ml)} mg/mL "
+                 f"of the salt = {fig.small(result.mmol_per_ml)} mmol/mL ({fig.small(result.meq_per_ml)} mEq/mL)")
     if result.minutes is not None and result.rate_mg_per_min is not None:
-        lines.append(f"Over {result.minutes:g} min: {_figures(result.rate_mg_per_min)} mg of the salt a minute = "
-                     f"{_small(result.rate_mmol_per_h or 0)} mmol/h = {_figures(result.rate_ml_per_h or 0)} mL/h")
+        lines.append(f"Over {result.minutes:g} min: {fig.hundredths(result.rate_mg_per_min)} mg of the salt a "
+                     f"minute = {fig.small(result.rate_mmol_per_h or 0)} mmol/h = "
+                     f"{fig.hundredths(result.rate_ml_per_h or 0)} mL/h")
     else:
         lines.append("Rate: not worked out; give --over, e.g. --over 30min")
     if result.weight_kg is not None:
         kg = result.weight_kg
-        lines.append(f"Per kg ({kg:g} kg): {_num(result.salt_mg / kg)} mg/kg of the salt, "
-                     f"{_num(result.elemental_mg / kg)} mg/kg magnesium, {_small(result.mmol / kg)} mmol/kg")
+        lines.append(f"Per kg ({kg:g} kg): {fig.amount(result.salt_mg / kg)} mg/kg of the salt, "
+                     f"{fig.amount(result.elemental_mg / kg)} mg/kg magnesium, {fig.small(result.mmol / kg)} mmol/kg")
     how = ("as given by --total" if result.total_given
            else "this order once; --per-day N or --total for more" if result.per_day == 1
            else f"this order {result.per_day} times")
@@ -858,9 +856,6 @@ def infusion_lines(result: "Infusion") -> list[str]:
                      ("" if all(c.over is not None for c in result.checks) else " that these figures can judge"))
     return lines
 
-
-def _percent(value: float) -> str:
-    return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
 
 
 def audit_lines(report: "Report") -> list[str]:

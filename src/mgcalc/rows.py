@@ -26,11 +26,11 @@ set aside.
 
 from typing import NamedTuple
 
-from mgcalc.label import Token
+from mgcalc.label import CLOSING, OPENING, Token, TokenKind
 
 #: Token kinds that name an ingredient the reader knows (magnesium, a form, another nutrient, a salt).
-_NAMES = ("mg", "form", "other", "salt")
-_FIGURES = ("amount", "bare", "range")
+_NAMES = (TokenKind.MG, TokenKind.FORM, TokenKind.OTHER, TokenKind.SALT)
+_FIGURES = (TokenKind.AMOUNT, TokenKind.BARE, TokenKind.RANGE)
 #: Cue roles that join what follows to the figure before it ("400 mg equivalent to 240 mg magnesium").
 _JOINING_CUES = frozenset({"link", "element", "source", "as-magnesium", "hydrate-of", "per", "filler"})
 #: Cues that make a figure after them a second figure of the row ("equivalent to 11.8 mg Mg2+"); not
@@ -42,7 +42,7 @@ CONTINUING_WORDS = frozenset({
     "eur", "elemental", "element", "total", "approx", "approx.", "approximately", "min", "min.", "from",
     "fl", "fl.", "oz", "oz.", "ml", "ml.", "fluid", "ounce", "ounces",  # "1.745g per fl oz"
 })
-EOL = Token("eol", "\n", -1)
+EOL = Token(TokenKind.EOL, "\n", -1)
 
 
 class Row(NamedTuple):
@@ -58,15 +58,15 @@ class Row(NamedTuple):
         top = _top_level(list(self.tokens))
         first = next((i for i, t in enumerate(top) if t.kind in _NAMES), None)
         if first is not None:  # the known name and the words run on with it: "Calcium carbonate", "sodium"
-            end = next((i for i in range(first, len(top)) if top[i].kind not in ("word", *_NAMES, "hydrate")),
-                       len(top))
+            end = next((i for i in range(first, len(top))
+                        if top[i].kind not in (TokenKind.WORD, *_NAMES, TokenKind.HYDRATE)), len(top))
             top = top[first:end]
-        words = [t.text for t in top if t.kind in ("word", *_NAMES, "hydrate")]
+        words = [t.text for t in top if t.kind in (TokenKind.WORD, *_NAMES, TokenKind.HYDRATE)]
         return " ".join(" ".join(words).split()).strip(" ,;:|.-")
 
     @property
     def figures(self) -> tuple[str, ...]:
-        return tuple(t.text.strip() for t in self.tokens if t.kind in (*_FIGURES, "pct"))
+        return tuple(t.text.strip() for t in self.tokens if t.kind in (*_FIGURES, TokenKind.PCT))
 
 
 def tokens_of(lines: list[str]) -> list[Token]:
@@ -89,7 +89,7 @@ def rows(tokens: list[Token]) -> list[Row]:
 
     def flush() -> None:
         nonlocal current, state
-        kept = [t for t in current if t.kind != "eol"]
+        kept = [t for t in current if t.kind != TokenKind.EOL]
         if kept:
             out.append(Row(tuple(kept), _kind(kept, state)))
         current, state = [], _State()
@@ -98,9 +98,9 @@ def rows(tokens: list[Token]) -> list[Row]:
         if depth == 0 and current and _opens_row(tokens, i, state):
             flush()
         current.append(tok)
-        if tok.kind in ("(", "["):
+        if tok.kind in OPENING:
             depth += 1
-        elif tok.kind in (")", "]"):
+        elif tok.kind in CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0:
             state.see(tok, tokens, i)
@@ -128,7 +128,7 @@ class _State:
 
     def see(self, tok: Token, tokens: list[Token], i: int) -> None:
         if _separator(tok):
-            if self.complete or (self.figure and tok.kind == "eol"):
+            if self.complete or (self.figure and tok.kind == TokenKind.EOL):
                 self.separated = True
             return
         self.separated = False
@@ -139,7 +139,7 @@ class _State:
             if not self.name:
                 self.magnesium = _magnesium(tok)
             self.name = True
-        elif tok.kind == "word" and tok.text.lower().strip(".*") not in CONTINUING_WORDS:
+        elif tok.kind == TokenKind.WORD and tok.text.lower().strip(".*") not in CONTINUING_WORDS:
             if self.figure and not self.name and not self.words:
                 self.figure_first = True  # "98 mEq chloride": a name mgcalc does not know, after its figure
             if not self.figure or self.figure_first:
@@ -147,16 +147,18 @@ class _State:
 
 
 def _separator(tok: Token) -> bool:
-    return tok.kind in ("eol", ",", ";") or (tok.kind == "cue" and tok.unit in ("and", "plus"))
+    return tok.kind in (TokenKind.EOL, TokenKind.COMMA, TokenKind.SEMICOLON) or (
+        tok.kind == TokenKind.CUE and tok.unit in ("and", "plus"))
 
 
 def _continues(tok: Token) -> bool:
     """Whether a token after a complete row still belongs to it."""
-    if tok.kind in ("(", "[", "pct", "basis", "hydrate", "water", ":", "sep", ")", "]"):
+    if tok.kind in (*OPENING, TokenKind.PCT, TokenKind.BASIS, TokenKind.HYDRATE, TokenKind.WATER, TokenKind.COLON,
+                    TokenKind.SEP, *CLOSING):
         return True
-    if tok.kind == "cue":
+    if tok.kind == TokenKind.CUE:
         return tok.unit in _JOINING_CUES
-    return tok.kind == "word" and tok.text.lower().strip(".*") in CONTINUING_WORDS
+    return tok.kind == TokenKind.WORD and tok.text.lower().strip(".*") in CONTINUING_WORDS
 
 
 def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
@@ -167,16 +169,16 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
     if not state.figure:
         if tok.kind in _FIGURES and _colon_then_named_figure(tokens, i):
             return True  # "Composition of ... tablet: 618.43 mg magnesium citrate, 10 mg ...": a list follows
-        if tokens[i - 1].kind == "eol" and tok.kind in _NAMES and not state.name and state.words:
+        if tokens[i - 1].kind == TokenKind.EOL and tok.kind in _NAMES and not state.name and state.words:
             return True  # "Antacid" on its own line, then "Magnesium hydroxide ..."
-        if tokens[i - 1].kind == "eol" and tok.kind in _NAMES and state.name:
+        if tokens[i - 1].kind == TokenKind.EOL and tok.kind in _NAMES and state.name:
             return not _after_joining_cue(tokens, i)
         return False
     if not state.complete:
         if state.separated and tok.kind in _NAMES:
             return True
         return False
-    if _continues(tok) and not (state.separated and tok.kind in ("sep", ":")):
+    if _continues(tok) and not (state.separated and tok.kind in (TokenKind.SEP, TokenKind.COLON)):
         return False
     if tok.kind in _FIGURES:
         if _after_joining_cue(tokens, i):
@@ -195,26 +197,26 @@ def _opens_row(tokens: list[Token], i: int, state: _State) -> bool:
         if state.figure_first:
             return True
         return _own_figure_follows(tokens, i)  # "Simethicone 20 mg Magnesium hydroxide 200 mg"
-    if tok.kind == "word" and state.figure_first and not state.separated and not state.name:
+    if tok.kind == TokenKind.WORD and state.figure_first and not state.separated and not state.name:
         return False  # "98 mEq chloride": the name after its figure
     return True
 
 
 def _magnesium(tok: Token) -> bool:
-    return tok.kind in ("mg", "salt") or (tok.kind == "form" and tok.form is not None
+    return tok.kind in (TokenKind.MG, TokenKind.SALT) or (tok.kind == TokenKind.FORM and tok.form is not None
                                           and tok.form.form.kind != "excipient")
 
 
 def _colon_then_named_figure(tokens: list[Token], i: int) -> bool:
     """A figure after a colon with its own name right after it: the colon ends a heading."""
-    return tokens[i - 1].kind == ":" and i + 1 < len(tokens) and tokens[i + 1].kind in _NAMES
+    return tokens[i - 1].kind == TokenKind.COLON and i + 1 < len(tokens) and tokens[i + 1].kind in _NAMES
 
 
 def _after_joining_cue(tokens: list[Token], i: int, cues: frozenset[str] = _JOINING_CUES) -> bool:
     j = i - 1
-    while j >= 0 and tokens[j].kind == "eol":
+    while j >= 0 and tokens[j].kind == TokenKind.EOL:
         j -= 1
-    return j >= 0 and tokens[j].kind == "cue" and tokens[j].unit in cues
+    return j >= 0 and tokens[j].kind == TokenKind.CUE and tokens[j].unit in cues
 
 
 def _own_figure_follows(tokens: list[Token], i: int) -> bool:
@@ -222,17 +224,19 @@ def _own_figure_follows(tokens: list[Token], i: int) -> bool:
     for tok in tokens[i + 1:]:
         if tok.kind in _FIGURES:
             return True
-        if _separator(tok) or tok.kind in ("(", "[", "pct"):
+        if _separator(tok) or tok.kind in (*OPENING, TokenKind.PCT):
             return False
     return False
 
 
 def _kind(tokens: list[Token], state: _State) -> str:
     names = [t for t in tokens if t.kind in _NAMES]
-    if any(t.kind in ("mg", "salt") or (t.kind == "form" and t.form is not None and t.form.form.kind != "excipient")
+    if any(t.kind in (TokenKind.MG, TokenKind.SALT)
+           or (t.kind == TokenKind.FORM and t.form is not None and t.form.form.kind != "excipient")
            for t in names):
         first = names[0]
-        if first.kind == "other" and not any(t.kind in ("mg", "form", "salt") for t in _top_level(tokens)):
+        if first.kind == TokenKind.OTHER and not any(t.kind in (TokenKind.MG, TokenKind.FORM, TokenKind.SALT)
+                                                     for t in _top_level(tokens)):
             return "other"  # Calcium 500 mg (as calcium carbonate, with magnesium ...): calcium's row
         return "magnesium"
     if names:
@@ -240,7 +244,7 @@ def _kind(tokens: list[Token], state: _State) -> str:
     has_figure = any(t.kind in _FIGURES for t in tokens)
     if not has_figure:
         return "text"
-    if any(t.kind == "amount" and t.unit == "magnesium" for t in tokens) and not state.figure_first:
+    if any(t.kind == TokenKind.AMOUNT and t.unit == "magnesium" for t in tokens) and not state.figure_first:
         return "magnesium"  # "MAGNAPHATE 97.2mg (4mmol)", "4 mmol": mmol and mEq count magnesium
     if state.words:
         return "other"  # an ingredient mgcalc does not know by name: "Simethicone 20 mg", "28 mEq lactate"
@@ -251,9 +255,9 @@ def _top_level(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     depth = 0
     for t in tokens:
-        if t.kind in ("(", "["):
+        if t.kind in OPENING:
             depth += 1
-        elif t.kind in (")", "]"):
+        elif t.kind in CLOSING:
             depth = max(0, depth - 1)
         elif depth == 0:
             out.append(t)

@@ -1,0 +1,326 @@
+"""Requests to results: a row's Request becomes its RowResult by the functions ``mgcalc dose`` and
+``mgcalc check`` use, and its serialised entry (the writer's text) through the memos that save real
+work: the request cache, each amount read once, one ``Plan`` per form and per_day, doses by their
+amount as read, declared figures read once. Imports neither csv nor json: the writer given makes
+the text.
+
+A compound's mass goes through ``dose.Plan`` (the form read once, then ``dose``'s own arithmetic),
+any other amount, and labels, through ``RowEvaluator.compute`` (``dose.dose``, ``check.check_label``);
+a declared figure by ``check.agrees``. Tests compare every cached path with the row computed alone.
+"""
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple
+
+from mgcalc.batch.columns import (
+    CACHE_MAX,
+    CONSISTENT,
+    HEAD_COLUMNS,
+    LABEL_COLUMN,
+    Cache,
+    Cells,
+    Entry,
+    Request,
+    RowResult,
+    read_declared,
+    read_per_day,
+    read_text,
+    remember,
+)
+from mgcalc.check import agrees, expected_mg, is_consistent
+from mgcalc.dose import NotAMass, Plan, dose
+from mgcalc.errors import MgcalcError
+from mgcalc.references import Profile
+from mgcalc.units import magnesium_mg, parse_amount
+
+#: Most distinct strings (input fields of cached keys, shared result parts) kept for sharing.
+_SHARED_MAX = 50_000
+#: Most amount texts whose reading is remembered.
+_MASSES_MAX = 16_384
+#: Distinct doses (amount as read, form, per_day) remembered per generation, below the request cache.
+_DOSES_MAX = 16_000
+#: Most distinct warnings texts kept serialised (those over the upper level name the amount).
+_TAILS_MAX = 4_096
+
+
+class _Dosed(NamedTuple):
+    """A dose's result columns serialised, with where ``consistent`` (the one column declared_mg
+    changes) is in the head, so that requests differing only in declared_mg cost a comparison and
+    a concatenation, not a dose."""
+
+    head: str  # with consistent empty
+    start: int  # the consistent cell is head[start:end]
+    end: int
+    tail: str
+    expected_mg: float  # the magnesium a label should declare per dose (check's figure)
+    error: str | None  # the dose cannot be computed: the row's message
+
+
+def _split_dosed(before: str, cell: str, after: str, tail: str, expected: float) -> _Dosed:
+    """A dose's _Dosed from its head's three parts (see write.Writer.halves)."""
+    return _Dosed(before + cell + after, len(before), len(before) + len(cell), tail, expected, None)
+
+
+class _Planned(NamedTuple):
+    """A Plan and its result columns as templates: the cells that do not depend on the amount
+    written in, ``%s`` for those that do (empty templates: the cells are made one by one)."""
+
+    plan: Plan
+    before: str  # status to over_ul: %s for elemental_mg, mmol, meq and over_ul
+    after: str  # rda_mg to percent_dv: %s for percent_rda, percent_ul and percent_dv
+
+
+#: per_day as most files write it.
+_DAYS: dict[Any, int] = {"": 1, None: 1, **{str(n): n for n in range(1, 25)}}
+
+
+def _label_basis(result: Any, unit_mg: float | None) -> tuple[str | None, float | None]:
+    """A label row's ``basis`` cell (what its figures are for: "2 tablets", "tablet", "15 mL") and
+    ``per_unit_mg`` (the magnesium in one counted unit: a tablet, a capsule; None for a volume)."""
+    from mgcalc.basis import MEASURES
+
+    basis = result.basis
+    if basis is None:
+        return result.per, None
+    said = basis.described()
+    if unit_mg is None or basis.unit in MEASURES or basis.unit == "serving":
+        return said, None
+    return said, unit_mg / basis.units
+
+
+class RowEvaluator:
+    """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
+
+    For CSV output an entry is the result columns as CSV text with a leading delimiter and the
+    newline; for JSON Lines it is ``"status": ..., "error": ...}`` and the newline, to follow the
+    row's own fields; either way in two parts (see Entry). A repeated request costs one dictionary
+    lookup. Below that cache, doses are cached by their amount as read (``"500mg"``, ``"500 mg"``
+    and ``"0.5 g"`` share one), form text and per_day, with their columns serialised: a request
+    new only in its spelling or its declared_mg costs a few lookups, not a dose evaluation. A
+    cached key's strings are shared with equal ones already cached (one "citrate" for all the keys
+    that hold it), so the cache holds many keys in little memory.
+    """
+
+    def __init__(self, profile: Profile, authority: str, writer: Cells) -> None:
+        self.profile = profile
+        self.authority = authority
+        self.writer = writer
+        self.cache = Cache(CACHE_MAX)
+        self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
+        self._shared: dict[str, str] = {}  # equal strings stored once
+        self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
+        self._plans: dict[tuple[str, int], _Planned | str | None] = {}  # (form text, per_day): its plan
+        self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
+        self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
+        self._flags = writer.flags  # the consistent cell of each verdict, as this output writes it
+        self._none = writer.none
+
+    def entry(self, key: Any, request: Callable[[Any], Request] = Request._make) -> Entry:
+        """The entry of a row's key; ``request(key)`` makes its Request (None where a column is absent)."""
+        cache = self.cache
+        try:
+            found = cache.current.get(key)
+            if found is None:
+                found = cache.old.get(key)
+        except TypeError:  # an unhashable JSON value (a list or object)
+            return self._entry(request(key))
+        if found is None:
+            found = self._entry(request(key))
+        if type(key) is tuple:
+            shared = self._shared
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            share = shared.setdefault
+            key = tuple([share(k, k) if type(k) is str else k for k in key])
+        cache.put(key, found)
+        return found
+
+    def _share(self, text: str) -> str:
+        """An equal string already kept, else ``text`` (kept from now on)."""
+        shared = self._shared
+        found = shared.get(text)
+        return remember(shared, text, text, _SHARED_MAX) if found is None else found
+
+    def error(self, message: str) -> Entry:
+        """An error row's entry: status and message, the computed fields empty."""
+        return (*self._serialised(RowResult.failed(message)), message)
+
+    def _serialised(self, result: tuple[Any, ...]) -> tuple[str, str]:
+        """A result's head and tail as the writer writes them, the tail shared with equal ones."""
+        head, tail = self.writer.serialised(result)
+        return head, self._share(tail)
+
+    def _entry(self, request: Request) -> Entry:
+        amount, form, per_day, declared, _ = request  # a label is read only without an amount (compute)
+        if type(amount) is not str or type(form) is not str or not amount or not form or (
+                declared is not None and type(declared) is not str):
+            # a label, a missing field, a JSON number or list: computed as it stands, not cached below
+            try:
+                return (*self._serialised(self.compute(*request)), None)
+            except MgcalcError as exc:
+                return self.error(" ".join(str(exc).split()))
+        days = _DAYS.get(per_day) if per_day is None or type(per_day) is str else None  # (the usual spellings)
+        if days is None:
+            try:
+                days = read_per_day(per_day)
+            except MgcalcError as exc:
+                return self.error(" ".join(str(exc).split()))
+        mg = self._mass(amount)
+        doses = self._doses
+        dosed = doses.current.get((mg, form, days))
+        if dosed is None:  # from the old generation (promoted), or computed now
+            dosed = doses.miss((mg, self._share(form), days), partial(self._dosed, amount, mg, form, days))
+        if dosed.error is not None:
+            return dosed.head, dosed.tail, dosed.error
+        if declared is None or declared == "":
+            return dosed.head, dosed.tail, None
+        declared_mg = self._declared_mg(declared)
+        if isinstance(declared_mg, str):
+            return self.error(declared_mg)
+        head = dosed.head
+        consistent = self._flags[agrees(declared_mg, dosed.expected_mg)]
+        return head[:dosed.start] + consistent + head[dosed.end:], dosed.tail, None
+
+    def _declared_mg(self, text: str) -> float | str:
+        """declared_mg's magnesium in mg, read once per distinct text; or why it cannot be read."""
+        found = self._declared.get(text)
+        if found is None:
+            try:
+                found = magnesium_mg(read_declared(text), what="declared magnesium")
+            except MgcalcError as exc:
+                found = " ".join(str(exc).split())
+            remember(self._declared, text, found, _MASSES_MAX)
+        return found
+
+    def _dosed(self, amount: str, mg: float | str, form: str, days: int) -> _Dosed:
+        """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's.
+        ``mg`` is the amount as read (``_mass``)."""
+        planned = self._plan(form, days) if isinstance(mg, float) else None
+        if isinstance(planned, str):
+            head, tail = self._serialised(RowResult.failed(planned))
+            return _Dosed(head, 0, 0, tail, 0.0, planned)
+        if planned is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
+            plan, before, after = planned
+            daily = plan.daily(mg)
+            expected = expected_mg(daily.compound_mg / days, plan.form)
+            known = self._tails.get(daily.warnings)
+            if known is None:
+                written = self.writer.tail(self.writer.cells(("; ".join(daily.warnings), None)))
+                known = remember(self._tails, daily.warnings, written, _TAILS_MAX)
+            tail = known
+            if before:  # numbers as repr writes them, into the plan's templates
+                none, flags = self._none, self._flags
+                rda, ul, dv = daily.percent_rda, daily.percent_ul, daily.percent_dv
+                return _split_dosed(
+                    before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul]),
+                    none, after % (none if rda is None else repr(rda), none if ul is None else repr(ul),
+                                   none if dv is None else repr(dv)), tail, expected)
+            cells = self.writer.cells((
+                "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
+                daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
+                daily.percent_dv, None, None))
+        else:
+            found = self._dose(amount, form, days)
+            if isinstance(found, str):
+                message = " ".join(found.split())
+                head, tail = self._serialised(RowResult.failed(message))
+                return _Dosed(head, 0, 0, tail, 0.0, message)
+            values, component = found
+            expected = expected_mg(component.compound_mg / days, component.form)
+            cells = self.writer.cells(values)
+            tail = self._share(self.writer.tail(cells[HEAD_COLUMNS:]))
+        return _split_dosed(*self.writer.halves(cells, cells[CONSISTENT]), tail, expected)
+
+    def _plan(self, form: str, days: int) -> _Planned | str | None:
+        """The plan of a form taken ``days`` times a day, read once, with templates of its result
+        columns; the error of any mass of it, when it cannot be read; None for a liquid or a
+        sachet, which dose computes."""
+        key = (form, days)
+        try:
+            return self._plans[key]
+        except KeyError:
+            pass
+        planned: _Planned | str | None
+        try:
+            plan = Plan(form, days, self.profile, self.authority)
+        except NotAMass:
+            planned = None
+        except MgcalcError as exc:  # what dose says of any mass of it (an unknown form costs one suggestion)
+            planned = " ".join(str(exc).split())
+        else:
+            templates = self.writer.plan_templates(plan.form.id, plan.form.percent_elemental, plan.intake.mg,
+                                                   plan.upper.mg)  # None: numbers may need quoting, cell by cell
+            planned = _Planned(plan, *(templates or ("", "")))
+        return remember(self._plans, key, planned, _MASSES_MAX)
+
+    def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> RowResult:
+        """The one place a row's fields (a Request's) become its RowResult (MgcalcError if bad).
+
+        Without an amount (no such column or key) a ``label`` is read as ``check --label`` reads it.
+        """
+        if amount is None and label is not None:
+            return self._label_values(read_text(label, LABEL_COLUMN), read_per_day(per_day))
+        found = self._dose(amount, form, per_day)
+        if isinstance(found, str):
+            raise MgcalcError(found)
+        values, component = found
+        if declared in (None, ""):
+            return values
+        daily_compound_mg = component.compound_mg / read_per_day(per_day)
+        consistent = is_consistent(read_declared(declared), daily_compound_mg, component.form)
+        return values._replace(consistent=consistent)
+
+    def _dose(self, amount: Any, form: Any, per_day: Any) -> tuple[RowResult, Any] | str:
+        """The result of a dose without declared_mg, and its component; or the error message."""
+        try:
+            amount_text, form_text = read_text(amount, "amount"), read_text(form, "form")
+            days = read_per_day(per_day)
+            result = dose(self._mass(amount_text), form_text, per_day=days, profile=self.profile,
+                          authority=self.authority)
+        except MgcalcError as exc:
+            return str(exc)
+        [component] = result.components
+        return RowResult(
+            "ok", component.form.id, component.form.percent_elemental, result.elemental_mg, result.mmol,
+            result.meq, result.over_ul, None, result.intake.mg, result.upper.mg, result.percent_rda,
+            result.percent_ul, result.percent_dv, None, None, "; ".join(result.warnings), None), component
+
+    def _mass(self, text: str) -> float | str:
+        """A mass amount's mg, read once per distinct text (the same figure dose reads from the text);
+        any other amount, or one that cannot be read, as the text itself, for dose to read and refuse."""
+        found = self._masses.get(text)
+        if found is None:
+            try:
+                measured = parse_amount(text)
+            except MgcalcError:
+                found = text
+            else:
+                found = measured.value if measured.kind == "mass" else text
+            remember(self._masses, text, found, _MASSES_MAX)
+        return found
+
+    def _label_values(self, text: str, per_day: int) -> RowResult:
+        """A label read as ``check --label`` reads it: the magnesium it provides, and the verdict."""
+        from mgcalc.check import check_label
+        from mgcalc.references import daily_value, intake, upper_level
+        from mgcalc.units import to_meq, to_mmol
+
+        result = check_label(text, profile=self.profile)
+        form = result.resolution.form if result.resolution else None
+        unit_mg = result.declared_mg if result.declared_mg is not None else result.expected_mg
+        daily = None if unit_mg is None else unit_mg * per_day
+        rda = intake(self.profile, self.authority).mg
+        ul = upper_level(self.profile, self.authority).mg
+        dv = daily_value(self.profile)
+
+        def percent(reference: float | None) -> float | None:
+            return None if daily is None or not reference else 100 * daily / reference
+
+        notes = [*result.issues, *([result.reason] if result.reason else [])]
+        basis, per_unit = _label_basis(result, unit_mg)
+        return RowResult(
+            "ok", form.id if form else None, form.percent_elemental if form else None, daily,
+            None if daily is None else to_mmol(daily), None if daily is None else to_meq(daily),
+            None if daily is None or ul is None else daily > ul, result.consistent, rda, ul, percent(rda),
+            percent(ul), percent(dv), basis, per_unit, "; ".join(notes), None)

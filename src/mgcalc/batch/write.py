@@ -1,0 +1,171 @@
+"""Results to text: a row's RESULT_COLUMNS values as CSV cells (quoted as csv.writer quotes them)
+or as JSON Lines items (as json.dumps writes them), without csv.writer or json.dumps per row, and
+the output collected into blocks.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import IO, Any
+
+from mgcalc.batch.columns import CONSISTENT, EMPTY, HEAD_COLUMNS, RESULT_COLUMNS
+
+_CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
+#: How each type of result value is written in CSV: numbers unrounded (repr), flags true/false, None empty.
+_CSV_CELL: dict[type, Callable[[Any], str]] = {
+    str: str, float: repr, int: repr, bool: _CSV_FLAGS.__getitem__, type(None): _CSV_FLAGS.__getitem__,
+}
+#: Characters a number's repr or a flag (true, false) may hold: a delimiter among them makes those
+#: cells need quoting too.
+_NUMBER_CHARACTERS = "0123456789.e+-infa" + "truls"
+json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
+_JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
+
+
+def _json_template(columns: tuple[str, ...]) -> str:
+    """``"name": %s, `` for each column, as json.dumps separates an object's items."""
+    return "".join(json.dumps(c).replace("%", "%%") + ": %s, " for c in columns)
+
+
+#: The result columns as JSON Lines writes them after a row's own fields (json.dumps' separators):
+#: the head up to ``consistent``'s value, the head after it, and the tail.
+_JSON_BEFORE = _json_template(RESULT_COLUMNS[:CONSISTENT + 1])[:-4]
+_JSON_AFTER = ", " + _json_template(RESULT_COLUMNS[CONSISTENT + 1:HEAD_COLUMNS])
+_JSON_TAIL = _json_template(RESULT_COLUMNS[HEAD_COLUMNS:])[:-2] + "}\n"
+
+
+def json_value(value: Any) -> str:
+    """``value`` as json.dumps(..., ensure_ascii=False) writes it, without building a dict per row."""
+    kind = type(value)
+    if kind is str:
+        return json_string(value)
+    if kind is float and value - value == 0:  # finite (NaN and infinities as json.dumps spells them)
+        return repr(value)
+    if kind is int:
+        return repr(value)
+    if kind is bool or value is None:
+        return _JSON_CONSTANTS[value]
+    return json.dumps(value, ensure_ascii=False)
+
+
+class Writer:
+    """Result values as one output format writes them (``csv`` with a delimiter, or ``jsonl``).
+
+    An entry's head is the result columns up to per_unit_mg, its tail warnings and error with the
+    newline (see columns.Entry). For CSV the head starts with the delimiter, to follow the row's
+    own fields; for JSON Lines it is ``"status": ...`` to follow the row's own items.
+    """
+
+    def __init__(self, output_format: str, delimiter: str = ",") -> None:
+        self.csv = output_format == "csv"
+        self.delimiter = delimiter
+        self.numbers_plain = delimiter not in _NUMBER_CHARACTERS
+        #: The consistent cell of each verdict, as this output writes it.
+        self.flags = {v: self.cells((*EMPTY[:CONSISTENT], v))[CONSISTENT] for v in (None, True, False)}
+        self.none = self.flags[None]
+
+    def cells(self, values: tuple[Any, ...]) -> list[str]:
+        """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""
+        if not self.csv:
+            return list(map(json_value, values))
+        quoted = self.quoted
+        if self.numbers_plain:  # exact types: a bool is an int, written true/false
+            return [quoted(v) if type(v) is str else _CSV_CELL[type(v)](v) for v in values]
+        return [quoted(v) if type(v) is str else quoted(_CSV_CELL[type(v)](v)) for v in values]
+
+    def tail(self, cells: list[str]) -> str:
+        """The warnings and error cells (the last two) as the entry's tail."""
+        if not self.csv:
+            return _JSON_TAIL % (cells[-2], cells[-1])
+        return cells[-2] + self.delimiter + cells[-1] + "\n"
+
+    def serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
+        """RESULT_COLUMNS values (a RowResult) as the entry's two parts, head and tail."""
+        cells = self.cells(values)
+        return "".join(self.halves(cells, cells[CONSISTENT])), self.tail(cells)
+
+    def halves(self, cells: list[str], consistent: str, delimiter: str | None = None) -> tuple[str, str, str]:
+        """The head from its cells: the text before the consistent cell, that cell, the text after
+        (``delimiter`` between CSV cells when not the run's: the plan's templates escape it)."""
+        if not self.csv:
+            return (_JSON_BEFORE % tuple(cells[:CONSISTENT]), consistent,
+                    _JSON_AFTER % tuple(cells[CONSISTENT + 1:HEAD_COLUMNS]))
+        d = self.delimiter if delimiter is None else delimiter
+        return d + d.join(cells[:CONSISTENT]) + d, consistent, d + d.join(cells[CONSISTENT + 1:HEAD_COLUMNS]) + d
+
+    def plan_templates(self, form_id: str, percent: float, rda: float | None, ul: float | None,
+                       ) -> tuple[str, str] | None:
+        """A compound's head as two %-templates: before the consistent cell (``%s`` for elemental_mg,
+        mmol, meq and over_ul) and after it (``%s`` for percent_rda, percent_ul and percent_dv); None
+        when numbers may need quoting in this output (a delimiter among their characters)."""
+        if self.csv and not self.numbers_plain:
+            return None
+        status, form_cell, percent_cell, rda_cell, ul_cell = [
+            c.replace("%", "%%") for c in self.cells(("ok", form_id, percent, rda, ul))]
+        slot = "%s"  # a cell the amount fills in
+        none = self.none.replace("%", "%%")  # basis and per_unit_mg: a label's only
+        cells = [status, form_cell, percent_cell, slot, slot, slot, slot, "", rda_cell, ul_cell, slot, slot, slot,
+                 none, none]
+        before, _, after = self.halves(cells, "", self.delimiter.replace("%", "%%"))
+        return before, after
+
+    def quoted(self, cell: str) -> str:
+        """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
+        if self.delimiter in cell or '"' in cell or "\r" in cell or "\n" in cell:
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
+
+
+class Sink:
+    """Output rows collected into blocks: one write call per row costs more than the rest.
+
+    A piece that is not ASCII goes through ``wide`` and is written on its own, so the blocks
+    around it stay ASCII: joining and encoding those is a plain copy, where one non-ASCII
+    character (an undecodable byte kept as a surrogate escape) would make a whole block wide.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.parts: list[str] = []
+        self.ready: list[str] = []  # joined blocks and wide pieces, in order
+
+    def wide(self, piece: str) -> None:
+        """A piece that is not ASCII, after the parts so far."""
+        if self.parts:
+            self.ready.append("".join(self.parts))
+            self.parts.clear()
+        self.ready.append(piece)
+
+    def write(self) -> None:
+        if self.parts:
+            self.ready.append("".join(self.parts))
+            self.parts.clear()
+        write = self.out.write
+        for block in self.ready:
+            write(block)
+        self.ready.clear()
+
+    def flush(self) -> None:
+        """Written and flushed now: called before the input would wait for more."""
+        self.write()
+        self.out.flush()
+
+
+_LINE_BUFFER = io.StringIO()
+
+
+def csv_line(values: Any, delimiter: str = ",") -> str:
+    """Values as one properly quoted CSV line, newline included."""
+    _LINE_BUFFER.seek(0)
+    _LINE_BUFFER.truncate()
+    # "\r\n" as the terminator makes the writer quote a field holding either character
+    csv.writer(_LINE_BUFFER, delimiter=delimiter, lineterminator="\r\n").writerow(values)
+    return _LINE_BUFFER.getvalue()[:-2] + "\n"
+
+
+def cell(value: Any) -> str:
+    """A JSON value as a CSV cell: text as it is, None empty, anything else as JSON."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
