@@ -45,13 +45,13 @@ _TAILS_MAX = 4_096
 
 
 class _Dosed(NamedTuple):
-    """A dose's result columns serialised, with the head also in its parts around ``consistent``
-    (the one column declared_mg changes), so that requests differing only in declared_mg cost a
-    comparison and a concatenation, not a dose."""
+    """A dose's result columns serialised, with where ``consistent`` (the one column declared_mg
+    changes) is in the head, so that requests differing only in declared_mg cost a comparison and
+    a concatenation, not a dose."""
 
     head: str  # with consistent empty
-    before: str  # the head before the consistent cell
-    after: str  # the head after it
+    start: int  # the consistent cell is head[start:end]
+    end: int
     tail: str
     expected_mg: float  # the magnesium a label should declare per dose (check's figure)
     error: str | None  # the dose cannot be computed: the row's message
@@ -59,7 +59,7 @@ class _Dosed(NamedTuple):
 
 def _split_dosed(before: str, cell: str, after: str, tail: str, expected: float) -> _Dosed:
     """A dose's _Dosed from its head's three parts (see write.Writer.halves)."""
-    return _Dosed(before + cell + after, before, after, tail, expected, None)
+    return _Dosed(before + cell + after, len(before), len(before) + len(cell), tail, expected, None)
 
 
 #: per_day as most files write it.
@@ -168,8 +168,9 @@ class RowEvaluator:
         declared_mg = self._declared_mg(declared)
         if isinstance(declared_mg, str):
             return self.error(declared_mg)
+        head = dosed.head
         consistent = self._flags[agrees(declared_mg, dosed.expected_mg)]
-        return dosed.before + consistent + dosed.after, dosed.tail, None
+        return head[:dosed.start] + consistent + head[dosed.end:], dosed.tail, None
 
     def _declared_mg(self, text: str) -> float | str:
         """declared_mg's magnesium in mg, read once per distinct text; or why it cannot be read."""
@@ -188,7 +189,7 @@ class RowEvaluator:
         plan = self._plan(form, days) if isinstance(mg, float) else None
         if isinstance(plan, str):
             head, tail = self._serialised(RowResult.failed(plan))
-            return _Dosed(head, "", "", tail, 0.0, plan)
+            return _Dosed(head, 0, 0, tail, 0.0, plan)
         if plan is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
             daily = plan.daily(mg)
             expected = expected_mg(daily.compound_mg / days, plan.form)
@@ -206,7 +207,7 @@ class RowEvaluator:
             if isinstance(found, str):
                 message = " ".join(found.split())
                 head, tail = self._serialised(RowResult.failed(message))
-                return _Dosed(head, "", "", tail, 0.0, message)
+                return _Dosed(head, 0, 0, tail, 0.0, message)
             values, component = found
             expected = expected_mg(component.compound_mg / days, component.form)
             cells = self.writer.cells(values)
