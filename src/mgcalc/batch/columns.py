@@ -91,7 +91,6 @@ class Cells(Protocol):
     """What the evaluator needs of a writer (write.Writer): result values as the output's text."""
 
     flags: dict[bool | None, str]
-    none: str
 
     def serialised(self, values: tuple[Any, ...]) -> tuple[str, str]: ...
 
@@ -99,10 +98,7 @@ class Cells(Protocol):
 
     def tail(self, cells: list[str]) -> str: ...
 
-    def halves(self, cells: list[str], consistent: str, delimiter: str | None = None) -> tuple[str, str, str]: ...
-
-    def plan_templates(self, form_id: str, percent: float, rda: float | None, ul: float | None,
-                       ) -> tuple[str, str] | None: ...
+    def halves(self, cells: list[str], consistent: str) -> tuple[str, str, str]: ...
 
 
 class Summary(NamedTuple):

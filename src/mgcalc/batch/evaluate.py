@@ -62,15 +62,6 @@ def _split_dosed(before: str, cell: str, after: str, tail: str, expected: float)
     return _Dosed(before + cell + after, len(before), len(before) + len(cell), tail, expected, None)
 
 
-class _Planned(NamedTuple):
-    """A Plan and its result columns as templates: the cells that do not depend on the amount
-    written in, ``%s`` for those that do (empty templates: the cells are made one by one)."""
-
-    plan: Plan
-    before: str  # status to over_ul: %s for elemental_mg, mmol, meq and over_ul
-    after: str  # rda_mg to percent_dv: %s for percent_rda, percent_ul and percent_dv
-
-
 #: per_day as most files write it.
 _DAYS: dict[Any, int] = {"": 1, None: 1, **{str(n): n for n in range(1, 25)}}
 
@@ -110,11 +101,10 @@ class RowEvaluator:
         self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
         self._shared: dict[str, str] = {}  # equal strings stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
-        self._plans: dict[tuple[str, int], _Planned | str | None] = {}  # (form text, per_day): its plan
+        self._plans: dict[tuple[str, int], Plan | str | None] = {}  # (form text, per_day): its plan
         self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
         self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
         self._flags = writer.flags  # the consistent cell of each verdict, as this output writes it
-        self._none = writer.none
 
     def entry(self, key: Any, request: Callable[[Any], Request] = Request._make) -> Entry:
         """The entry of a row's key; ``request(key)`` makes its Request (None where a column is absent)."""
@@ -196,12 +186,11 @@ class RowEvaluator:
     def _dosed(self, amount: str, mg: float | str, form: str, days: int) -> _Dosed:
         """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's.
         ``mg`` is the amount as read (``_mass``)."""
-        planned = self._plan(form, days) if isinstance(mg, float) else None
-        if isinstance(planned, str):
-            head, tail = self._serialised(RowResult.failed(planned))
-            return _Dosed(head, 0, 0, tail, 0.0, planned)
-        if planned is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
-            plan, before, after = planned
+        plan = self._plan(form, days) if isinstance(mg, float) else None
+        if isinstance(plan, str):
+            head, tail = self._serialised(RowResult.failed(plan))
+            return _Dosed(head, 0, 0, tail, 0.0, plan)
+        if plan is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
             daily = plan.daily(mg)
             expected = expected_mg(daily.compound_mg / days, plan.form)
             known = self._tails.get(daily.warnings)
@@ -209,13 +198,6 @@ class RowEvaluator:
                 written = self.writer.tail(self.writer.cells(("; ".join(daily.warnings), None)))
                 known = remember(self._tails, daily.warnings, written, _TAILS_MAX)
             tail = known
-            if before:  # numbers as repr writes them, into the plan's templates
-                none, flags = self._none, self._flags
-                rda, ul, dv = daily.percent_rda, daily.percent_ul, daily.percent_dv
-                return _split_dosed(
-                    before % (repr(daily.elemental_mg), repr(daily.mmol), repr(daily.meq), flags[daily.over_ul]),
-                    none, after % (none if rda is None else repr(rda), none if ul is None else repr(ul),
-                                   none if dv is None else repr(dv)), tail, expected)
             cells = self.writer.cells((
                 "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
                 daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
@@ -232,26 +214,21 @@ class RowEvaluator:
             tail = self._share(self.writer.tail(cells[HEAD_COLUMNS:]))
         return _split_dosed(*self.writer.halves(cells, cells[CONSISTENT]), tail, expected)
 
-    def _plan(self, form: str, days: int) -> _Planned | str | None:
-        """The plan of a form taken ``days`` times a day, read once, with templates of its result
-        columns; the error of any mass of it, when it cannot be read; None for a liquid or a
-        sachet, which dose computes."""
+    def _plan(self, form: str, days: int) -> Plan | str | None:
+        """The plan of a form taken ``days`` times a day, read once; the error of any mass of it,
+        when it cannot be read; None for a liquid or a sachet, which dose computes."""
         key = (form, days)
         try:
             return self._plans[key]
         except KeyError:
             pass
-        planned: _Planned | str | None
+        planned: Plan | str | None
         try:
-            plan = Plan(form, days, self.profile, self.authority)
+            planned = Plan(form, days, self.profile, self.authority)
         except NotAMass:
             planned = None
         except MgcalcError as exc:  # what dose says of any mass of it (an unknown form costs one suggestion)
             planned = " ".join(str(exc).split())
-        else:
-            templates = self.writer.plan_templates(plan.form.id, plan.form.percent_elemental, plan.intake.mg,
-                                                   plan.upper.mg)  # None: numbers may need quoting, cell by cell
-            planned = _Planned(plan, *(templates or ("", "")))
         return remember(self._plans, key, planned, _MASSES_MAX)
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> RowResult:

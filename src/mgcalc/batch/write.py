@@ -16,9 +16,6 @@ _CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
 _CSV_CELL: dict[type, Callable[[Any], str]] = {
     str: str, float: repr, int: repr, bool: _CSV_FLAGS.__getitem__, type(None): _CSV_FLAGS.__getitem__,
 }
-#: Characters a number's repr or a flag (true, false) may hold: a delimiter among them makes those
-#: cells need quoting too.
-_NUMBER_CHARACTERS = "0123456789.e+-infa" + "truls"
 json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 _JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
 
@@ -60,18 +57,14 @@ class Writer:
     def __init__(self, output_format: str, delimiter: str = ",") -> None:
         self.csv = output_format == "csv"
         self.delimiter = delimiter
-        self.numbers_plain = delimiter not in _NUMBER_CHARACTERS
         #: The consistent cell of each verdict, as this output writes it.
         self.flags = {v: self.cells((*EMPTY[:CONSISTENT], v))[CONSISTENT] for v in (None, True, False)}
-        self.none = self.flags[None]
 
     def cells(self, values: tuple[Any, ...]) -> list[str]:
         """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""
         if not self.csv:
             return list(map(json_value, values))
-        quoted = self.quoted
-        if self.numbers_plain:  # exact types: a bool is an int, written true/false
-            return [quoted(v) if type(v) is str else _CSV_CELL[type(v)](v) for v in values]
+        quoted = self.quoted  # any cell, numbers and flags too, may hold the delimiter (--delimiter e, s, .)
         return [quoted(v) if type(v) is str else quoted(_CSV_CELL[type(v)](v)) for v in values]
 
     def tail(self, cells: list[str]) -> str:
@@ -85,30 +78,13 @@ class Writer:
         cells = self.cells(values)
         return "".join(self.halves(cells, cells[CONSISTENT])), self.tail(cells)
 
-    def halves(self, cells: list[str], consistent: str, delimiter: str | None = None) -> tuple[str, str, str]:
-        """The head from its cells: the text before the consistent cell, that cell, the text after
-        (``delimiter`` between CSV cells when not the run's: the plan's templates escape it)."""
+    def halves(self, cells: list[str], consistent: str) -> tuple[str, str, str]:
+        """The head from its cells: the text before the consistent cell, that cell, the text after."""
         if not self.csv:
             return (_JSON_BEFORE % tuple(cells[:CONSISTENT]), consistent,
                     _JSON_AFTER % tuple(cells[CONSISTENT + 1:HEAD_COLUMNS]))
-        d = self.delimiter if delimiter is None else delimiter
+        d = self.delimiter
         return d + d.join(cells[:CONSISTENT]) + d, consistent, d + d.join(cells[CONSISTENT + 1:HEAD_COLUMNS]) + d
-
-    def plan_templates(self, form_id: str, percent: float, rda: float | None, ul: float | None,
-                       ) -> tuple[str, str] | None:
-        """A compound's head as two %-templates: before the consistent cell (``%s`` for elemental_mg,
-        mmol, meq and over_ul) and after it (``%s`` for percent_rda, percent_ul and percent_dv); None
-        when numbers may need quoting in this output (a delimiter among their characters)."""
-        if self.csv and not self.numbers_plain:
-            return None
-        status, form_cell, percent_cell, rda_cell, ul_cell = [
-            c.replace("%", "%%") for c in self.cells(("ok", form_id, percent, rda, ul))]
-        slot = "%s"  # a cell the amount fills in
-        none = self.none.replace("%", "%%")  # basis and per_unit_mg: a label's only
-        cells = [status, form_cell, percent_cell, slot, slot, slot, slot, "", rda_cell, ul_cell, slot, slot, slot,
-                 none, none]
-        before, _, after = self.halves(cells, "", self.delimiter.replace("%", "%%"))
-        return before, after
 
     def quoted(self, cell: str) -> str:
         """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
