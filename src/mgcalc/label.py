@@ -50,37 +50,15 @@ LABEL_MAX_CHARS = 6000
 #: from; link: joins two figures of the same ingredient; element: the next figure is magnesium
 #: itself; as-magnesium: the figure in brackets is calculated as magnesium; hydrate-of: a second
 #: weight of the same salt in another hydration state; filler: words between a subject and its
-#: figure; per: a basis follows; plus: another ingredient follows.
-CUES: dict[str, str] = {
-    "as": "source", "from": "source", "in the form of": "hydrate-of", "existing as": "hydrate-of",
-    "in form of": "hydrate-of",
-    "equivalent to": "link", "equivalent of": "link", "corresponding to": "link", "corresponds to": "link",
-    "which corresponds to": "link", "equal to": "link", "providing": "link", "provides": "link",
-    "supplying": "link", "supplies": "link", "delivers": "link", "delivering": "link", "yielding": "link",
-    "yields": "link", "which provides": "link", "or": "link", "=": "link",
-    "elemental": "element",
-    "calculated as": "as-magnesium", "in terms of": "as-magnesium", "expressed as": "as-magnesium",
-    "content": "filler", "content of": "filler", "of": "filler", "a": "filler", "the": "filler",
-    "in the amount of": "filler", "at a concentration of": "filler", "with nominal quantity": "filler",
-    "nominal quantity": "filler", "total": "filler", "amount": "filler",
-    # pharmacopoeia grades printed after a name ("Magnesium hydroxide USP 135 mg")
-    "usp": "filler", "bp": "filler", "nf": "filler", "ph. eur.": "filler", "ph.eur.": "filler", "ep": "filler",
-    "per": "per", "in each": "per", "each": "per",
-    "plus": "plus", "and": "and",
-}
+#: figure; per: a basis follows; plus: another ingredient follows. These three tables are data:
+#: ``words()`` fills them from ``data/label_words.csv`` (every language, English included) before any
+#: text is read.
+CUES: dict[str, str] = {}
 #: Words for magnesium itself (lower case; "Mg2+" and "Mg++" are matched by the scanner).
-MAGNESIUM_WORDS = {"magnesium", "mag.", "mg", "magnesio", "magnésium"}
+MAGNESIUM_WORDS: set[str] = set()
 _MAGNESIUM = MAGNESIUM_WORDS
 #: Nutrients and ingredients that are not magnesium: their figures are left out.
-OTHER_WORDS = set({
-    "calcium", "potassium", "sodium", "zinc", "iron", "copper", "manganese", "selenium", "chromium",
-    "phosphorus", "phosphorous", "chloride-ion", "pyridoxine", "vitamin", "vitamins", "sucrose", "sorbitol",
-    "aspartame", "phosphate", "sulfate", "sulphate",
-    "lactose", "glucose", "k+", "na+", "ca++", "ca2+", "caffeine", "taurine", "glycine", "boron", "iodine",
-    # ions an electrolyte solution lists beside magnesium ("98 mEq chloride", "27 mEq acetate")
-    "chloride", "acetate", "gluconate", "lactate", "bicarbonate", "dextrose", "cl-", "hco3-",
-    "aluminum", "aluminium", "simethicone", "alginate", "sodium alginate", "alginic",
-})
+OTHER_WORDS: set[str] = set()
 _OTHER = OTHER_WORDS
 #: Words after a salt's name that make it another ingredient ("magnesium aspartate complex"): its
 #: magnesium content is the maker's, not the formula's, so its figures are not checked against the salt.
@@ -92,8 +70,10 @@ HYDRATES: dict[str, int] = {
 }
 #: Kinds of ``label_words.csv``: magnesium and other nutrients' names, cue words, NRV markers, salt and
 #: hydrate names, and the basis words ``basis.py`` reads (unit, each, verb, daily).
-WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "nrv", "salt", "hydrate", "unit", "each",
-              "verb", "daily")
+WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "hydrate-of", "as-magnesium", "per",
+              "plus", "and", "nrv", "salt", "hydrate", "unit", "each", "verb", "daily")
+#: The kinds that are cue words (their role in the reader, see CUES).
+CUE_KINDS = frozenset({"link", "source", "element", "filler", "hydrate-of", "as-magnesium", "per", "plus", "and"})
 
 
 class Words(NamedTuple):
@@ -126,7 +106,7 @@ def words() -> Words:
             _MAGNESIUM.add(word)
         elif kind == "other":
             _OTHER.add(word)
-        elif kind in ("link", "source", "element", "filler"):
+        elif kind in CUE_KINDS:
             CUES.setdefault(word, kind)
         elif kind == "nrv":
             nrv.add(word)
