@@ -181,7 +181,7 @@ _SCANNER = re.compile(
 class TokenKind(enum.StrEnum):
     """What a token of label text is (a punctuation token's value is its character)."""
 
-    AMOUNT = "amount"  # a figure with its unit: Token.value in mg (or the count), Token.unit mass/magnesium/volume
+    AMOUNT = "amount"  # a figure with its unit: Token.value in mg (or the count), Token.measure what it measures
     RANGE = "range"  # "100-200 mg": left out, never one figure
     PCT = "pct"  # a percentage: Token.value
     BARE = "bare"  # a number without a unit
@@ -192,7 +192,7 @@ class TokenKind(enum.StrEnum):
     SALT = "salt"  # a salt's name the forms table cannot resolve alone
     HYDRATE = "hydrate"  # a hydration word: Token.value the water count
     BASIS = "basis"  # a dose unit (tablet, capsule, sachet): Token.unit its name
-    CUE = "cue"  # a cue phrase: Token.unit its role (CUES)
+    CUE = "cue"  # a cue phrase: Token.role its role (CUES)
     OPEN = "("
     CLOSE = ")"
     OPEN_SQUARE = "["
@@ -217,7 +217,9 @@ class Token(NamedTuple):
     text: str
     start: int
     value: float = 0.0  # amount: mg (mass or magnesium); pct: the percentage; water: count
-    unit: str = ""  # amount: mass / magnesium / volume; cue: its role; basis: the unit name
+    unit: str = ""  # basis: the dose unit's name (tablet, capsule)
+    measure: str = ""  # amount: what it measures: mass, magnesium (mmol, mEq), volume, other, unreadable
+    role: str = ""  # cue: its role (CUES: source, link, element, filler, per, ...)
     per: str = ""  # amount: "/mL" written after it
     form: Resolution | None = None  # form: the row
     note: str = ""
@@ -348,7 +350,7 @@ def read_tokens(tokens: list["Token"], text: str) -> "Reading":
     excipients = [t.form.form for t in tokens
                   if t.kind == TokenKind.FORM and t.form and t.form.form.kind == "excipient"]
     sources = [t for t in tokens if t.kind in (TokenKind.MG, TokenKind.SALT) or (t.kind == TokenKind.FORM and t.form
-               and t.form.form.kind != "excipient") or (t.kind == TokenKind.AMOUNT and t.unit == "magnesium")]
+               and t.form.form.kind != "excipient") or (t.kind == TokenKind.AMOUNT and t.measure == "magnesium")]
     if excipients and not sources:
         raise MgcalcError(f"the label {shown(text)} names only {excipients[0].name}, which is not a magnesium "
                           f"source: {excipients[0].note}")
@@ -452,13 +454,13 @@ def _amount(m: re.Match[str], piece: str) -> Token:
         name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
         per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
     if kind in ("volume", "other"):
-        return Token(TokenKind.AMOUNT, piece, m.start(), value=_number(m["num"]), unit=kind, per=per)
+        return Token(TokenKind.AMOUNT, piece, m.start(), value=_number(m["num"]), measure=kind, per=per)
     spelled = _SPELLED.get(unit, unit)
     try:
         value = parse_magnesium(f"{_plain_number(m['num'])} {spelled}", what="label amount")
     except MgcalcError as exc:  # "Iron 0mg", "Kalium 2.000 mg": unreadable only where it stands (roles say so)
-        return Token(TokenKind.AMOUNT, piece, m.start(), unit="unreadable", note=str(exc))
-    return Token(TokenKind.AMOUNT, piece, m.start(), value=value, unit=kind, per=per, note=note)
+        return Token(TokenKind.AMOUNT, piece, m.start(), measure="unreadable", note=str(exc))
+    return Token(TokenKind.AMOUNT, piece, m.start(), value=value, measure=kind, per=per, note=note)
 
 
 #: Label spellings of a mass unit and the one units.py reads.
@@ -545,7 +547,7 @@ def _bracketed_hydrates(tokens: list[Token]) -> list[Token]:
         if tok.kind != "form" or tok.form is None or i + 3 >= len(tokens) or tokens[i + 1].kind != "(":
             continue
         inside = tokens[i + 2:i + 5]
-        cue = inside[0].kind == "cue" and inside[0].unit in ("hydrate-of", "source")
+        cue = inside[0].kind == TokenKind.CUE and inside[0].role in ("hydrate-of", "source")
         hydrate = next((t for t in inside[1:] if t.kind == "hydrate"), None)
         close = next((t for t in tokens[i + 2:i + 6] if t.kind == ")"), None)
         if cue and hydrate is not None and close is not None:
@@ -566,7 +568,7 @@ def _cue_at(raw: list[Token], i: int) -> tuple[Token | None, int]:
             phrase = phrase.rstrip(".")
             role = CUES.get(phrase)
         if role is not None:
-            return Token(TokenKind.CUE, phrase, raw[i].start, unit=role), n
+            return Token(TokenKind.CUE, phrase, raw[i].start, role=role), n
     return None, 0
 
 
@@ -584,7 +586,7 @@ def _form_at(raw: list[Token], i: int, after: list[Token]) -> tuple[Token, int] 
     bare = not (low in MAGNESIUM_WORDS or low.startswith(("magnesium", "mg-", "tri-magnesium", "trimagnesium")))
     if bare:
         previous = after[-1] if after else None
-        if previous is None or previous.kind != TokenKind.CUE or previous.unit not in ("source", "hydrate-of"):
+        if previous is None or previous.kind != TokenKind.CUE or previous.role not in ("source", "hydrate-of"):
             return None
         if _head(after[:-1]) == "other":  # Calcium 500 mg (as carbonate 1250 mg): calcium's source
             return None
@@ -726,10 +728,10 @@ def _roles(tokens: list[Token]) -> Reading:
             continue
         if tok.note:
             notes.append(tok.note)
-        if tok.unit == "unreadable":
+        if tok.measure == "unreadable":
             problems.append(tok.note)
             continue
-        if tok.unit in ("volume", "other"):
+        if tok.measure in ("volume", "other"):
             continue
         figure, alt = _role(tokens, i)
         if alt is not None:
@@ -744,13 +746,13 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
     alt = _alternate(tokens, i)
     agrees = alt is not None and abs(tokens[alt].value - tok.value) <= _AGREE * tok.value
     before = _left_subject(tokens, i)[0]
-    if tok.unit == "magnesium" and before is not None and before.kind == TokenKind.OTHER:  # phosphate 5 mmol
+    if tok.measure == "magnesium" and before is not None and before.kind == TokenKind.OTHER:  # phosphate 5 mmol
         return Figure(tok.value, tok.text, "other", per=per, rule="left"), None
-    if tok.unit == "magnesium":
-        if alt is not None and agrees and tokens[alt].unit == "mass":  # "7mEq (84 Mg)": the mg as printed
+    if tok.measure == "magnesium":
+        if alt is not None and agrees and tokens[alt].measure == "mass":  # "7mEq (84 Mg)": the mg as printed
             return Figure(tokens[alt].value, tokens[alt].text, "magnesium", per=per, rule="alternate"), alt
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="unit"), alt if agrees else None
-    if alt is not None and tokens[alt].unit == "magnesium" and agrees:
+    if alt is not None and tokens[alt].measure == "magnesium" and agrees:
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="alternate"), alt
     right = _right_subject(tokens, i)
     if right is not None:
@@ -810,7 +812,7 @@ def _alternate(tokens: list[Token], i: int) -> int | None:
     if j + 2 < len(tokens) and tokens[j].kind in OPENING and tokens[j + 1].kind == TokenKind.AMOUNT \
             and tokens[j + 2].kind in CLOSING:
         a, b = tokens[i], tokens[j + 1]
-        if "magnesium" in (a.unit, b.unit) and a.unit != "volume" and b.unit != "volume":
+        if "magnesium" in (a.measure, b.measure) and a.measure != "volume" and b.measure != "volume":
             return j + 1
     return None
 
@@ -824,7 +826,7 @@ def _right_subject(tokens: list[Token], i: int) -> Token | None:
     after_of = False
     while j < len(tokens):
         t = tokens[j]
-        if t.kind == TokenKind.CUE and t.unit in ("element", "filler"):
+        if t.kind == TokenKind.CUE and t.role in ("element", "filler"):
             after_of = after_of or t.text == "of"
             j += 1
             continue
@@ -845,7 +847,7 @@ def _element_between(tokens: list[Token], i: int, subject: Token) -> bool:
     for t in tokens[i + 1:]:
         if t is subject:
             return False
-        if t.kind == TokenKind.CUE and t.unit == "element":
+        if t.kind == TokenKind.CUE and t.role == "element":
             return True
     return False
 
@@ -862,7 +864,7 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
     while j >= 0 and steps < 12:
         steps += 1
         t = tokens[j]
-        if t.kind in _LEFT_SKIP or (t.kind == TokenKind.CUE and t.unit in ("filler", "per", "element")) \
+        if t.kind in _LEFT_SKIP or (t.kind == TokenKind.CUE and t.role in ("filler", "per", "element")) \
                 or t.kind == TokenKind.COMMA:
             if t.kind == TokenKind.COMMA and j > 0 and tokens[j - 1].kind == TokenKind.AMOUNT:
                 return None, crossed, opened
@@ -890,7 +892,7 @@ def _left_subject(tokens: list[Token], i: int) -> tuple[Token | None, bool, bool
 
 def _row_label(inside: list[Token]) -> Token | None:
     """A bracket that names magnesium as a row of its own: '(providing elemental magnesium)'."""
-    cues = {t.unit for t in inside if t.kind == TokenKind.CUE}
+    cues = {t.role for t in inside if t.kind == TokenKind.CUE}
     if any(t.kind in (TokenKind.AMOUNT, TokenKind.FORM) for t in inside) or "as-magnesium" in cues:
         return None
     if cues & {"link", "element"}:
@@ -927,7 +929,7 @@ def _matching_open(tokens: list[Token], j: int) -> int | None:
 def _head_is_magnesium(tokens: list[Token], form_token: Token) -> bool:
     """'Magnesium (elemental) from magnesium citrate': the form is the source of a magnesium head."""
     j = tokens.index(form_token) - 1
-    if j < 0 or tokens[j].kind != TokenKind.CUE or tokens[j].unit != "source":
+    if j < 0 or tokens[j].kind != TokenKind.CUE or tokens[j].role != "source":
         return False
     j -= 1
     while j >= 0 and tokens[j].kind in (TokenKind.CLOSE, TokenKind.OPEN):
@@ -945,7 +947,7 @@ def _second_figure(tokens: list[Token], i: int, previous: Token, per: str) -> Fi
     """'470 mg (48 mg)' and '40 mg 400 mg': whose is the second figure?"""
     tok = tokens[i]
     bracketed = i > 0 and tokens[i - 1].kind in OPENING
-    cues = {t.unit for t in tokens if t.kind == TokenKind.CUE}
+    cues = {t.role for t in tokens if t.kind == TokenKind.CUE}
     if bracketed and "as-magnesium" in cues:
         return Figure(tok.value, tok.text, "magnesium", per=per, rule="as-magnesium")
     if bracketed and "hydrate-of" in cues:
@@ -958,7 +960,7 @@ def _bare_magnesium(tokens: list[Token], i: int) -> Figure | None:
     j = i + 1
     if i == 0 or not any(t.kind == TokenKind.AMOUNT for t in tokens[:i]):
         return None
-    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].unit == "element":
+    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].role == "element":
         if j + 1 < len(tokens) and tokens[j + 1].kind == TokenKind.MG:
             return Figure(tokens[i].value, tokens[i].text, "magnesium", rule="unit missing")
     return None
@@ -966,7 +968,7 @@ def _bare_magnesium(tokens: list[Token], i: int) -> Figure | None:
 
 def _as_form_after(tokens: list[Token], i: int) -> Token | None:
     """'1000mg/5mL as gluconate dihydrate': an amount with no subject before it, then as + a form."""
-    if i + 2 < len(tokens) and tokens[i + 1].kind == TokenKind.CUE and tokens[i + 1].unit == "source" \
+    if i + 2 < len(tokens) and tokens[i + 1].kind == TokenKind.CUE and tokens[i + 1].role == "source" \
             and tokens[i + 2].kind == TokenKind.FORM:
         return tokens[i + 2]
     return None
@@ -976,11 +978,11 @@ def _links_to_magnesium(tokens: list[Token], i: int) -> bool:
     """'400mg (equivalent to 240mg elemental magnesium)', '500mg (27mg elemental Mg)': the first
     figure is the compound's."""
     for t in tokens[i + 1:i + 4]:
-        if t.kind == TokenKind.CUE and t.unit == "link":
+        if t.kind == TokenKind.CUE and t.role == "link":
             return True
     j = i + 1
     if j + 1 < len(tokens) and tokens[j].kind == TokenKind.WORD and tokens[j].text.lower() == "in" \
-            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].unit == "volume":
+            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].measure == "volume":
         j += 2  # 1 g in 10 mL (equivalent to magnesium 4 mmol/10 mL)
     if j < len(tokens) and tokens[j].kind in OPENING:
         end = _matching_close(tokens, j)
@@ -1001,10 +1003,10 @@ def _matching_close(tokens: list[Token], j: int) -> int:
 def _basis_after(tokens: list[Token], i: int) -> str:
     """'per fl oz', 'per tablet', 'per 1 fl oz (30 mL)' right after an amount."""
     j = i + 1
-    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].unit == "per":
+    if j < len(tokens) and tokens[j].kind == TokenKind.CUE and tokens[j].role == "per":
         return _basis_text(tokens, j + 1)
     if j + 1 < len(tokens) and tokens[j].kind == TokenKind.WORD and tokens[j].text.lower() == "in" \
-            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].unit == "volume":
+            and tokens[j + 1].kind == TokenKind.AMOUNT and tokens[j + 1].measure == "volume":
         return _volume_text(tokens[j + 1])  # 2.5 g in 5 mL
     return ""
 
@@ -1014,10 +1016,10 @@ def _basis_text(tokens: list[Token], j: int) -> str:
         j += 1
     if j < len(tokens) and tokens[j].kind == TokenKind.BASIS:
         if j + 3 < len(tokens) and tokens[j + 1].kind == TokenKind.OPEN and tokens[j + 2].kind == TokenKind.AMOUNT \
-                and tokens[j + 2].unit == "volume" and tokens[j + 3].kind == TokenKind.CLOSE:
+                and tokens[j + 2].measure == "volume" and tokens[j + 3].kind == TokenKind.CLOSE:
             return _volume_text(tokens[j + 2])  # each tablespoon (15 ml)
         return tokens[j].unit
-    if j < len(tokens) and tokens[j].kind == TokenKind.AMOUNT and tokens[j].unit == "volume":
+    if j < len(tokens) and tokens[j].kind == TokenKind.AMOUNT and tokens[j].measure == "volume":
         return _volume_text(tokens[j])
     if j < len(tokens) and tokens[j].kind in (TokenKind.WORD, TokenKind.MG) and tokens[j].text.lower() in ("ml", "mg"):
         return "mL" if tokens[j].text.lower() == "ml" else ""
@@ -1095,7 +1097,7 @@ def _linked(tokens: list[Token], first: Figure, second: Figure) -> bool:
         start, end = texts.index(first.text), texts.index(second.text)
     except ValueError:
         return False
-    return any(t.kind == TokenKind.CUE and t.unit == "link" for t in tokens[start + 1:end])
+    return any(t.kind == TokenKind.CUE and t.role == "link" for t in tokens[start + 1:end])
 
 
 def normalize_per(per: str) -> str:

@@ -148,7 +148,7 @@ class _State:
 
 def _separator(tok: Token) -> bool:
     return tok.kind in (TokenKind.EOL, TokenKind.COMMA, TokenKind.SEMICOLON) or (
-        tok.kind == TokenKind.CUE and tok.unit in ("and", "plus"))
+        tok.kind == TokenKind.CUE and tok.role in ("and", "plus"))
 
 
 def _continues(tok: Token) -> bool:
@@ -157,7 +157,7 @@ def _continues(tok: Token) -> bool:
                     TokenKind.SEP, *CLOSING):
         return True
     if tok.kind == TokenKind.CUE:
-        return tok.unit in _JOINING_CUES
+        return tok.role in _JOINING_CUES
     return tok.kind == TokenKind.WORD and tok.text.lower().strip(".*") in CONTINUING_WORDS
 
 
@@ -216,7 +216,7 @@ def _after_joining_cue(tokens: list[Token], i: int, cues: frozenset[str] = _JOIN
     j = i - 1
     while j >= 0 and tokens[j].kind == TokenKind.EOL:
         j -= 1
-    return j >= 0 and tokens[j].kind == TokenKind.CUE and tokens[j].unit in cues
+    return j >= 0 and tokens[j].kind == TokenKind.CUE and tokens[j].role in cues
 
 
 def _own_figure_follows(tokens: list[Token], i: int) -> bool:
@@ -244,7 +244,7 @@ def _kind(tokens: list[Token], state: _State) -> str:
     has_figure = any(t.kind in _FIGURES for t in tokens)
     if not has_figure:
         return "text"
-    if any(t.kind == TokenKind.AMOUNT and t.unit == "magnesium" for t in tokens) and not state.figure_first:
+    if any(t.kind == TokenKind.AMOUNT and t.measure == "magnesium" for t in tokens) and not state.figure_first:
         return "magnesium"  # "MAGNAPHATE 97.2mg (4mmol)", "4 mmol": mmol and mEq count magnesium
     if state.words:
         return "other"  # an ingredient mgcalc does not know by name: "Simethicone 20 mg", "28 mEq lactate"
