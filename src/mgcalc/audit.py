@@ -10,8 +10,9 @@ dataset: counts by verdict, by reason, by form, by basis and by format; every in
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import IO, Generic, TypeVar
 from xml.sax.saxutils import escape
 
 from mgcalc.check import DEFAULT_TOLERANCE, CheckResult, check_label
@@ -56,6 +57,50 @@ class Row:
         return {name: getattr(self, name) for name in self.__slots__} | {"issues": list(self.issues)}
 
 
+T = TypeVar("T")
+
+
+class Spilled(Generic[T]):
+    """A list that keeps its first ``KEEP`` items in memory and writes the rest to a temporary file
+    (pickled), so an audit of a dataset with many inconsistent records holds its memory flat; read
+    back in order, as often as needed."""
+
+    KEEP = 1000
+
+    def __init__(self) -> None:
+        self._kept: list[T] = []
+        self._file: IO[bytes] | None = None
+        self._spilled = 0
+
+    def append(self, item: T) -> None:
+        if len(self._kept) < self.KEEP:
+            self._kept.append(item)
+            return
+        import pickle
+        import tempfile
+
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._file.seek(0, 2)
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._spilled += 1
+
+    def __len__(self) -> int:
+        return len(self._kept) + self._spilled
+
+    def __bool__(self) -> bool:
+        return bool(self._kept)
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self._kept
+        if self._file is not None:
+            import pickle
+
+            self._file.seek(0)
+            for _ in range(self._spilled):
+                yield pickle.load(self._file)
+
+
 @dataclass
 class Report:
     """What an audit found; counts add up: records = rows + skipped + errors."""
@@ -69,7 +114,7 @@ class Report:
     by_form: Counter[str] = field(default_factory=Counter)
     by_basis: Counter[str] = field(default_factory=Counter)
     by_kind: Counter[str] = field(default_factory=Counter)
-    inconsistent: list[Row] = field(default_factory=list)
+    inconsistent: "Spilled[Row]" = field(default_factory=lambda: Spilled())
     errors: list[Problem] = field(default_factory=list)
     error_count: int = 0
     #: Records that gave at least one row (a record gives a row per magnesium ingredient).
@@ -161,11 +206,25 @@ class Report:
             "by_form": dict(self.by_form.most_common()),
             "by_basis": dict(self.by_basis.most_common()),
             "by_kind": dict(self.by_kind.most_common()),
-            "inconsistent_records": [row.as_dict() for row in self.inconsistent],
+            "inconsistent_records": [row.as_dict() for row in self.inconsistent],  # write_json streams them
             "cross_checks": self.cross_checks,
             "error_rows": [{"where": e.where, "id": e.id, "message": e.message} for e in self.errors],
             "histogram": {"low": LOW, "high": HIGH, "bin_width": BIN_WIDTH, "forms": self.histogram},
         }
+
+
+def write_json(report: Report, out: IO[str]) -> None:
+    """``report.as_dict()`` as indented JSON, its inconsistent records written one at a time (a
+    dataset with many of them is never one list in memory)."""
+    import json
+
+    whole = report.as_dict() | {"inconsistent_records": []}
+    head, _, tail = json.dumps(whole, indent=2, ensure_ascii=False).partition('"inconsistent_records": []')
+    out.write(head + '"inconsistent_records": [')
+    for n, row in enumerate(report.inconsistent):
+        item = json.dumps(row.as_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        out.write(("," if n else "") + "\n    " + item)
+    out.write(("\n  ]" if report.inconsistent else "]") + tail + "\n")
 
 
 def bin_of(ratio: float) -> int:

@@ -668,10 +668,9 @@ def audit_command(
         except OSError as exc:
             raise MgcalcError(f"cannot write the picture {svg!r}: {exc.strerror or exc}") from None
     if as_json:  # written in pieces: a report of many inconsistent records is never one string
-        import json
+        from mgcalc.audit import write_json
 
-        json.dump(report.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(report, sys.stdout)
     else:
         draw_audit(report)
     if report.exit_status:
