@@ -175,7 +175,21 @@ class FormsTable:
             self._resolved[query] = found
         return found
 
+    def knows(self, query: str) -> bool:
+        """Whether ``query`` names a row (as ``resolve`` would find it), without working out the
+        suggestions an unknown name gets (the tables' load-time checks ask this for every name)."""
+        try:
+            return self._found(query) is not None
+        except MgcalcError:
+            return False
+
     def _resolve(self, query: str) -> Resolution:
+        found = self._found(query)
+        if found is None:
+            raise MgcalcError(self._unknown(query, normalize(query)))
+        return found
+
+    def _found(self, query: str) -> Resolution | None:
         if len(query) > FORM_MAX_CHARS:
             raise MgcalcError(f"form name is too long ({len(query)} characters; at most {FORM_MAX_CHARS})")
         key = normalize(query)
@@ -191,7 +205,7 @@ class FormsTable:
             by_formula = self._by_formula(query)
             if by_formula is not None:
                 return by_formula
-        raise MgcalcError(self._unknown(query, key))
+        return None
 
     def search(self, word: str) -> tuple[Form, ...]:
         """Rows whose id, name, aliases, family or formula contain ``word`` (case ignored)."""

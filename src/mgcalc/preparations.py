@@ -299,11 +299,7 @@ def parse_preparations(text: str, origin: str) -> PreparationsTable:
         rows.append(preparation)
         for spelled in {values["name"], *aliases}:
             key = normalize(spelled)
-            try:
-                forms.resolve(spelled)
-            except MgcalcError:
-                pass
-            else:
+            if forms.knows(spelled):
                 raise FormsTableError(f"{where}: {spelled!r} already names a row of the forms table")
             by_key.setdefault(key, []).append(preparation)
     if not rows:
