@@ -151,7 +151,9 @@ AgeOption = Annotated[
 SexOption = Annotated[Sex | None, typer.Option("--sex", help="Sex, for the RDA.")]
 PregnantOption = Annotated[bool, typer.Option("--pregnant", help="Use the pregnancy RDA.")]
 LactatingOption = Annotated[bool, typer.Option("--lactating", help="Use the lactation RDA.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (see README).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (see docs/json.md).")]
+#: The listing commands' --json (forms, preparations, products).
+RowsJsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")]
 
 
 def _quiet(help_text: str) -> Any:
@@ -728,7 +730,7 @@ def forms_command(
     query: Annotated[
         str | None, typer.Argument(help="Show only forms whose name, alias or formula contains this word.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+    as_json: RowsJsonOption = False,
 ) -> None:
     """The forms table: every compound mgcalc knows, with its elemental magnesium percentage.
 
@@ -742,7 +744,7 @@ def preparations_command(
     query: Annotated[
         str | None, typer.Argument(help="Show only preparations whose name or alias contains this word.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+    as_json: RowsJsonOption = False,
 ) -> None:
     """The preparations table: liquids, injections and sachets by name, with strength, country and source.
 
@@ -770,7 +772,7 @@ def products_command(
     query: Annotated[
         str | None, typer.Argument(help="Show only products whose name, alias or compound contains this word.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the table's rows.")] = False,
+    as_json: RowsJsonOption = False,
 ) -> None:
     """The products table: named tablets, capsules, packets and liquids, with strength per unit and source.
 
