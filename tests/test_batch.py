@@ -360,22 +360,23 @@ _REQUEST_FIELDS = st.tuples(
        authority=st.sampled_from(["us", "uk", "ca"]))
 def test_every_cached_path_gives_what_the_row_computed_alone_gives(requests, output_format, delimiter, profile,
                                                                     authority):
-    """Doses shared by spelling, declared figures spliced into a shared dose, the plan's templates:
-    each entry must equal the row's result computed on its own (RowEvaluator.compute, serialised
-    generically), whatever came before it in the run."""
-    from mgcalc.batch import RowEvaluator, RowResult, Writer
+    """Doses shared by spelling, declared figures judged against a shared dose, the plan's arithmetic,
+    the writer's memo of results it has written: each row's result, and its text, must equal the row's
+    result computed on its own (RowEvaluator.compute) and written by a fresh writer, whatever came
+    before it in the run."""
+    from mgcalc.batch import Request, RowEvaluator, RowResult, Writer
     from mgcalc.errors import MgcalcError
 
+    evaluator = RowEvaluator(profile, authority)
     writer = Writer(output_format, delimiter)
-    evaluator = RowEvaluator(profile, authority, writer)
     for amount, form, per_day, declared in requests:
-        alone = RowEvaluator(profile, authority, Writer(output_format, delimiter))
         try:
-            expected = (*writer.serialised(alone.compute(amount, form, per_day, declared)), None)
+            expected = RowEvaluator(profile, authority).compute(amount, form, per_day, declared)
         except MgcalcError as exc:
-            message = " ".join(str(exc).split())
-            expected = (*writer.serialised(RowResult.failed(message)), message)
-        assert evaluator.entry((amount, form, per_day, declared, None)) == expected
+            expected = RowResult.failed(" ".join(str(exc).split()))
+        got = evaluator.result(Request(amount, form, per_day, declared))
+        assert got == expected
+        assert writer.entry(got) == Writer(output_format, delimiter).serialised(expected)
 
 
 def test_json_values_equal_in_python_are_not_one_cache_key():

@@ -8,8 +8,8 @@ The stages, dependencies pointing one way (``run`` -> {``records``, ``evaluate``
 
 - ``columns``: the contract: column names, ``Request``, ``RowResult``, ``Summary``, bounded memos;
 - ``records`` (``decoding``, ``csv_records``, ``json_records``): bytes -> records, error records at their line;
-- ``evaluate``: ``Request`` -> ``RowResult`` and its entry, through the memos that save real work;
-- ``write``: ``RowResult`` -> CSV or JSON Lines text;
+- ``evaluate``: ``Request`` -> ``RowResult``, through the memos that save real work (no text);
+- ``write``: ``RowResult`` -> CSV or JSON Lines text, with its own memo of written pieces;
 - ``run``: the loop, the request cache, the summary.
 """
 

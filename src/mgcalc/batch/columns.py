@@ -6,7 +6,7 @@ Dependencies point one way: ``run`` -> {``records``, ``evaluate``, ``write``} ->
 
 import json
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from mgcalc.errors import MgcalcError, shown
 from mgcalc.record_limits import RECORD_CHARS_MAX
@@ -76,8 +76,6 @@ class RowResult(NamedTuple):
 
 #: The computed fields of an error row (every column but status and error).
 EMPTY: tuple[None, ...] = (None,) * (len(RESULT_COLUMNS) - 2)
-#: Where the ``consistent`` column is: the one result column that depends on declared_mg.
-CONSISTENT = RESULT_COLUMNS.index("consistent")
 #: Result columns before warnings and error (the head of an entry; see Entry).
 HEAD_COLUMNS = len(RESULT_COLUMNS) - 2
 
@@ -85,20 +83,6 @@ HEAD_COLUMNS = len(RESULT_COLUMNS) - 2
 #: then warnings and error: that part, long and the same for many rows, is one shared string), and
 #: its error message (None for an ok row).
 Entry = tuple[str, str, str | None]
-
-
-class Cells(Protocol):
-    """What the evaluator needs of a writer (write.Writer): result values as the output's text."""
-
-    flags: dict[bool | None, str]
-
-    def serialised(self, values: tuple[Any, ...]) -> tuple[str, str]: ...
-
-    def cells(self, values: tuple[Any, ...]) -> list[str]: ...
-
-    def tail(self, cells: list[str]) -> str: ...
-
-    def halves(self, cells: list[str], consistent: str) -> tuple[str, str, str]: ...
 
 
 class Summary(NamedTuple):

@@ -1,26 +1,19 @@
-"""Requests to results: a row's Request becomes its RowResult by the functions ``mgcalc dose`` and
-``mgcalc check`` use, and its serialised entry (the writer's text) through the memos that save real
-work: the request cache, each amount read once, one ``Plan`` per form and per_day, doses by their
-amount as read, declared figures read once. Imports neither csv nor json: the writer given makes
-the text.
+"""Requests to results: a row's Request becomes its typed RowResult by the functions ``mgcalc dose``
+and ``mgcalc check`` use, through the memos that save real work: each amount read once, one ``Plan``
+per form and per_day, doses by their amount as read, declared figures read once. Writes no text:
+``write.Writer`` turns a RowResult into the output's text (and imports neither csv nor json).
 
 A compound's mass goes through ``dose.Plan`` (the form read once, then ``dose``'s own arithmetic),
 any other amount, and labels, through ``RowEvaluator.compute`` (``dose.dose``, ``check.check_label``);
 a declared figure by ``check.agrees``. Tests compare every cached path with the row computed alone.
 """
 
-from collections.abc import Callable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from mgcalc.batch.columns import (
-    CACHE_MAX,
-    CONSISTENT,
-    HEAD_COLUMNS,
     LABEL_COLUMN,
     Cache,
-    Cells,
-    Entry,
     Request,
     RowResult,
     read_declared,
@@ -34,32 +27,37 @@ from mgcalc.errors import MgcalcError
 from mgcalc.references import Profile
 from mgcalc.units import magnesium_mg, parse_amount
 
-#: Most distinct strings (input fields of cached keys, shared result parts) kept for sharing.
+#: Most distinct form texts kept for sharing among the dose keys.
 _SHARED_MAX = 50_000
 #: Most amount texts whose reading is remembered.
 _MASSES_MAX = 16_384
 #: Distinct doses (amount as read, form, per_day) remembered per generation, below the request cache.
 _DOSES_MAX = 16_000
-#: Most distinct warnings texts kept serialised (those over the upper level name the amount).
-_TAILS_MAX = 4_096
 
 
-class _Dosed(NamedTuple):
-    """A dose's result columns serialised, with where ``consistent`` (the one column declared_mg
-    changes) is in the head, so that requests differing only in declared_mg cost a comparison and
-    a concatenation, not a dose."""
+class _Dose:
+    """A dose worked out once for an amount as read, a form and per_day: its result without a
+    declared figure, the magnesium a label should declare per dose (None if the dose is an error
+    row), and its result with each verdict, made when first asked for. Requests differing only in
+    declared_mg then cost a comparison, and get the same RowResult objects (the writer's memo)."""
 
-    head: str  # with consistent empty
-    start: int  # the consistent cell is head[start:end]
-    end: int
-    tail: str
-    expected_mg: float  # the magnesium a label should declare per dose (check's figure)
-    error: str | None  # the dose cannot be computed: the row's message
+    __slots__ = ("_judged", "expected_mg", "result")
+
+    def __init__(self, result: RowResult, expected: float | None) -> None:
+        self.result = result
+        self.expected_mg = expected
+        self._judged: dict[bool, RowResult] = {}
+
+    def judged(self, consistent: bool) -> RowResult:
+        """The result with its ``consistent`` verdict."""
+        found = self._judged.get(consistent)
+        if found is None:
+            found = self._judged[consistent] = self.result._replace(consistent=consistent)
+        return found
 
 
-def _split_dosed(before: str, cell: str, after: str, tail: str, expected: float) -> _Dosed:
-    """A dose's _Dosed from its head's three parts (see write.Writer.halves)."""
-    return _Dosed(before + cell + after, len(before), len(before) + len(cell), tail, expected, None)
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 #: per_day as most files write it.
@@ -81,96 +79,56 @@ def _label_basis(result: Any, unit_mg: float | None) -> tuple[str | None, float 
 
 
 class RowEvaluator:
-    """Turns a row's request (its INPUT_COLUMNS values) into its serialised result columns, cached.
+    """Turns a row's Request into its RowResult (an error row's result for bad input: never raises).
 
-    For CSV output an entry is the result columns as CSV text with a leading delimiter and the
-    newline; for JSON Lines it is ``"status": ..., "error": ...}`` and the newline, to follow the
-    row's own fields; either way in two parts (see Entry). A repeated request costs one dictionary
-    lookup. Below that cache, doses are cached by their amount as read (``"500mg"``, ``"500 mg"``
-    and ``"0.5 g"`` share one), form text and per_day, with their columns serialised: a request
-    new only in its spelling or its declared_mg costs a few lookups, not a dose evaluation. A
-    cached key's strings are shared with equal ones already cached (one "citrate" for all the keys
-    that hold it), so the cache holds many keys in little memory.
+    Doses are cached by their amount as read (``"500mg"``, ``"500 mg"`` and ``"0.5 g"`` share one),
+    form text and per_day: a request new only in its spelling or its declared_mg costs a few
+    lookups, not a dose evaluation, and is answered with the same RowResult object as before.
+    The request cache above this (a row's fields to its written text) is ``run``'s.
     """
 
-    def __init__(self, profile: Profile, authority: str, writer: Cells) -> None:
+    def __init__(self, profile: Profile, authority: str) -> None:
         self.profile = profile
         self.authority = authority
-        self.writer = writer
-        self.cache = Cache(CACHE_MAX)
-        self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dosed
-        self._shared: dict[str, str] = {}  # equal strings stored once
+        self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dose
+        self._shared: dict[str, str] = {}  # equal form texts stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
         self._plans: dict[tuple[str, int], Plan | str | None] = {}  # (form text, per_day): its plan
-        self._tails: dict[tuple[str, ...], str] = {}  # a plan's warnings: their serialised tail
         self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
-        self._flags = writer.flags  # the consistent cell of each verdict, as this output writes it
 
-    def entry(self, key: Any, request: Callable[[Any], Request] = Request._make) -> Entry:
-        """The entry of a row's key; ``request(key)`` makes its Request (None where a column is absent)."""
-        cache = self.cache
-        try:
-            found = cache.current.get(key)
-            if found is None:
-                found = cache.old.get(key)
-        except TypeError:  # an unhashable JSON value (a list or object)
-            return self._entry(request(key))
-        if found is None:
-            found = self._entry(request(key))
-        if type(key) is tuple:
-            shared = self._shared
-            if len(shared) >= _SHARED_MAX:
-                shared.clear()
-            share = shared.setdefault
-            key = tuple([share(k, k) if type(k) is str else k for k in key])
-        cache.put(key, found)
-        return found
+    def result(self, request: Request) -> RowResult:
+        """The result of a row's request."""
+        amount, form, per_day, declared, _ = request  # a label is read only without an amount (compute)
+        if type(amount) is not str or type(form) is not str or not amount or not form or (
+                declared is not None and type(declared) is not str):
+            # a label, a missing field, a JSON number or list: computed as it stands, not cached below
+            try:
+                return self.compute(*request)
+            except MgcalcError as exc:
+                return RowResult.failed(_one_line(str(exc)))
+        days = _DAYS.get(per_day) if per_day is None or type(per_day) is str else None  # (the usual spellings)
+        if days is None:
+            try:
+                days = read_per_day(per_day)
+            except MgcalcError as exc:
+                return RowResult.failed(_one_line(str(exc)))
+        mg = self._mass(amount)
+        doses = self._doses
+        found: _Dose | None = doses.current.get((mg, form, days))
+        if found is None:  # from the old generation (promoted), or computed now
+            found = doses.miss((mg, self._share(form), days), partial(self._dose_of, amount, mg, form, days))
+        if declared is None or declared == "" or found.expected_mg is None:
+            return found.result
+        declared_mg = self._declared_mg(declared)
+        if isinstance(declared_mg, str):
+            return RowResult.failed(declared_mg)
+        return found.judged(agrees(declared_mg, found.expected_mg))
 
     def _share(self, text: str) -> str:
         """An equal string already kept, else ``text`` (kept from now on)."""
         shared = self._shared
         found = shared.get(text)
         return remember(shared, text, text, _SHARED_MAX) if found is None else found
-
-    def error(self, message: str) -> Entry:
-        """An error row's entry: status and message, the computed fields empty."""
-        return (*self._serialised(RowResult.failed(message)), message)
-
-    def _serialised(self, result: tuple[Any, ...]) -> tuple[str, str]:
-        """A result's head and tail as the writer writes them, the tail shared with equal ones."""
-        head, tail = self.writer.serialised(result)
-        return head, self._share(tail)
-
-    def _entry(self, request: Request) -> Entry:
-        amount, form, per_day, declared, _ = request  # a label is read only without an amount (compute)
-        if type(amount) is not str or type(form) is not str or not amount or not form or (
-                declared is not None and type(declared) is not str):
-            # a label, a missing field, a JSON number or list: computed as it stands, not cached below
-            try:
-                return (*self._serialised(self.compute(*request)), None)
-            except MgcalcError as exc:
-                return self.error(" ".join(str(exc).split()))
-        days = _DAYS.get(per_day) if per_day is None or type(per_day) is str else None  # (the usual spellings)
-        if days is None:
-            try:
-                days = read_per_day(per_day)
-            except MgcalcError as exc:
-                return self.error(" ".join(str(exc).split()))
-        mg = self._mass(amount)
-        doses = self._doses
-        dosed = doses.current.get((mg, form, days))
-        if dosed is None:  # from the old generation (promoted), or computed now
-            dosed = doses.miss((mg, self._share(form), days), partial(self._dosed, amount, mg, form, days))
-        if dosed.error is not None:
-            return dosed.head, dosed.tail, dosed.error
-        if declared is None or declared == "":
-            return dosed.head, dosed.tail, None
-        declared_mg = self._declared_mg(declared)
-        if isinstance(declared_mg, str):
-            return self.error(declared_mg)
-        head = dosed.head
-        consistent = self._flags[agrees(declared_mg, dosed.expected_mg)]
-        return head[:dosed.start] + consistent + head[dosed.end:], dosed.tail, None
 
     def _declared_mg(self, text: str) -> float | str:
         """declared_mg's magnesium in mg, read once per distinct text; or why it cannot be read."""
@@ -179,40 +137,28 @@ class RowEvaluator:
             try:
                 found = magnesium_mg(read_declared(text), what="declared magnesium")
             except MgcalcError as exc:
-                found = " ".join(str(exc).split())
+                found = _one_line(str(exc))
             remember(self._declared, text, found, _MASSES_MAX)
         return found
 
-    def _dosed(self, amount: str, mg: float | str, form: str, days: int) -> _Dosed:
-        """A dose's columns serialised (see _Dosed); or, if it cannot be computed, its error row's.
+    def _dose_of(self, amount: str, mg: float | str, form: str, days: int) -> _Dose:
+        """A dose's result (see _Dose); or, if it cannot be computed, its error row's.
         ``mg`` is the amount as read (``_mass``)."""
         plan = self._plan(form, days) if isinstance(mg, float) else None
         if isinstance(plan, str):
-            head, tail = self._serialised(RowResult.failed(plan))
-            return _Dosed(head, 0, 0, tail, 0.0, plan)
+            return _Dose(RowResult.failed(plan), None)
         if plan is not None and isinstance(mg, float):  # a mass of a compound: the plan's arithmetic (dose's)
             daily = plan.daily(mg)
-            expected = expected_mg(daily.compound_mg / days, plan.form)
-            known = self._tails.get(daily.warnings)
-            if known is None:
-                written = self.writer.tail(self.writer.cells(("; ".join(daily.warnings), None)))
-                known = remember(self._tails, daily.warnings, written, _TAILS_MAX)
-            tail = known
-            cells = self.writer.cells((
+            return _Dose(RowResult(
                 "ok", plan.form.id, plan.form.percent_elemental, daily.elemental_mg, daily.mmol, daily.meq,
                 daily.over_ul, None, plan.intake.mg, plan.upper.mg, daily.percent_rda, daily.percent_ul,
-                daily.percent_dv, None, None))
-        else:
-            found = self._dose(amount, form, days)
-            if isinstance(found, str):
-                message = " ".join(found.split())
-                head, tail = self._serialised(RowResult.failed(message))
-                return _Dosed(head, 0, 0, tail, 0.0, message)
-            values, component = found
-            expected = expected_mg(component.compound_mg / days, component.form)
-            cells = self.writer.cells(values)
-            tail = self._share(self.writer.tail(cells[HEAD_COLUMNS:]))
-        return _split_dosed(*self.writer.halves(cells, cells[CONSISTENT]), tail, expected)
+                daily.percent_dv, None, None, "; ".join(daily.warnings), None),
+                expected_mg(daily.compound_mg / days, plan.form))
+        found = self._dose(amount, form, days)
+        if isinstance(found, str):
+            return _Dose(RowResult.failed(_one_line(found)), None)
+        result, component = found
+        return _Dose(result, expected_mg(component.compound_mg / days, component.form))
 
     def _plan(self, form: str, days: int) -> Plan | str | None:
         """The plan of a form taken ``days`` times a day, read once; the error of any mass of it,
@@ -228,7 +174,7 @@ class RowEvaluator:
         except NotAMass:
             planned = None
         except MgcalcError as exc:  # what dose says of any mass of it (an unknown form costs one suggestion)
-            planned = " ".join(str(exc).split())
+            planned = _one_line(str(exc))
         return remember(self._plans, key, planned, _MASSES_MAX)
 
     def compute(self, amount: Any, form: Any, per_day: Any, declared: Any, label: Any = None) -> RowResult:

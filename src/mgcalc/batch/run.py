@@ -12,11 +12,14 @@ from typing import IO, Any
 from mgcalc import files
 from mgcalc.batch.columns import (
     BLOCK_ROWS,
+    CACHE_MAX,
     INPUT_COLUMNS,
     KEYS_MAX,
     RESULT_COLUMNS,
+    Cache,
     Entry,
     Request,
+    RowResult,
     Summary,
     header_name,
 )
@@ -35,6 +38,51 @@ from mgcalc.batch.records import (
 from mgcalc.batch.write import Sink, Writer, cell, csv_line, json_string
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
+
+#: Most distinct strings (the text fields of cached keys) kept for sharing.
+_SHARED_MAX = 50_000
+
+
+class Entries:
+    """The request cache: a row's key (the fields its result depends on) to its entry, the result
+    evaluated (``evaluate``) and written (``write``) once. A repeated request costs one dictionary
+    lookup. A cached key's strings are shared with equal ones already cached (one "citrate" for all
+    the keys that hold it), so the cache holds many keys in little memory.
+    """
+
+    def __init__(self, evaluator: RowEvaluator, writer: Writer) -> None:
+        self.evaluator = evaluator
+        self.writer = writer
+        self.cache = Cache(CACHE_MAX)
+        self._shared: dict[str, str] = {}
+
+    def entry(self, key: Any, request: Callable[[Any], Request] = Request._make) -> Entry:
+        """The entry of a row's key; ``request(key)`` makes its Request (None where a column is absent)."""
+        cache = self.cache
+        try:
+            found = cache.current.get(key)
+            if found is None:
+                found = cache.old.get(key)
+        except TypeError:  # an unhashable JSON value (a list or object)
+            return self._entry(request(key))
+        if found is None:
+            found = self._entry(request(key))
+        if type(key) is tuple:
+            shared = self._shared
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            share = shared.setdefault
+            key = tuple([share(k, k) if type(k) is str else k for k in key])
+        cache.put(key, found)
+        return found
+
+    def _entry(self, request: Request) -> Entry:
+        result = self.evaluator.result(request)
+        return (*self.writer.entry(result), result.error)
+
+    def error(self, message: str) -> Entry:
+        """An error row's entry: status and message, the computed fields empty."""
+        return (*self.writer.entry(RowResult.failed(message)), message)
 
 
 class _Tally:
@@ -92,10 +140,10 @@ def run(
         with files.flushing_before_wait(raw, sink.flush):
             if input_format == "csv":
                 header, chosen = read_csv_header(text, delimiter)
-                evaluate = RowEvaluator(profile, authority, Writer(output_format, chosen))
+                evaluate = Entries(RowEvaluator(profile, authority), Writer(output_format, chosen))
                 summary = _run_csv(text, header, chosen, output_format, evaluate, sink, progress)
             else:
-                evaluate = RowEvaluator(profile, authority, Writer(output_format, delimiter or ","))
+                evaluate = Entries(RowEvaluator(profile, authority), Writer(output_format, delimiter or ","))
                 summary = _run_objects(text, OBJECT_READERS[input_format], output_format, evaluate, sink, progress,
                                       delimiter or ",")
             sink.write()
@@ -104,7 +152,7 @@ def run(
         text.detach()
 
 
-def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: str, evaluate: RowEvaluator,
+def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: str, evaluate: Entries,
              sink: Sink, progress: Callable[[], None] | None) -> Summary:
     """CSV in: each record's text copied to CSV output as read, or its fields as JSON strings."""
     names = [header_name(h) for h in header]
@@ -178,7 +226,7 @@ def _run_csv(text: IO[str], header: list[str], delimiter: str, output_format: st
     return tally.summary()
 
 
-def _run_objects(text: IO[str], objects: ObjectReader, output_format: str, evaluate: RowEvaluator, sink: Sink,
+def _run_objects(text: IO[str], objects: ObjectReader, output_format: str, evaluate: Entries, sink: Sink,
                  progress: Callable[[], None] | None, delimiter: str) -> Summary:
     """JSON objects in (JSON Lines or an array): CSV or JSON Lines out."""
     to_csv = output_format == "csv"

@@ -1,6 +1,6 @@
-"""Results to text: a row's RESULT_COLUMNS values as CSV cells (quoted as csv.writer quotes them)
-or as JSON Lines items (as json.dumps writes them), without csv.writer or json.dumps per row, and
-the output collected into blocks.
+"""Results to text: a RowResult as CSV cells (quoted as csv.writer quotes them) or as JSON Lines
+items (as json.dumps writes them), without csv.writer or json.dumps per row; the pieces already
+written kept in a memo of their own; and the output collected into blocks.
 """
 
 import csv
@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from mgcalc.batch.columns import CONSISTENT, EMPTY, HEAD_COLUMNS, RESULT_COLUMNS
+from mgcalc.batch.columns import HEAD_COLUMNS, RESULT_COLUMNS, RowResult, remember
 
 _CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
 #: How each type of result value is written in CSV: numbers unrounded (repr), flags true/false, None empty.
@@ -18,6 +18,10 @@ _CSV_CELL: dict[type, Callable[[Any], str]] = {
 }
 json_string = json.encoder.encode_basestring  # the C encoder json.dumps uses
 _JSON_CONSTANTS: dict[bool | None, str] = {None: "null", True: "true", False: "false"}
+#: Most results kept written (the evaluator hands out the same RowResult object for a dose again).
+_WRITTEN_MAX = 32_768
+#: Most distinct (warnings, error) pairs kept written.
+_TAILS_MAX = 4_096
 
 
 def _json_template(columns: tuple[str, ...]) -> str:
@@ -26,9 +30,8 @@ def _json_template(columns: tuple[str, ...]) -> str:
 
 
 #: The result columns as JSON Lines writes them after a row's own fields (json.dumps' separators):
-#: the head up to ``consistent``'s value, the head after it, and the tail.
-_JSON_BEFORE = _json_template(RESULT_COLUMNS[:CONSISTENT + 1])[:-4]
-_JSON_AFTER = ", " + _json_template(RESULT_COLUMNS[CONSISTENT + 1:HEAD_COLUMNS])
+#: the head (up to per_unit_mg) and the tail (warnings, error, the end of the object).
+_JSON_HEAD = _json_template(RESULT_COLUMNS[:HEAD_COLUMNS])
 _JSON_TAIL = _json_template(RESULT_COLUMNS[HEAD_COLUMNS:])[:-2] + "}\n"
 
 
@@ -47,18 +50,37 @@ def json_value(value: Any) -> str:
 
 
 class Writer:
-    """Result values as one output format writes them (``csv`` with a delimiter, or ``jsonl``).
+    """Results as one output format writes them (``csv`` with a delimiter, or ``jsonl``).
 
-    An entry's head is the result columns up to per_unit_mg, its tail warnings and error with the
-    newline (see columns.Entry). For CSV the head starts with the delimiter, to follow the row's
-    own fields; for JSON Lines it is ``"status": ...`` to follow the row's own items.
+    A result is written as an entry's two parts (see columns.Entry): the head, the result columns
+    up to per_unit_mg, and the tail, warnings and error with the newline. For CSV the head starts
+    with the delimiter, to follow the row's own fields; for JSON Lines it is ``"status": ...`` to
+    follow the row's own items.
+
+    The memo: a result the evaluator hands out again (a dose's RowResult, kept by its memo) is
+    found by identity, kept alive here so that its identity cannot pass to another object; its
+    text is made once. Tails, long and the same for many rows, are one shared string per text.
     """
 
     def __init__(self, output_format: str, delimiter: str = ",") -> None:
         self.csv = output_format == "csv"
         self.delimiter = delimiter
-        #: The consistent cell of each verdict, as this output writes it.
-        self.flags = {v: self.cells((*EMPTY[:CONSISTENT], v))[CONSISTENT] for v in (None, True, False)}
+        self._written: dict[int, tuple[RowResult, str, str]] = {}  # id(result): (result, head, tail)
+        self._tails: dict[tuple[Any, Any], str] = {}  # (warnings, error): the tail
+
+    def entry(self, result: RowResult) -> tuple[str, str]:
+        """A result's head and tail, written once for each result object."""
+        found = self._written.get(id(result))
+        if found is not None and found[0] is result:
+            return found[1], found[2]
+        head, tail = self.serialised(result)
+        tails = self._tails
+        key = (result.warnings, result.error)
+        shared = tails.get(key)
+        if shared is None:
+            shared = remember(tails, key, tail, _TAILS_MAX)
+        remember(self._written, id(result), (result, head, shared), _WRITTEN_MAX)
+        return head, shared
 
     def cells(self, values: tuple[Any, ...]) -> list[str]:
         """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""
@@ -67,24 +89,13 @@ class Writer:
         quoted = self.quoted  # any cell, numbers and flags too, may hold the delimiter (--delimiter e, s, .)
         return [quoted(v) if type(v) is str else quoted(_CSV_CELL[type(v)](v)) for v in values]
 
-    def tail(self, cells: list[str]) -> str:
-        """The warnings and error cells (the last two) as the entry's tail."""
-        if not self.csv:
-            return _JSON_TAIL % (cells[-2], cells[-1])
-        return cells[-2] + self.delimiter + cells[-1] + "\n"
-
     def serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
-        """RESULT_COLUMNS values (a RowResult) as the entry's two parts, head and tail."""
+        """RESULT_COLUMNS values as an entry's two parts, head and tail (no memo)."""
         cells = self.cells(values)
-        return "".join(self.halves(cells, cells[CONSISTENT])), self.tail(cells)
-
-    def halves(self, cells: list[str], consistent: str) -> tuple[str, str, str]:
-        """The head from its cells: the text before the consistent cell, that cell, the text after."""
         if not self.csv:
-            return (_JSON_BEFORE % tuple(cells[:CONSISTENT]), consistent,
-                    _JSON_AFTER % tuple(cells[CONSISTENT + 1:HEAD_COLUMNS]))
+            return _JSON_HEAD % tuple(cells[:HEAD_COLUMNS]), _JSON_TAIL % tuple(cells[HEAD_COLUMNS:])
         d = self.delimiter
-        return d + d.join(cells[:CONSISTENT]) + d, consistent, d + d.join(cells[CONSISTENT + 1:HEAD_COLUMNS]) + d
+        return d + d.join(cells[:HEAD_COLUMNS]) + d, d.join(cells[HEAD_COLUMNS:]) + "\n"
 
     def quoted(self, cell: str) -> str:
         """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
