@@ -102,3 +102,34 @@ def test_a_byte_order_mark_a_pipe_delivers_in_pieces_is_dropped(tmp_path):
         writer.join()
     assert (summary.rows, summary.errors) == (1, 0)
     assert out.getvalue().startswith("amount,form,status,")
+
+
+def test_the_evaluator_returns_typed_results_and_repeats_a_dose_as_the_same_object():
+    from mgcalc.batch import Request, RowEvaluator, RowResult
+
+    evaluator = RowEvaluator(Profile(), "us")
+    first = evaluator.result(Request("500mg", "citrate", "2", "80.8"))  # declared per dose, as a label prints it
+    assert isinstance(first, RowResult)
+    assert (first.status, first.form_id, first.consistent, first.over_ul) == (
+        "ok", "trimagnesium-dicitrate-anhydrous", True, False)
+    assert isinstance(first.elemental_mg, float) and first.elemental_mg == 2 * 500 * first.percent_elemental / 100
+    # the same dose spelled otherwise, with the same verdict: the same result, not a new one
+    assert evaluator.result(Request("0.5 g", "citrate", "2", "80.8 mg")) is first
+    wrong = evaluator.result(Request("500mg", "citrate", "2", "300"))
+    assert wrong.consistent is False and wrong._replace(consistent=True) == first
+
+
+def test_the_writers_memo_never_gives_one_results_text_to_an_equal_result_of_other_types():
+    """400 == 400.0 and 0.0 == -0.0 in Python, but they are written differently: the memo finds a
+    result by identity, so each is written as its own values say."""
+    from mgcalc.batch import RowResult, Writer
+
+    writer = Writer("csv")
+    base = RowResult("ok", "oxide", 60.0, 0.0, 0.0, 0.0, False, None, 400.0, 350.0, 0.0, 0.0, 0.0, None, None, "", None)
+    other = base._replace(rda_mg=400, elemental_mg=-0.0)
+    assert base == other
+    head, tail = writer.entry(base)
+    assert writer.entry(base) == (head, tail)
+    assert ",400.0," in head and ",0.0," in head
+    other_head, _ = writer.entry(other)
+    assert ",400," in other_head and ",-0.0," in other_head
