@@ -17,6 +17,12 @@ def small(value: float) -> str:
     return f"{value:.2f}" if value >= 1 else f"{value:#.3g}"
 
 
+def plain(value: float) -> str:
+    """A number as a label or a message writes it: up to six decimals, no trailing zeros, no exponent
+    below a million (1.745, 400, 0.000603; 1e+140 when huge)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value < 1e6 else f"{value:g}"
+
+
 def hundredths(value: float) -> str:
     """Two decimals at most, no trailing zeros, thousands commas: 4.93, 15, 1,000."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
+from mgcalc.figures import plain
 from mgcalc.forms import Form, Resolution, close_matches, load_forms, normalize
 from mgcalc.route import comparisons
 from mgcalc.tables import NamedRows, read_table, table_rows
@@ -126,7 +127,7 @@ def parse_strength(text: str) -> Strength:
     if thousands is not None and read(where, thousands, rest).per_one <= limit:
         raise MgcalcError(
             f"{where} is ambiguous: the point may be a thousands separator or a decimal point; "
-            f"write {thousands:g} or {_figure(value)}"
+            f"write {thousands:g} or {plain(value)}"
         )
     if strength.per_one > limit:
         raise MgcalcError(f"{where} is more than any {strength.per_unit} can hold; check the number and unit")
@@ -162,7 +163,7 @@ def _percent(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     if not 0 < value <= 100:
         raise MgcalcError(f"{where}: a percentage must be above 0 and at most 100")
     amount = value * factor("gram", "milligram")
-    return Strength(f"{_figure(value)} % w/v", amount, False, 100 * factor("milliliter", "milliliter"), "mL")
+    return Strength(f"{plain(value)} % w/v", amount, False, 100 * factor("milliliter", "milliliter"), "mL")
 
 
 def _per(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
@@ -170,7 +171,7 @@ def _per(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     cut = next((i for i, (_, t) in enumerate(rest) if t.lower() in SEPARATORS), None)
     if cut is None:
         raise MgcalcError(
-            f"{where} has no volume; write what the amount is in, e.g. {_figure(value)}mg/5mL, or a % w/v"
+            f"{where} has no volume; write what the amount is in, e.g. {plain(value)}mg/5mL, or a % w/v"
         )
     words = [t for kind, t in rest[:cut] if kind == "word"]
     if len(words) != cut or not words:
@@ -191,8 +192,8 @@ def _per(where: str, value: float, rest: list[tuple[str, str]]) -> Strength:
     count, per_unit, per_name = _denominator(rest[cut + 1:], where)
     per = count * (factor(per_name, "milliliter") if per_unit == "mL" else 1.0)
     said = " magnesium" if of_magnesium and unit not in _MG_UNITS else ""
-    shown_count = f"{_figure(count)} " if rest[cut + 1:] and rest[cut + 1][0] == "num" else ""
-    text = f"{_figure(value)} {_UNIT_SHOWN[unit]}{said}/{shown_count}{_UNIT_SHOWN[per_name]}"
+    shown_count = f"{plain(count)} " if rest[cut + 1:] and rest[cut + 1][0] == "num" else ""
+    text = f"{plain(value)} {_UNIT_SHOWN[unit]}{said}/{shown_count}{_UNIT_SHOWN[per_name]}"
     return Strength(text, amount, of_magnesium, per, per_unit)
 
 
@@ -230,11 +231,6 @@ def _denominator(rest: list[tuple[str, str]], where: str) -> tuple[float, PerUni
             "use mL, L, tsp, tbsp or fl oz (or sachet)"
         )
     return count, "mL", name
-
-
-def _figure(value: float) -> str:
-    """A number as a label prints it: 1.745, 400, 0.5 (no exponent, no trailing zeros)."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def split_strength(text: str) -> tuple[str, str] | None:

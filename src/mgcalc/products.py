@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from mgcalc.errors import FormsTableError, MgcalcError, shown
+from mgcalc.figures import hundredths
 from mgcalc.forms import Form, close_matches, load_forms, normalize
 from mgcalc.preparations import MAGNESIUM_AFTER
 from mgcalc.tables import NamedRows, read_table, table_rows
@@ -148,9 +149,9 @@ class Product(NamedTuple):
 
     def basis(self) -> str:
         """How mgcalc counts one unit's magnesium, in words."""
-        one = f"{_figure(self.magnesium_per_unit)} mg magnesium per {self.unit}"
+        one = f"{hundredths(self.magnesium_per_unit)} mg magnesium per {self.unit}"
         if self.salt_mg is not None:
-            return f"{one} ({_figure(self.salt_per_unit)} mg {self.form.name} x {self.form.percent_elemental:.2f} %)"
+            return f"{one} ({hundredths(self.salt_per_unit)} mg {self.form.name} x {self.form.percent_elemental:.2f} %)"
         return f"{one} (as printed: {self.declared[0].text}" + (f" per {self.per:g} {self.plural})"
                                                                if self.per != 1 else ")")
 
@@ -337,7 +338,7 @@ class ProductAmount(NamedTuple):
 
     def text(self) -> str:
         unit = self.product.unit if self.quantity == 1 else self.product.plural
-        return f"{_figure(self.quantity)} {unit} of {self.product.label}"
+        return f"{hundredths(self.quantity)} {unit} of {self.product.label}"
 
 
 def read_product_amount(words: list[str]) -> ProductAmount | None:
@@ -439,7 +440,7 @@ def _amount(name: str, count: float, word: str | None, rows: tuple[Product, ...]
         comes = "; ".join(f"{r.label} comes as {r.plural}" for r in rows)
         example = rows[0].plural if count != 1 or rows[0].unit == "mL" else rows[0].unit
         raise MgcalcError(
-            f"{shown(text)}: {comes}, not {_word_shown(word)}; give e.g. {_figure(max(count, 1))} {example} {name}"
+            f"{shown(text)}: {comes}, not {_word_shown(word)}; give e.g. {hundredths(max(count, 1))} {example} {name}"
         )
     if len(fitting) > 1:
         listed = "; ".join(f"{r.label}: {r.strength_text()}" for r in fitting)
@@ -463,7 +464,7 @@ def _word_shown(word: str | None) -> str:
 
 def _check_count(count: float, product: Product, text: str) -> None:
     if not 0 < count <= MAX_COUNT:
-        raise MgcalcError(f"count {_figure(count)} in {shown(text)} is outside what one dose takes; give more than "
+        raise MgcalcError(f"count {hundredths(count)} in {shown(text)} is outside what one dose takes; give more than "
                           f"0 and at most {MAX_COUNT:g} {product.plural}")
     if product.unit == "mL" or count == int(count):
         return
@@ -505,7 +506,7 @@ def product_dose(amount: ProductAmount, *, per_day: int = 1, **options: object) 
         notes.append(f"{product.name} also contains {product.other_actives}")
     if product.salt_mg is None:
         percent = product.form.percent_elemental
-        notes.append(f"{product.name}'s label prints no salt weight: the {_figure(amount.salt_mg)} mg of "
+        notes.append(f"{product.name}'s label prints no salt weight: the {hundredths(amount.salt_mg)} mg of "
                      f"{product.form.name} is what the printed magnesium makes at {percent:.2f} %")
     volume = amount.quantity * per_day if product.unit == "mL" else None
     component = Component(Resolution(product.id, product.form, "id"), amount.salt_mg * per_day,
@@ -627,11 +628,11 @@ def count_per_unit(target: str | float, form_text: str, per_unit: str, weight: s
     amount, of_magnesium = _per_unit_text(per_unit)
     if of_magnesium:
         per = magnesium_mg(amount, what="per-unit magnesium")
-        basis = f"{_figure(per)} mg magnesium per unit (as given: {per_unit.strip()})"
+        basis = f"{hundredths(per)} mg magnesium per unit (as given: {per_unit.strip()})"
     else:
         salt = mass_mg(amount, what="per-unit weight")
         per = salt * form.percent_elemental / 100
-        basis = (f"{_figure(per)} mg magnesium per unit ({_figure(salt)} mg {form.name} x "
+        basis = (f"{hundredths(per)} mg magnesium per unit ({hundredths(salt)} mg {form.name} x "
                  f"{form.percent_elemental:.2f} %)")
     note = reading.resolution.note()
     warnings = ((note,) if note else ()) + _target_warnings(wanted, form, authority)
@@ -653,11 +654,6 @@ def _per_unit_text(text: str) -> tuple[str, bool]:
         raise MgcalcError(f"--per-unit {shown(text)}: give the salt's weight (400mg) or the magnesium in one unit "
                           "(4 mmol Mg, 20 mEq, 240 mg magnesium)")
     return text, False
-
-
-def _figure(value: float) -> str:
-    """Two decimals at most, no trailing zeros: 241.21, 6, 0.5."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def check_reading(words: list[str]) -> tuple[str, str, Form] | None:

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple, NoReturn
 
 from mgcalc.errors import MgcalcError, shown
+from mgcalc.figures import plain
 
 if TYPE_CHECKING:
     import pint
@@ -275,7 +276,7 @@ def _read(text: str, what: str, *, magnesium: bool) -> float:
 def _ambiguous_point(text: str, what: str, value: float, thousands: float, unit: str) -> NoReturn:
     raise MgcalcError(
         f"{what} {shown(text)} is ambiguous: the point may be a thousands separator or a decimal point; "
-        f"write {thousands:g} {unit} or {_shown_number(value)} {unit}"
+        f"write {thousands:g} {unit} or {plain(value)} {unit}"
     )
 
 
@@ -283,11 +284,6 @@ def _said_unit(unit: str) -> str:
     """A unit as typed, to repeat in a message's suggestion: mg when it is empty or not one short line."""
     unit = unit.strip()
     return unit if unit and unit.isprintable() and len(unit) <= 12 else "mg"
-
-
-def _shown_number(value: float) -> str:
-    """A number for a message: plain decimals (1.25, 0.000603), exponent form when huge (1e+140)."""
-    return f"{value:.6f}".rstrip("0").rstrip(".") if value < 1e6 else f"{value:g}"
 
 
 def _count(text: str, what: str) -> tuple[int, str]:
@@ -308,7 +304,7 @@ def _count(text: str, what: str) -> tuple[int, str]:
         for prime in (2, 5):
             while twos_fives % prime == 0:
                 twos_fives //= prime
-        decimal = _shown_number(float(exact)) if twos_fives == 1 else f"{float(exact):.3f}"
+        decimal = plain(float(exact)) if twos_fives == 1 else f"{float(exact):.3f}"
         wording = f"write {decimal} {unit}" if twos_fives == 1 else f"write a decimal, e.g. {decimal} {unit}"
         raise MgcalcError(f"{what} {shown(text)} is a fraction; {wording}")
     times = _COUNT_OF.fullmatch(stripped) or _TIMES_AFTER.fullmatch(stripped)
@@ -364,7 +360,7 @@ def _refuse_notation(text: str, what: str) -> None:
             ascii_text += folded if folded.isascii() else char
     if fraction is not None:
         exact = fraction.denominator == 2 ** _power(fraction.denominator, 2) * 5 ** _power(fraction.denominator, 5)
-        decimal = _shown_number(float(fraction)) if exact else f"{float(fraction):.3f}"
+        decimal = plain(float(fraction)) if exact else f"{float(fraction):.3f}"
         written = ascii_text.replace("\ue000", decimal).strip()
         written = written if written.isprintable() else f"{decimal} with its unit"
         wording = f"write {written}" if exact else f"write a decimal, e.g. {written}"
@@ -436,7 +432,7 @@ def _unit_name(text: str, unit: str, what: str, value: float, *, magnesium: bool
         if magnesium and key in MAGNESIUM_UNITS:
             return MAGNESIUM_UNITS[key]
         if key in AMBIGUOUS_UNITS:
-            raise MgcalcError(f"{what} {shown(text)}: " + AMBIGUOUS_UNITS[key].format(num=_shown_number(value)))
+            raise MgcalcError(f"{what} {shown(text)}: " + AMBIGUOUS_UNITS[key].format(num=plain(value)))
     raise MgcalcError(_unit_problem(text, unit, what, magnesium=magnesium))
 
 
