@@ -16,59 +16,30 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-#: Dose units as labels print them (lower case, singular and plural) and the unit they name.
-UNIT_WORDS: dict[str, str] = {
-    **dict.fromkeys(("tablet", "tablets", "tab", "tabs", "tab.", "chewable", "chewables"), "tablet"),
-    **dict.fromkeys(("caplet", "caplets"), "caplet"),
-    **dict.fromkeys(("capsule", "capsules", "caps", "vegcap", "vegcaps", "veggie caps", "vcaps", "vegicaps",
-                     "veg capsules", "vegetable capsules"), "capsule"),
-    **dict.fromkeys(("softgel", "softgels", "soft gels", "soft gel"), "softgel"),
-    **dict.fromkeys(("gummy", "gummies"), "gummy"),
-    **dict.fromkeys(("lozenge", "lozenges"), "lozenge"),
-    **dict.fromkeys(("sachet", "sachets"), "sachet"),
-    **dict.fromkeys(("stick", "sticks", "stick pack", "stick packs"), "stick"),
-    **dict.fromkeys(("scoop", "scoops"), "scoop"),
-    **dict.fromkeys(("packet", "packets"), "packet"),
-    **dict.fromkeys(("drop", "drops"), "drop"),
-    **dict.fromkeys(("teaspoon", "teaspoons", "teaspoonful", "teaspoonfuls", "tsp", "tsp."), "teaspoon"),
-    **dict.fromkeys(("tablespoon", "tablespoons", "tablespoonful", "tablespoonfuls", "tbsp", "tbsp."),
-                    "tablespoon"),
-    **dict.fromkeys(("ml", "ml.", "milliliter", "milliliters", "millilitre", "millilitres"), "mL"),
-    **dict.fromkeys(("l", "liter", "liters", "litre", "litres"), "L"),
-    **dict.fromkeys(("g", "gm", "gram", "grams"), "g"),
-    **dict.fromkeys(("fl oz", "fl. oz", "fl.oz", "fl. oz.", "fl oz.", "fluid ounce", "fluid ounces"), "fl oz"),
-}
-#: Units that are measures, not counted pieces: a serving of 15 mL is one serving, not 15 units.
-MEASURES = frozenset({"mL", "L", "g", "fl oz"})
-#: Number words labels print for a count.
-NUMBER_WORDS: dict[str, float] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1,
-}
-#: How often a day, as directions print it.
-FREQUENCY_WORDS: dict[str, int] = {
-    "once": 1, "twice": 2, "thrice": 3, "one time": 1, "two times": 2, "three times": 3, "four times": 4,
-    "1 time": 1, "2 times": 2, "3 times": 3, "4 times": 4, "1x": 1, "2x": 2, "3x": 3, "4x": 4,
-}
-#: Verbs after a count that make it the basis of the figures: "2 tablets provide".
-BASIS_VERBS = ("provide", "provides", "contain", "contains", "supply", "supplies", "deliver", "delivers",
-               "give", "gives", "yield", "yields", "has", "have")
-#: The most units a serving or a dose can hold before the count is not believable.
-COUNT_MAX = 100
 
-
-
-def _other_languages() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The basis words of other languages (``label_words.csv``: kinds unit, each, verb, daily); their
-    units join UNIT_WORDS."""
+def _vocabulary() -> dict[str, dict[str, str]]:
+    """The basis and directions words of ``label_words.csv`` (every language, English included), by kind."""
     from mgcalc.label import words
 
-    vocabulary = words().basis
-    UNIT_WORDS.update(vocabulary.get("unit", {}))
-    return tuple(vocabulary.get("each", {})), tuple(vocabulary.get("verb", {})), tuple(vocabulary.get("daily", {}))
+    return words().basis
 
 
-_EACH_WORDS, _OTHER_VERBS, _DAILY_WORDS = _other_languages()
+_WORDS = _vocabulary()
+#: Dose units and measures as labels print them (lower case, singular and plural) and the unit they name
+#: (kinds unit and measure).
+UNIT_WORDS: dict[str, str] = {**_WORDS.get("unit", {}), **_WORDS.get("measure", {})}
+#: Units that are measures, not counted pieces: a serving of 15 mL is one serving, not 15 units.
+MEASURES = frozenset({"mL", "L", "g", "fl oz"})
+#: Number words labels print for a count (kind number).
+NUMBER_WORDS: dict[str, float] = {w: int(n) for w, n in _WORDS.get("number", {}).items()}
+#: How often a day, as directions print it (kind times): "twice", "3x", "zweimal".
+FREQUENCY_WORDS: dict[str, int] = {w: int(n) for w, n in _WORDS.get("times", {}).items()}
+#: Verbs after a count that make it the basis of the figures: "2 tablets provide", "2 gélules contiennent".
+BASIS_VERBS: tuple[str, ...] = tuple(_WORDS.get("verb", {}))
+#: The most units a serving or a dose can hold before the count is not believable.
+COUNT_MAX = 100
+_EACH_WORDS: tuple[str, ...] = tuple(_WORDS.get("each", {}))  # "chaque", "je", "cada"
+_DAILY_WORDS: tuple[str, ...] = tuple(_WORDS.get("daily", {}))  # "par jour", "täglich"
 
 
 def _either(words: tuple[str, ...] | list[str]) -> str:
@@ -91,7 +62,7 @@ _SIZE = r"(?:\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*(?:g|gm|grams?|ml|mL)\.?)\s*\))?"
 
 #: Phrases that set the basis, each with what it says: serving (a serving size), daily (the
 #: serving is the day's), statement ("2 tablets provide", "each 15 mL contains", "per 2 caplets").
-_VERB = _either([*BASIS_VERBS, *_OTHER_VERBS])
+_VERB = _either(BASIS_VERBS)
 _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (
         ("daily", rf"\b(?:per|in)\s+(?:a\s+|the\s+|one\s+)?daily\s+(?:dose|serving|intake)\s*\(\s*{_UNIT_AT}{_SIZE}"
@@ -285,10 +256,9 @@ _DAY_WORDS = rf"(?:a\s+day|per\s+day|each\s+day|day|daily|{_either(_DAILY_WORDS)
 #: How often a day, before or after the dose, in the languages of label_words.csv: "twice daily",
 #: "1-2 times a day", "3 x daily", "2 x täglich", "Dreimal täglich", "2-mal täglich", "2 fois par jour".
 _TIMES = re.compile(
-    rf"\b(?P<times>{_FREQ}|zweimal|dreimal|viermal|einmal)\s*(?:a|per|each|every)?\s*{_DAY_WORDS}(?![\w])"
+    rf"\b(?P<times>{_FREQ})\s*(?:a|per|each|every)?\s*{_DAY_WORDS}(?![\w])"
     rf"|(?<![\w.,/])(?:(?P<tlow>\d)\s*(?:-|to|bis|à|a)\s*)?(?P<n>\d+)\s*(?:x|\u00d7|-?mal|fois|volte|veces|razy|times)"
     rf"\s*(?:a|per|each|al|au|par)?\s*{_DAY_WORDS}(?![\w])", re.IGNORECASE)
-_OTHER_TIMES = {"zweimal": 2, "dreimal": 3, "viermal": 4, "einmal": 1}
 #: A volume of water to take a dose in ("in 250 mL of water"): not a dose.
 _VEHICLE = re.compile(r"^\s*(?:of\s+)?(?:water|liquid|fluid|juice|milk)\b", re.IGNORECASE)
 _EVERY = re.compile(r"\bevery\s+(?P<hours>\d+)(?:\s*(?:-|to)\s*(?P<hours2>\d+))?\s*hours?\b", re.IGNORECASE)
@@ -411,7 +381,7 @@ def _times(text: str) -> tuple[int, int, str] | None:
     m = _TIMES.search(text)
     if m:
         word = (m["times"] or "").lower()
-        most = FREQUENCY_WORDS.get(word) or _OTHER_TIMES.get(word) or int(m["n"])
+        most = FREQUENCY_WORDS.get(word) or int(m["n"])
         fewest = int(m["tlow"]) if m["tlow"] else most
         said = {1: "once a day", 2: "twice a day"}.get(most, f"{most} times a day") if fewest == most \
             else f"{fewest} to {most} times a day"

@@ -69,21 +69,28 @@ HYDRATES: dict[str, int] = {
     "pentahydrate": 5, "hexahydrate": 6, "heptahydrate": 7, "octahydrate": 8, "nonahydrate": 9,
 }
 #: Kinds of ``label_words.csv``: magnesium and other nutrients' names, cue words, NRV markers, salt and
-#: hydrate names, and the basis words ``basis.py`` reads (unit, each, verb, daily).
+#: hydrate names, the basis and directions words ``basis.py`` reads (unit, measure, number, times, each,
+#: verb, daily) and the panel headings ``panel.py`` reads (heading, ``means`` the section's role).
 WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "hydrate-of", "as-magnesium", "per",
-              "plus", "and", "nrv", "salt", "hydrate", "unit", "each", "verb", "daily")
+              "plus", "and", "nrv", "salt", "hydrate", "unit", "measure", "number", "times", "each", "verb", "daily",
+              "heading")
+#: What a heading's section holds (kind heading, its ``means``): see panel.HEADINGS.
+HEADING_ROLES = ("active", "other", "facts", "directions", "skip")
+#: The kinds whose ``means`` is a whole number (a count, times a day).
+_COUNTING_KINDS = ("number", "times")
 #: The kinds that are cue words (their role in the reader, see CUES).
 CUE_KINDS = frozenset({"link", "source", "element", "filler", "hydrate-of", "as-magnesium", "per", "plus", "and"})
 
 
 class Words(NamedTuple):
-    """The label words of other languages (``data/label_words.csv``), by what they mean."""
+    """The label words of ``data/label_words.csv`` that other modules read, by what they mean."""
 
     #: a foreign salt or hydrate word -> its English word ("citrat" -> "citrate")
     english: dict[str, str]
     #: words for the percentage of an EU reference intake (NRV, VNR, RWS ...)
     nrv: frozenset[str]
-    #: the basis words (kinds unit, each, verb, daily): word -> what it means ("comprimé" -> "tablet")
+    #: the basis, directions and heading words by kind: word -> what it means ("comprimé" -> "tablet",
+    #: "twice" -> "2", "directions" -> "directions"), in the table's order
     basis: dict[str, dict[str, str]]
 
 
@@ -102,6 +109,11 @@ def words() -> Words:
         word, kind = row["word"].strip().lower(), row["kind"]
         if not word or kind not in WORD_KINDS or not row["source"].strip():
             raise FormsTableError(f"{origin}:{line}: a word, a kind ({', '.join(WORD_KINDS)}) and a source are needed")
+        means = row["means"].strip()
+        if (kind in _COUNTING_KINDS and not (means.isascii() and means.isdigit())) or (
+                kind == "heading" and means not in HEADING_ROLES):
+            wanted = "a whole number" if kind in _COUNTING_KINDS else "one of " + ", ".join(HEADING_ROLES)
+            raise FormsTableError(f"{origin}:{line}: {kind} {word!r} means {means!r}; it must mean {wanted}")
         if kind == "magnesium":
             _MAGNESIUM.add(word)
         elif kind == "other":
@@ -111,30 +123,17 @@ def words() -> Words:
         elif kind == "nrv":
             nrv.add(word)
         elif kind in ("salt", "hydrate"):
-            english[word] = row["means"].strip().lower()
+            english[word] = means.lower()
         else:
-            basis_words.setdefault(kind, {})[word] = row["means"].strip()
-            if kind == "unit":  # "gélules", "Kapseln": dose units in a row, as "capsules" is
-                BASIS_WORDS.setdefault(word, row["means"].strip())
+            basis_words.setdefault(kind, {})[word] = means
+            if kind == "unit" and " " not in word:  # "capsules", "gélules", "Kapseln": dose units in a row
+                BASIS_WORDS.setdefault(word, means)
     return Words(english, frozenset(nrv), basis_words)
 
 
-#: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules".
-BASIS_WORDS: dict[str, str] = {
-    **dict.fromkeys(("tablet", "tablets", "tab", "tab.", "tabs"), "tablet"),
-    **dict.fromkeys(("capsule", "capsules", "caps", "vegcap", "vegcaps"), "capsule"),
-    **dict.fromkeys(("caplet", "caplets"), "caplet"),
-    **dict.fromkeys(("softgel", "softgels"), "softgel"),
-    **dict.fromkeys(("sachet", "sachets", "stick", "sticks"), "sachet"),
-    **dict.fromkeys(("packet", "packets"), "packet"),
-    **dict.fromkeys(("serving", "servings"), "serving"),
-    **dict.fromkeys(("scoop", "scoops"), "scoop"),
-    **dict.fromkeys(("gummy", "gummies"), "gummy"),
-    **dict.fromkeys(("lozenge", "lozenges"), "lozenge"),
-    **dict.fromkeys(("teaspoon", "teaspoons", "tsp", "teaspoonful"), "teaspoon"),
-    **dict.fromkeys(("tablespoon", "tablespoons", "tbsp", "tablespoonful", "tablespoonfuls"), "tablespoon"),
-    **dict.fromkeys(("ampoule", "ampoules", "ampule", "vial", "vials"), "ampoule"),
-}
+#: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules": the one-word dose units of
+#: ``label_words.csv`` (kind unit, every language; ``words()`` adds them), and a serving.
+BASIS_WORDS: dict[str, str] = dict.fromkeys(("serving", "servings"), "serving")
 #: Units a figure on a label can carry, lower case, and what they measure.
 UNITS: dict[str, str] = {
     **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",

@@ -38,37 +38,15 @@ from mgcalc.label import (
     distinct_figures,
     normalize_per,
     read_tokens,
+    words,
 )
 from mgcalc.rows import Row, rows, tokens_of
 
-#: Panel headings (lower case, as a line starts) and what their section holds. active: the
-#: compound; other: figures such as "each 15 mL contains: magnesium 500 mg"; facts: Supplement
-#: Facts rows; directions: how much a day; skip: nothing a check reads (inactive ingredients print
-#: magnesium stearate).
-HEADINGS: tuple[tuple[str, str], ...] = (
-    ("active ingredients", "active"), ("active ingredient", "active"), ("active substances", "active"),
-    ("active substance", "active"), ("medicinal ingredients", "active"), ("medicinal ingredient", "active"),
-    ("other information", "other"),
-    ("supplement facts", "facts"), ("nutrition facts", "facts"), ("composition", "facts"),
-    ("nutrition information", "facts"), ("nutritional information", "facts"), ("ingredients per", "facts"),
-    ("directions", "directions"), ("suggested use", "directions"), ("recommended use", "directions"),
-    ("dosage", "directions"), ("how to take", "directions"), ("recommended daily intake", "directions"),
-    ("purpose", "skip"), ("uses", "skip"), ("use", "skip"), ("warnings", "skip"), ("warning", "skip"),
-    ("inactive ingredients", "skip"), ("inactive ingredient", "skip"), ("other ingredients", "skip"),
-    ("non-medicinal ingredients", "skip"), ("nonmedicinal ingredients", "skip"), ("excipients", "skip"),
-    ("questions", "skip"), ("storage", "skip"), ("drug facts", "skip"), ("principal display panel", "skip"),
-    ("package label", "skip"), ("keep out of reach", "skip"),
-    # SmPC and leaflet headings in other languages
-    ("composition qualitative et quantitative", "facts"), ("qualitative und quantitative zusammensetzung", "facts"),
-    ("composición cualitativa y cuantitativa", "facts"), ("composizione qualitativa e quantitativa", "facts"),
-    ("skład jakościowy i ilościowy", "facts"), ("zusammensetzung", "facts"), ("composición", "facts"),
-    ("composizione", "facts"), ("posologie", "directions"), ("dosierung", "directions"),
-    ("posología", "directions"), ("posologia", "directions"), ("dawkowanie", "directions"),
-    ("verzehrempfehlung", "directions"), ("modo d'uso", "directions"), ("mode d'emploi", "directions"),
-    ("excipient", "skip"), ("sonstige bestandteile", "skip"), ("hilfsstoffe", "skip"), ("excipientes", "skip"),
-    ("eccipienti", "skip"),
-    ("ask a doctor", "skip"), ("stop use", "skip"), ("do not use", "skip"), ("if pregnant", "skip"),
-)
+#: Panel headings (lower case, as a line starts; label_words.csv, kind heading) and what their section
+#: holds. active: the compound; other: figures such as "each 15 mL contains: magnesium 500 mg"; facts:
+#: Supplement Facts rows; directions: how much a day; skip: nothing a check reads (inactive ingredients
+#: print magnesium stearate).
+HEADINGS: tuple[tuple[str, str], ...] = tuple(words().basis.get("heading", {}).items())
 _HEADING = re.compile(
     r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<name>"
     + "|".join(re.escape(h) for h, _ in sorted(HEADINGS, key=lambda h: -len(h[0])))  # the longest first

@@ -1,0 +1,40 @@
+"""data/label_words.csv is the label reader's one vocabulary: every module that reads words reads them from it."""
+
+import csv
+from importlib import resources
+
+from mgcalc import basis, label, panel
+
+
+def _rows() -> list[dict[str, str]]:
+    text = (resources.files("mgcalc") / "data" / "label_words.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def test_every_row_has_a_known_kind_a_language_and_a_source():
+    for row in _rows():
+        assert row["kind"] in label.WORD_KINDS, row
+        assert row["word"].strip() and row["language"] and row["source"].strip(), row
+
+
+def test_dose_units_are_one_table_read_alike_by_the_basis_and_the_token_readers():
+    units = {r["word"]: r["means"] for r in _rows() if r["kind"] == "unit"}
+    assert units["tablets"] == "tablet" and units["gélules"] == "capsule" and units["vial"] == "ampoule"
+    for word, unit in units.items():
+        assert basis.UNIT_WORDS[word] == unit
+        if " " not in word:
+            assert label.BASIS_WORDS[word] == unit
+    # the two readers name no dose unit the table does not hold (a serving is the token reader's own word)
+    assert set(label.BASIS_WORDS) - set(units) == {"serving", "servings"}
+    measures = {r["word"] for r in _rows() if r["kind"] == "measure"}
+    assert set(basis.UNIT_WORDS) == set(units) | measures
+
+
+def test_counts_frequencies_verbs_and_headings_come_from_the_table():
+    rows = _rows()
+    assert {r["word"]: int(r["means"]) for r in rows if r["kind"] == "number"} == basis.NUMBER_WORDS
+    assert {r["word"]: int(r["means"]) for r in rows if r["kind"] == "times"} == basis.FREQUENCY_WORDS
+    assert basis.FREQUENCY_WORDS["zweimal"] == 2 and basis.FREQUENCY_WORDS["twice"] == 2
+    assert set(basis.BASIS_VERBS) == {r["word"] for r in rows if r["kind"] == "verb"}
+    assert dict(panel.HEADINGS) == {r["word"]: r["means"] for r in rows if r["kind"] == "heading"}
+    assert set(dict(panel.HEADINGS).values()) <= {"active", "other", "facts", "directions", "skip"}
