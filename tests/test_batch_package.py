@@ -133,3 +133,12 @@ def test_the_writers_memo_never_gives_one_results_text_to_an_equal_result_of_oth
     assert ",400.0," in head and ",0.0," in head
     other_head, _ = writer.entry(other)
     assert ",400," in other_head and ",-0.0," in other_head
+
+
+def test_the_run_decides_its_exit_status_in_its_summary():
+    out = io.StringIO()
+    clean = run(io.BytesIO(b"amount,form\n500mg,oxide\n"), out, input_format="csv", output_format="csv",
+                profile=Profile(), authority="us")
+    failed = run(io.BytesIO(b"amount,form\n500mg,oxide\n500,oxide\n"), out, input_format="csv", output_format="csv",
+                 profile=Profile(), authority="us")
+    assert (clean.exit_code, failed.exit_code) == (0, 1)

@@ -619,8 +619,8 @@ def batch_command(
     typer.echo(f"mgcalc: {summary.text()}", err=True)
     for reason, count in getattr(raw, "skipped", {}).items():
         typer.echo(f"mgcalc: {count} record(s) skipped: {reason}", err=True)
-    if summary.errors:
-        raise typer.Exit(ExitCode.ERROR)
+    if summary.exit_code:
+        raise typer.Exit(summary.exit_code)
 
 
 

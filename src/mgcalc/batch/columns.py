@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from mgcalc.errors import MgcalcError, shown
+from mgcalc.errors import ExitCode, MgcalcError, shown
 from mgcalc.record_limits import RECORD_CHARS_MAX
 
 RESULT_COLUMNS = (
@@ -92,6 +92,11 @@ class Summary(NamedTuple):
     errors: int
     first_error_line: int | None
     first_error: str | None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The run's exit status: OK when every row is ok, ERROR when any row had an error."""
+        return ExitCode.ERROR if self.errors else ExitCode.OK
 
     def text(self) -> str:
         if not self.errors:
