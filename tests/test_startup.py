@@ -113,8 +113,8 @@ def test_a_formula_lookup_still_works_by_importing_molmass_then():
 
 
 def test_precomputed_factors_equal_pint():
-    """_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
-    from mgcalc._factors import FACTORS
+    """unit_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
+    from mgcalc.unit_factors import FACTORS
 
     assert set(FACTORS) == set(units.PRECOMPUTED)
     for (unit, target), value in FACTORS.items():
@@ -127,5 +127,5 @@ def test_every_unit_a_user_can_type_is_precomputed():
 
 
 def test_shipped_factors_file_is_the_generators_output():
-    shipped = (resources.files("mgcalc") / "_factors.py").read_text(encoding="utf-8")
-    assert shipped == units.generate_factors(), "regenerate _factors.py (see units.PRECOMPUTED)"
+    shipped = (resources.files("mgcalc") / "unit_factors.py").read_text(encoding="utf-8")
+    assert shipped == units.generate_factors(), "regenerate unit_factors.py (see units.PRECOMPUTED)"
