@@ -197,13 +197,6 @@ def test_percent_dv_uses_the_daily_value_of_the_audience(profile, dv):
     assert result.percent_dv == pytest.approx(100 * 301.5 / dv, rel=1e-3)
 
 
-@pytest.mark.parametrize("age", [0.3, 0.5, 0.55])
-def test_no_daily_value_under_7_months(age):
-    """Six months (--age 0.5) is in IOM's birth-to-6-months group: AI 30, no DV (found by review)."""
-    result = dose("500mg", "oxide", profile=Profile(age=age))
-    assert result.dv_mg is None and result.percent_dv is None and result.intake.mg == 30
-
-
 def test_unknown_authority_is_refused():
     with pytest.raises(MgcalcError, match="unknown authority 'xx'"):
         dose("500mg", "citrate", authority="xx")

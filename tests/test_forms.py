@@ -251,9 +251,3 @@ def test_close_matches_give_difflibs_answer(word, cutoff):
     spellings = load_forms().spellings()
     assert close_matches(word, spellings, n=8, cutoff=cutoff) == difflib.get_close_matches(word, spellings, n=8,
                                                                                           cutoff=cutoff)
-
-
-def test_a_formula_with_an_isotope_is_refused_not_a_crash():
-    """Found by tests/test_hostile.py: molmass reads "(1H2O)" as an isotope, which has no element row."""
-    with pytest.raises(MgcalcError):
-        load_forms().resolve("(1H2O)")

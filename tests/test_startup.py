@@ -9,12 +9,10 @@ a call naming a command builds only that command (cli.app_for).
 
 import subprocess
 import sys
-from importlib import resources
 
 import pytest
 from typer.main import get_command
 
-from mgcalc import units
 from mgcalc.cli import app, app_for
 
 COMMANDS = [info.name for info in app.registered_commands]
@@ -110,22 +108,3 @@ def test_the_cli_format_choices_are_batchs():
 
 def test_a_formula_lookup_still_works_by_importing_molmass_then():
     assert "molmass" in modules_after(["dose", "1g", "MgSO4.7H2O", "-q"])
-
-
-def test_precomputed_factors_equal_pint():
-    """unit_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
-    from mgcalc.unit_factors import FACTORS
-
-    assert set(FACTORS) == set(units.PRECOMPUTED)
-    for (unit, target), value in FACTORS.items():
-        assert value == units.pint_factor(unit, target), (unit, target)
-
-
-def test_every_unit_a_user_can_type_is_precomputed():
-    wanted = {(unit, "milligram") for unit in {*units.MASS_UNITS.values(), *units.MAGNESIUM_UNITS.values()}}
-    assert wanted <= set(units.PRECOMPUTED)
-
-
-def test_shipped_factors_file_is_the_generators_output():
-    shipped = (resources.files("mgcalc") / "unit_factors.py").read_text(encoding="utf-8")
-    assert shipped == units.generate_factors(), "regenerate unit_factors.py (see units.PRECOMPUTED)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from unittest import mock
 
 import pint
@@ -141,3 +142,22 @@ def test_every_volume_and_weight_a_user_can_type_is_precomputed():
     wanted = {(unit, "milliliter") for unit in units.VOLUME_UNITS.values()}
     wanted |= {(unit, "kilogram") for unit in units.WEIGHT_UNITS.values()}
     assert wanted <= set(units.PRECOMPUTED)
+
+
+def test_precomputed_factors_equal_pint():
+    """unit_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
+    from mgcalc.unit_factors import FACTORS
+
+    assert set(FACTORS) == set(units.PRECOMPUTED)
+    for (unit, target), value in FACTORS.items():
+        assert value == units.pint_factor(unit, target), (unit, target)
+
+
+def test_every_unit_a_user_can_type_is_precomputed():
+    wanted = {(unit, "milligram") for unit in {*units.MASS_UNITS.values(), *units.MAGNESIUM_UNITS.values()}}
+    assert wanted <= set(units.PRECOMPUTED)
+
+
+def test_shipped_factors_file_is_the_generators_output():
+    shipped = (resources.files("mgcalc") / "unit_factors.py").read_text(encoding="utf-8")
+    assert shipped == units.generate_factors(), "regenerate unit_factors.py (see units.PRECOMPUTED)"
