@@ -1,4 +1,5 @@
-"""mgcalc batch: nothing lost, nothing reordered, bad rows reported in place."""
+"""The batch package through the library (mgcalc.batch.run): nothing lost, nothing reordered, bad rows
+reported in place. The command: tests/cli/test_cli_batch.py."""
 
 import csv
 import io

@@ -1,47 +1,14 @@
-"""compound (reverse dose), check (label verdicts) and label parsing."""
+"""check (label verdicts) and label parsing, through the Python API; the command is in tests/cli/test_cli_check.py."""
 
 
 import pytest
-from molmass import ELEMENTS, Formula
+from molmass import Formula
 
-from mgcalc import MgcalcError, compound
+from mgcalc import MgcalcError
 from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.label import read_label
 
-MG = ELEMENTS["Mg"].mass
-
-
-def by_molar_mass(mmol_mg: float, formula: str) -> float:
-    """Compound mg for mmol_mg mmol of Mg, by hand from the formula: mmol / n(Mg) x molar mass."""
-    composition = Formula(formula).composition()
-    return mmol_mg / composition["Mg"].count * Formula(formula).mass
-
-
 # --- compound ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("target", "form", "formula", "mmol"),
-    [
-        ("4 mmol", "glycerophosphate", "MgC3H7O6P", 4),
-        ("8 mEq", "glycerophosphate", "MgC3H7O6P", 4),
-        ("400mg", "oxide", "MgO", 400 / MG),
-        ("0.2 g", "citrate", "Mg3(C6H5O7)2", 200 / MG),
-        ("10 mmol", "sulfate", "MgSO4.7H2O", 10),
-    ],
-)
-def test_compound_matches_a_hand_calculation_from_the_formula(target, form, formula, mmol):
-    result = compound(target, form)
-    # the table's percentages have two decimals: agreement to 0.05 % of the hand figure
-    assert result.compound_mg == pytest.approx(by_molar_mass(mmol, formula), rel=5e-4)
-    assert result.mmol == pytest.approx(mmol, rel=1e-4) and result.meq == pytest.approx(2 * result.mmol)
-
-
-def test_compound_undoes_dose():
-    from mgcalc import dose
-
-    needed = compound("250 mg", "lactate").compound_mg
-    assert dose(needed, "lactate").elemental_mg == pytest.approx(250)
 
 
 # --- check: verdicts --------------------------------------------------------------------------

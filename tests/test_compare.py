@@ -1,4 +1,5 @@
-"""mgcalc compare: one amount of magnesium as every form (library, then the command)."""
+"""mgcalc compare: one amount of magnesium as every form (the library; the command
+is in tests/cli/test_cli_compare.py)."""
 
 from __future__ import annotations
 

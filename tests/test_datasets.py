@@ -1,4 +1,5 @@
-"""Label databases read natively (DSLD, openFDA label and NDC, DailyMed SPL) and ``mgcalc audit``.
+"""Label databases read natively (DSLD, openFDA label and NDC, DailyMed SPL) and the audit of their records
+(the command: tests/cli/test_cli_audit.py).
 
 The records are the real and rebuilt ones of tests/data/datasets (README there gives each source).
 """
@@ -207,15 +208,3 @@ def test_a_dsld_less_than_percent_stays_less_than():
     (found,) = list(dsld.records(record, "x"))
     assert found.text == "Magnesium 3 mg <1%"
     assert check_record(found).verdict == "not checkable"  # never the 0 % that made 241007 NOT CONSISTENT
-
-
-def test_an_audits_inconsistent_records_spill_to_disk_and_come_back_in_order(monkeypatch):
-    """Memory stays flat on a dataset with many inconsistent records: past KEEP they are written out."""
-    from mgcalc.audit import Spilled
-
-    monkeypatch.setattr(Spilled, "KEEP", 3)
-    kept: Spilled[dict[str, int]] = Spilled()
-    for n in range(10):
-        kept.append({"n": n})
-    assert len(kept) == 10 and [item["n"] for item in kept] == list(range(10))
-    assert [item["n"] for item in kept] == list(range(10))  # read back as often as needed

@@ -1,4 +1,5 @@
-"""Medication interactions: the table, lookups, the direction of hours, and the commands that show them.
+"""Medication interactions: the table, lookups, the direction of hours (the commands
+that show them: tests/cli/test_cli_interactions.py and test_cli_dose.py).
 
 Each row's figures below were read from the source the row cites (data/interactions.csv names the
 document, section, URL or DailyMed set id, and date); the direction tests quote the source

@@ -1,4 +1,5 @@
-"""Named products: the table (every row recomputed from its salt), and counts of them in every command."""
+"""Named products: the table (every row recomputed from its salt), and counts of them (the
+commands: tests/cli/)."""
 
 from __future__ import annotations
 

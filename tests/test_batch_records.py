@@ -1,4 +1,5 @@
-"""mgcalc batch on files as spreadsheets and pipelines make them (issue 12): nothing lost, no traceback."""
+"""Batch records read from files as spreadsheets and pipelines make them (issue 12), through the library:
+nothing lost, no traceback. The command and the installed script on such files: tests/cli/test_cli_batch.py."""
 
 import csv
 import io

@@ -1,4 +1,5 @@
-"""The serving basis and the day's magnesium by the directions (issue 23), in text, --json and batch.
+"""The serving basis and the day's magnesium by the directions (issue 23), through
+the Python API (the command's text, --json and batch: tests/cli/test_cli_check.py and test_cli_batch.py).
 
 Wordings from real labels carry their source (tests/data/real_panels/panels.csv or the line's own
 comment); the others are the wordings the issue lists, each with the same figures so that only the
