@@ -5,6 +5,9 @@ stdout piped as scripts run it, and must not import the heavy modules it does no
 (its factors are pre-computed), rich (plain text when piped), molmass (formulas only), pydantic
 (typer 0.28+ imports it). The entry point freezes what start-up created (mgcalc.__main__), and
 a call naming a command builds only that command (cli.app_for).
+
+A cross-cutting suite (what every call imports and builds at start-up): it stays whole rather than
+split by module (docs/development.md).
 """
 
 import subprocess
