@@ -125,13 +125,9 @@ def test_a_readme_in_a_dataset_directory_is_an_error_row_and_audit_exits_3_for_t
     assert report["errors"] == 1 and report["error_rows"][0]["where"] == "README.md"
 
 
-def test_audit_on_a_terminal_draws_verdict_bars_and_a_histogram_per_form(runner, monkeypatch):
-    from rich.console import Console
-
-    from mgcalc import render
-
-    monkeypatch.setattr(render, "_terminal_console", lambda: Console(force_terminal=True, width=100, no_color=True))
-    result = run(runner, "audit", str(DATA / "spl_magnesium_oxide_par_rebuilt.xml"))
+def test_audit_on_a_terminal_draws_verdict_bars_and_a_histogram_per_form(runner):
+    terminal = {"COLUMNS": "100", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}  # a terminal as rich detects one
+    result = run(runner, "audit", str(DATA / "spl_magnesium_oxide_par_rebuilt.xml"), env=terminal)
     assert result.exit_code == 0
     assert "│ consistent    │    1 │ ██████████████████████████████ │" in result.stdout
     assert "│ oxide │       1 │ ··········█··········· │" in result.stdout
