@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from datasets_helpers import DATA
 from mgcalc.forms import FormsTable, load_forms
 
 # A per-example deadline guards against hangs (a pathological regex, a runaway parse). It is
@@ -24,3 +26,11 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def table() -> FormsTable:
     return load_forms()
+
+
+@pytest.fixture
+def records_dir(tmp_path):
+    """The fixtures' record files without their README (a README in a dataset directory is an error row)."""
+    target = tmp_path / "records"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("README.md"))
+    return target

@@ -51,3 +51,16 @@ PRODUCT_ROW_KEYS = {
     "magnesium_per_unit_mg", "other_actives", "scored", "route", "use", "valid_from", "valid_to", "grade", "source",
     "note",
 }
+#: ``mgcalc check --json``.
+CHECK_KEYS = {"schema_version", "declared_mg", "compound_mg", "form_id", "forms", "expected_mg", "deviation_percent",
+              "consistent", "reason", "per", "percent_dv_printed", "percent_dv_expected", "implied_compound_mg",
+              "per_unit", "explained_by", "issues", "basis", "per_day", "directions_problem", "other_ingredients",
+              "percent_of"}
+#: ``mgcalc compound TARGET FORM --json``.
+COMPOUND_KEYS = {"schema_version", "target_mg", "mmol", "meq", "form_id", "form_name", "formula",
+                 "percent_elemental", "compound_mg", "volume_ml", "strength", "weight_kg", "warnings"}
+#: ``basis``, ``per_day`` and each of ``other_ingredients`` (issues 23 and 29).
+BASIS_KEYS = {"units", "unit", "size", "kind", "text"}
+PER_DAY_KEYS = {"units_low", "units_high", "unit", "mg_low", "mg_high", "how", "text", "upper_level_mg", "upper_level",
+                "over_upper_level"}
+OTHER_INGREDIENT_KEYS = {"name", "figures"}

@@ -1,4 +1,7 @@
-"""The library never loads the CLI stack, and a --json call never loads rich."""
+"""The library never loads the CLI stack, and a --json call never loads rich.
+
+A cross-cutting suite (the import graph of the whole package): it stays whole rather than
+split by module (docs/development.md)."""
 
 from __future__ import annotations
 

@@ -1,37 +1,19 @@
-"""mgcalc batch: nothing lost, nothing reordered, bad rows reported in place."""
+"""The batch package through the library (mgcalc.batch.run): nothing lost, nothing reordered, bad rows
+reported in place. The command: tests/cli/test_cli_batch.py."""
 
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from batch_helpers import GOOD, csv_text, parse_csv
 from mgcalc import dose
 from mgcalc.batch import RESULT_COLUMNS, Cache, run
 from mgcalc.check import check
-from mgcalc.cli import app
 from mgcalc.references import Profile
-
-GOOD = [
-    ("A1", "500mg", "citrate", "2", "80"),
-    ("A2", "535 mg", "chloride hexahydrate", "", "64"),
-    ("A3", "1,250 mg", "oxide", "", ""),
-    ("A4", "5 grains", "MgSO4·7H2O", "3", ""),
-    ("A5", "0.5 g", "glycinate", "1", "500"),
-]
-
-
-def csv_text(rows, header=("sku", "amount", "form", "per_day", "declared_mg")):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def batch(data: bytes, *args, output_format="csv", input_format="csv", profile=None):
@@ -39,10 +21,6 @@ def batch(data: bytes, *args, output_format="csv", input_format="csv", profile=N
     summary = run(io.BytesIO(data), out, input_format=input_format, output_format=output_format,
                   profile=profile or Profile(), authority="us")
     return summary, out.getvalue()
-
-
-def parse_csv(text):
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_every_row_in_order_with_pass_through_columns_and_the_dose_logic():
@@ -187,112 +165,6 @@ def test_the_cache_keeps_hot_keys_and_stays_bounded():
 # --- the command --------------------------------------------------------------------------------
 
 
-def test_command_exit_codes_and_summary(runner, tmp_path):
-    good = tmp_path / "good.csv"
-    good.write_text(csv_text(GOOD))
-    result = runner.invoke(app, ["batch", str(good)])
-    assert result.exit_code == 0 and result.stderr == "mgcalc: 5 rows, no errors\n"
-    assert len(result.stdout.splitlines()) == 6
-    bad = tmp_path / "bad.csv"
-    bad.write_text(csv_text([*GOOD, ("Z", "1g", "nothing", "", "")]))
-    result = runner.invoke(app, ["batch", str(bad)])
-    assert result.exit_code == 1
-    assert result.stderr == "mgcalc: 1 of 6 rows had errors; first at line 7: unknown form 'nothing'; " \
-                            "run 'mgcalc forms' to list the forms\n"
-
-
-def test_command_reads_standard_input_and_guesses_jsonl(runner, tmp_path):
-    result = runner.invoke(app, ["batch", "-"], input=csv_text(GOOD))
-    assert result.exit_code == 0 and len(parse_csv(result.stdout)) == 5
-    source = tmp_path / "labels.jsonl"
-    source.write_text('{"amount": "500mg", "form": "citrate"}\n')
-    result = runner.invoke(app, ["batch", str(source), "--format", "jsonl"])
-    assert json.loads(result.stdout)["elemental_mg"] == pytest.approx(80.8165, rel=1e-4)  # 500 mg x 16.1633 %
-
-
-def test_output_file_is_written_whole_and_never_over_the_input(runner, tmp_path):
-    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
-    source.write_text(csv_text(GOOD))
-    result = runner.invoke(app, ["batch", str(source), "--output", str(target)])
-    assert result.exit_code == 0 and result.stdout == ""
-    assert len(parse_csv(target.read_text())) == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temporary left
-    before = source.read_bytes()
-    result = runner.invoke(app, ["batch", str(source), "--output", str(source)])
-    assert result.exit_code == 2 and source.read_bytes() == before
-
-
-def test_a_failed_run_leaves_no_partial_output(runner, tmp_path, monkeypatch):
-    from mgcalc import batch as batch_module
-
-    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
-    source.write_text(csv_text(GOOD))
-
-    def interrupted(*args, **kwargs):
-        args[1].write("partial,row\n")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(batch_module, "run", interrupted)
-    result = runner.invoke(app, ["batch", str(source), "--output", str(target)])
-    assert result.exit_code == 130
-    assert list(tmp_path.iterdir()) == [source]
-
-
-@pytest.mark.parametrize("make", ["missing", "directory", "binary"])
-def test_unreadable_inputs_exit_1_with_one_line(runner, tmp_path, make):
-    path = tmp_path / "input.csv"
-    if make == "directory":
-        path.mkdir()
-    elif make == "binary":
-        path.write_bytes(b"\x00\x01\x02" * 100)
-    result = runner.invoke(app, ["batch", str(path)])
-    assert result.exit_code == 1 and result.stderr.count("\n") == 1
-    assert result.stderr.startswith("mgcalc: error: cannot read")
-
-
-MEMORY_PROBE = """
-import resource, sys
-from mgcalc.batch import run
-from mgcalc.files import open_input
-from mgcalc.references import Profile
-summary = run(open_input(sys.argv[1]), open("/dev/null", "w"), input_format="csv", output_format="csv",
-              profile=Profile(), authority="us")
-print(summary.rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
-
-def test_constant_memory_on_a_large_input(tmp_path):
-    """Peak memory of a 300,000-row run (every row distinct) stays near that of 3,000 rows: bounded cache."""
-    import random
-
-    rng = random.Random(1)
-    peaks = []
-    for rows in (3_000, 300_000):
-        path = tmp_path / f"{rows}.csv"
-        with open(path, "w") as handle:
-            handle.write("sku,amount,form\n")
-            handle.writelines(f"{i},{rng.uniform(50, 3000):.3f} mg,{rng.choice(['citrate', 'oxide', 'lactate'])}\n"
-                              for i in range(rows))
-        done = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(path)], capture_output=True, text=True,
-                              check=True)
-        count, peak_kib = map(int, done.stdout.split())
-        assert count == rows
-        peaks.append(peak_kib)
-    assert peaks[1] - peaks[0] < 40 * 1024, peaks  # KiB
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a POSIX shell")
-def test_the_installed_command_in_a_pipeline(tmp_path):
-    rows = [g for g in GOOD if "," not in "".join(g)]  # cut knows nothing of quoted fields
-    source = tmp_path / "labels.csv"
-    source.write_text(csv_text(rows))
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # a venv's bin/ first
-    done = subprocess.run(f"cat '{source}' | mgcalc batch | cut -d, -f1,6", shell=True, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "PATH": path})
-    assert done.stdout.splitlines() == ["sku,status", *(f"{g[0]},ok" for g in rows)]
-    assert done.stderr == f"mgcalc: {len(rows)} rows, no errors\n"
-
-
 _RESULT_VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
     st.text(alphabet=st.sampled_from(['a', ',', ';', '\t', '"', '\r', '\n', 'é', '%', 'e', '.', '\udce9'])),
@@ -392,19 +264,3 @@ def test_json_values_equal_in_python_are_not_one_cache_key():
     assert got[1]["error"] == "per_day 'true' is not a whole number"
     assert got[2]["error"] == "per_day '1.0' is not a whole number"
     assert got[4]["error"] == "amount 'true' is not text"
-
-
-@pytest.mark.parametrize("delimiter", ["%", "s", "l"])
-def test_a_delimiter_that_is_a_format_sign_or_a_letter_of_true_false_is_written_as_csv_writer_would(delimiter):
-    """Found by review: --delimiter % crashed (the result templates read it as a format), and with s
-    a false cell was left unquoted, so a reader split it in two."""
-    data = f"amount{delimiter}form{delimiter}per_day\n500mg{delimiter}citrate{delimiter}2\n".encode()
-    written = io.StringIO()
-    summary = run(io.BytesIO(data), written, input_format="csv", output_format="csv", profile=Profile(),
-                  authority="us", delimiter=delimiter)
-    out = written.getvalue()
-    header, row = csv.reader(io.StringIO(out), delimiter=delimiter)
-    assert summary.errors == 0 and len(row) == len(header)
-    result = dict(zip(header, row, strict=True))
-    assert result["over_ul"] == "false"
-    assert result["elemental_mg"] == repr(dose("500mg", "citrate", per_day=2).elemental_mg)

@@ -1,5 +1,8 @@
 """The batch package's shape (issue 21): its stages depend one way, none is over 500 lines, the
-evaluator writes no text itself, and a new object format is one entry in records.OBJECT_READERS."""
+evaluator writes no text itself, and a new object format is one entry in records.OBJECT_READERS.
+
+A cross-cutting suite (the batch package's shape as a whole): it stays whole rather than
+split by module (docs/development.md)."""
 
 import ast
 import io

@@ -1,76 +1,14 @@
-"""compound (reverse dose), check (label verdicts) and label parsing."""
+"""check (label verdicts) and label parsing, through the Python API; the command is in tests/cli/test_cli_check.py."""
 
-import json
 
 import pytest
-from molmass import ELEMENTS, Formula
+from molmass import Formula
 
-from mgcalc import MgcalcError, compound
-from mgcalc.check import CHECK_SCHEMA_VERSION, DEFAULT_TOLERANCE, check, check_label
-from mgcalc.cli import app
+from mgcalc import MgcalcError
+from mgcalc.check import DEFAULT_TOLERANCE, check, check_label
 from mgcalc.label import read_label
 
-COMPOUND_KEYS = {"schema_version", "target_mg", "mmol", "meq", "form_id", "form_name", "formula",
-                 "percent_elemental", "compound_mg", "volume_ml", "strength", "weight_kg", "warnings"}
-CHECK_KEYS = {"schema_version", "declared_mg", "compound_mg", "form_id", "forms", "expected_mg", "deviation_percent",
-              "consistent", "reason", "per", "percent_dv_printed", "percent_dv_expected", "implied_compound_mg",
-              "per_unit", "explained_by", "issues", "basis", "per_day", "directions_problem", "other_ingredients",
-              "percent_of"}
-#: ``basis``, ``per_day`` and each of ``other_ingredients`` (issues 23 and 29).
-BASIS_KEYS = {"units", "unit", "size", "kind", "text"}
-PER_DAY_KEYS = {"units_low", "units_high", "unit", "mg_low", "mg_high", "how", "text", "upper_level_mg", "upper_level",
-                "over_upper_level"}
-OTHER_INGREDIENT_KEYS = {"name", "figures"}
-MG = ELEMENTS["Mg"].mass
-
-
-def by_molar_mass(mmol_mg: float, formula: str) -> float:
-    """Compound mg for mmol_mg mmol of Mg, by hand from the formula: mmol / n(Mg) x molar mass."""
-    composition = Formula(formula).composition()
-    return mmol_mg / composition["Mg"].count * Formula(formula).mass
-
-
 # --- compound ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("target", "form", "formula", "mmol"),
-    [
-        ("4 mmol", "glycerophosphate", "MgC3H7O6P", 4),
-        ("8 mEq", "glycerophosphate", "MgC3H7O6P", 4),
-        ("400mg", "oxide", "MgO", 400 / MG),
-        ("0.2 g", "citrate", "Mg3(C6H5O7)2", 200 / MG),
-        ("10 mmol", "sulfate", "MgSO4.7H2O", 10),
-    ],
-)
-def test_compound_matches_a_hand_calculation_from_the_formula(target, form, formula, mmol):
-    result = compound(target, form)
-    # the table's percentages have two decimals: agreement to 0.05 % of the hand figure
-    assert result.compound_mg == pytest.approx(by_molar_mass(mmol, formula), rel=5e-4)
-    assert result.mmol == pytest.approx(mmol, rel=1e-4) and result.meq == pytest.approx(2 * result.mmol)
-
-
-def test_compound_undoes_dose():
-    from mgcalc import dose
-
-    needed = compound("250 mg", "lactate").compound_mg
-    assert dose(needed, "lactate").elemental_mg == pytest.approx(250)
-
-
-def test_compound_json_and_quiet(runner):
-    result = runner.invoke(app, ["compound", "4mmol", "glycerophosphate", "--json"])
-    data = json.loads(result.stdout)
-    assert set(data) == COMPOUND_KEYS and data["form_id"] == "glycerophosphate"
-    assert data["target_mg"] == pytest.approx(4 * 24.305)
-    quiet = runner.invoke(app, ["compound", "400", "mg", "oxide", "-q"])
-    assert quiet.exit_code == 0 and float(quiet.stdout) == pytest.approx(663.31, abs=0.01)  # 400 / 0.603037
-
-
-@pytest.mark.parametrize(("args", "code"), [(["200mg"], 2), (["200mg", "stearate"], 1), (["0 mmol", "oxide"], 1),
-                                            (["4 mmol", "nothing"], 1)])
-def test_compound_bad_input(runner, args, code):
-    result = runner.invoke(app, ["compound", *args])
-    assert result.exit_code == code and result.stdout == ""
 
 
 # --- check: verdicts --------------------------------------------------------------------------
@@ -153,49 +91,3 @@ def test_an_ambiguous_figure_makes_its_row_unreadable_with_the_reason():
 def test_unreadable_labels_are_refused(text):
     with pytest.raises(MgcalcError):
         check_label(text)
-
-
-@pytest.mark.parametrize(
-    ("args", "code", "consistent"),
-    [
-        (["64mg", "535mg", "chloride hexahydrate"], 0, True),
-        (["--label", "Magnesium 200 mg (as magnesium citrate 1,250 mg)"], 0, True),
-        (["500mg", "500mg", "citrate"], 3, False),
-        (["--label", "Magnesium 500 mg (as magnesium citrate 500 mg)"], 3, False),
-        (["100mg", "840mg", "citrate"], 3, False),
-        # the label names no hydrate and the nonahydrate fits: cannot be told misprinted (issue 29)
-        (["--label", "Magnesium (from 840 mg magnesium citrate) 100 mg"], 4, None),
-    ],
-)
-def test_check_command_exit_status_and_json(runner, args, code, consistent):
-    result = runner.invoke(app, ["check", *args, "--json"])
-    assert result.exit_code == code, result.stderr
-    data = json.loads(result.stdout)
-    assert set(data) == CHECK_KEYS and data["consistent"] is consistent
-    assert data["schema_version"] == CHECK_SCHEMA_VERSION == 3
-
-
-def test_check_human_output_and_quiet(runner):
-    result = runner.invoke(app, ["check", "100mg", "840mg", "citrate"])
-    assert result.exit_code == 3
-    assert "Verdict: NOT CONSISTENT" in result.stdout
-    assert "issue: the figures fit another form of citrate" in result.stdout
-    quiet = runner.invoke(app, ["check", "64", "mg", "535", "mg", "chloride hexahydrate", "-q"])
-    assert quiet.exit_code == 0 and float(quiet.stdout) == pytest.approx(64, abs=0.1)
-
-
-@pytest.mark.parametrize(
-    ("args", "code"),
-    [
-        (["64mg", "535mg"], 2),
-        (["64mg", "535mg", "chloride", "--label", "Magnesium 64 mg (as magnesium chloride 535 mg)"], 2),
-        (["--label", "Vitamin C 500 mg"], 1),
-        (["--label", "x", "--label-file", "-"], 2),
-        (["64mg", "535mg", "chloride", "--tolerance", "-1"], 2),
-        (["abc", "535mg", "chloride"], 1),
-    ],
-)
-def test_check_bad_input(runner, args, code):
-    result = runner.invoke(app, ["check", *args])
-    assert result.exit_code == code
-    assert "Traceback" not in result.stderr

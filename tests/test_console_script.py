@@ -1,4 +1,7 @@
-"""The installed ``mgcalc`` console script, run as a user runs it."""
+"""The installed ``mgcalc`` console script, run as a user runs it.
+
+A cross-cutting suite (the installed script, whatever the command): it stays whole rather than
+split by module (docs/development.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The README and docs/ stay true: every mgcalc command they show runs, every option --help names is
-in its command's page, and every JSON key the contract pins is in the reference."""
+in its command's page, and every JSON key the contract pins is in the reference.
+
+A cross-cutting suite (the documentation against the whole tool): it stays whole rather than
+split by module (docs/development.md)."""
 
 from __future__ import annotations
 

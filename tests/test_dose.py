@@ -1,13 +1,16 @@
-"""The calculation, through the Python API (no CLI)."""
+"""The calculation (mgcalc.dose: dose, compound, Plan), through the Python API (no CLI)."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from molmass import ELEMENTS, Formula
 
 from contract import COMPONENT_KEYS, JSON_KEYS, PROFILE_KEYS, REFERENCE_KEYS
-from mgcalc import MgcalcError, Profile, dose
-from mgcalc.dose import SCHEMA_VERSION
+from mgcalc import MgcalcError, Profile, compound, dose, load_forms
+from mgcalc.dose import SCHEMA_VERSION, Plan
+from mgcalc.references import AUTHORITIES
 
 
 def mg_from_formula(compound_mg: float, formula: str) -> float:
@@ -197,13 +200,96 @@ def test_percent_dv_uses_the_daily_value_of_the_audience(profile, dv):
     assert result.percent_dv == pytest.approx(100 * 301.5 / dv, rel=1e-3)
 
 
-@pytest.mark.parametrize("age", [0.3, 0.5, 0.55])
-def test_no_daily_value_under_7_months(age):
-    """Six months (--age 0.5) is in IOM's birth-to-6-months group: AI 30, no DV (found by review)."""
-    result = dose("500mg", "oxide", profile=Profile(age=age))
-    assert result.dv_mg is None and result.percent_dv is None and result.intake.mg == 30
-
-
 def test_unknown_authority_is_refused():
     with pytest.raises(MgcalcError, match="unknown authority 'xx'"):
         dose("500mg", "citrate", authority="xx")
+
+
+_NAMES = sorted({name for form in load_forms().forms if form.kind != "excipient"
+                 for name in (form.id, form.name, *form.aliases, *([form.formula] if form.formula else []))})
+
+
+_PROFILES = [Profile(), Profile(age=0.5), Profile(age=2), Profile(age=6), Profile(age=10),
+             Profile(age=16, sex="female"), Profile(age=30, sex="female", pregnant=True),
+             Profile(age=30, sex="female", lactating=True),
+             Profile(age=70, sex="male"), Profile(age=40, sex="female")]
+
+
+# Amounts around every limit in mgcalc (65, 110, 350 mg and the 350 mg Canadian claim line) as well as anywhere.
+_MG = st.one_of(st.floats(min_value=0.001, max_value=1e6, allow_nan=False), st.sampled_from(
+    [0.001, 1.0, 100.0, 300.0, 350.0, 400.0, 417.0, 500.0, 580.0, 581.0, 1000.0, 1390.0, 1500.0, 2500.0, 1e6]))
+
+
+def _as_dose(mg: float, form: str, per_day: int, profile: Profile, authority: str) -> tuple[object, ...]:
+    result = dose(mg, form, per_day=per_day, profile=profile, authority=authority)
+    [component] = result.components
+    return (component.compound_mg, result.elemental_mg, result.mmol, result.meq, result.percent_rda, result.percent_ul,
+            result.over_ul, result.percent_dv, result.warnings)
+
+
+MG = ELEMENTS["Mg"].mass
+
+
+def by_molar_mass(mmol_mg: float, formula: str) -> float:
+    """Compound mg for mmol_mg mmol of Mg, by hand from the formula: mmol / n(Mg) x molar mass."""
+    composition = Formula(formula).composition()
+    return mmol_mg / composition["Mg"].count * Formula(formula).mass
+
+
+@settings(max_examples=400, deadline=None)
+@given(form=st.sampled_from(_NAMES), amounts=st.lists(_MG, min_size=1, max_size=6),
+       per_day=st.integers(min_value=1, max_value=24), profile=st.sampled_from(_PROFILES),
+       authority=st.sampled_from(sorted(AUTHORITIES)))
+def test_a_plan_gives_what_dose_gives(form, amounts, per_day, profile, authority):
+    """Several amounts through one plan: warnings it keeps from one amount must still be right for the next."""
+    try:
+        plan = Plan(form, per_day, profile, authority)
+    except MgcalcError:
+        with pytest.raises(MgcalcError):
+            Plan(form, per_day, profile, authority)
+        return
+    for mg in amounts:
+        assert tuple(plan.daily(mg)) == _as_dose(mg, form, per_day, profile, authority)
+
+
+def test_a_plan_warns_over_the_upper_level_after_a_quiet_amount():
+    plan = Plan("oxide")
+    assert not any("UPPER LEVEL" in w for w in plan.daily(100).warnings)
+    over = plan.daily(1000).warnings
+    assert over[0].startswith("OVER THE UPPER LEVEL: 603 mg/day")
+    assert plan.daily(580).warnings == plan.daily(100).warnings  # 349.7 mg: under the 350 mg UL
+
+
+def test_a_plan_refuses_what_it_cannot_compute_as_dose_would():
+    with pytest.raises(MgcalcError, match="citrat"):
+        Plan("citrat")
+    with pytest.raises(MgcalcError, match="liquid"):
+        Plan("milk of magnesia")
+    with pytest.raises(MgcalcError, match="per day"):
+        Plan("oxide", per_day=0)
+    with pytest.raises(MgcalcError, match="zero"):
+        Plan("oxide").daily(0)
+
+
+@pytest.mark.parametrize(
+    ("target", "form", "formula", "mmol"),
+    [
+        ("4 mmol", "glycerophosphate", "MgC3H7O6P", 4),
+        ("8 mEq", "glycerophosphate", "MgC3H7O6P", 4),
+        ("400mg", "oxide", "MgO", 400 / MG),
+        ("0.2 g", "citrate", "Mg3(C6H5O7)2", 200 / MG),
+        ("10 mmol", "sulfate", "MgSO4.7H2O", 10),
+    ],
+)
+def test_compound_matches_a_hand_calculation_from_the_formula(target, form, formula, mmol):
+    result = compound(target, form)
+    # the table's percentages have two decimals: agreement to 0.05 % of the hand figure
+    assert result.compound_mg == pytest.approx(by_molar_mass(mmol, formula), rel=5e-4)
+    assert result.mmol == pytest.approx(mmol, rel=1e-4) and result.meq == pytest.approx(2 * result.mmol)
+
+
+def test_compound_undoes_dose():
+    from mgcalc import dose
+
+    needed = compound("250 mg", "lactate").compound_mg
+    assert dose(needed, "lactate").elemental_mg == pytest.approx(250)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from molmass import Formula
 
+from formula_helpers import percent_mg
+from mgcalc import dose
 from mgcalc.errors import FormsTableError, MgcalcError
-from mgcalc.forms import COLUMNS, FormsTable, formula_composition, load_forms, parse_table
+from mgcalc.forms import COLUMNS, FORMULA_ELEMENTS, FormsTable, formula_composition, load_forms, parse_table
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = list(load_forms())
@@ -253,7 +256,93 @@ def test_close_matches_give_difflibs_answer(word, cutoff):
                                                                                           cutoff=cutoff)
 
 
-def test_a_formula_with_an_isotope_is_refused_not_a_crash():
-    """Found by tests/test_hostile.py: molmass reads "(1H2O)" as an isotope, which has no element row."""
-    with pytest.raises(MgcalcError):
-        load_forms().resolve("(1H2O)")
+# Generated formulas: allowed elements with counts, optional hydrate water written with spaces.
+_ELEMENTS = sorted(FORMULA_ELEMENTS - {"Mg"})
+
+
+formula_parts = st.lists(st.tuples(st.sampled_from(_ELEMENTS), st.integers(1, 12)), min_size=1, max_size=4,
+                         unique_by=lambda part: part[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "symbol", "meant"),
+    [
+        ("Mg(OAc)2·4H2O", "Ac", "acetate"),
+        ("Mg(OAc)2", "Ac", "acetate"),
+        ("MgGly2", "Gly", "glycinate"),
+        ("Mg(Gly)2", "Gly", "glycinate"),
+        ("MgCit", "Cit", "citrate"),
+        ("Mg(Asp)2", "Asp", "aspartate"),
+        ("MgMe2", "Me", None),
+        ("UMgO2", "U", None),
+        ("Mg3(AsO4)2", "As", None),
+    ],
+)
+def test_symbols_outside_the_allow_list_are_refused_by_name(text, symbol, meant):
+    with pytest.raises(MgcalcError) as caught:
+        load_forms().resolve(text)
+    message = str(caught.value)
+    assert f"'{symbol}'" in message
+    if meant:
+        assert f"did you mean {meant}" in message
+
+
+def test_actinium_is_named_as_such():
+    with pytest.raises(MgcalcError, match="'Ac' is actinium here"):
+        dose("1g", "Mg(OAc)2·4H2O")
+
+
+def test_a_water_count_glued_to_the_formula_is_refused():
+    with pytest.raises(MgcalcError, match="separate the water of hydration with a dot"):
+        load_forms().resolve("MgSO47H2O")
+
+
+def test_every_formula_in_the_table_still_resolves_to_its_row(table):
+    for form in table:
+        if form.formula and form.kind == "stoichiometric":
+            assert set(re.findall(r"[A-Z][a-z]?", form.formula)) <= FORMULA_ELEMENTS, form.id
+            assert table.resolve(form.formula).form.id == form.id
+
+
+@pytest.mark.parametrize("text", ["MgSO4.7H2O", "MgSO4·7H2O", "Mg(C3H5O3)2.2H2O", "C6H10MgO6.2H2O",
+                                  "Mg(C3H5O3)2.3H2O", "MgHPO4.3H2O"])
+def test_the_readme_formulas_still_work(text):
+    assert 0 < load_forms().resolve(text).form.percent_elemental < 100
+
+
+def test_an_unknown_capitalised_name_still_gets_suggestions():
+    with pytest.raises(MgcalcError, match="did you mean 'citrate'"):
+        load_forms().resolve("Citrat")
+
+
+@given(st.integers(1, 3), formula_parts, st.integers(0, 12),
+       st.sampled_from([".", "·", " . ", " · ", "*", " "]), st.sampled_from(["", " "]))
+def test_any_accepted_formula_equals_an_independent_computation(n_mg, parts, water, dot, space):
+    counts: dict[str, int] = {"Mg": n_mg}
+    text = "Mg" + (str(n_mg) if n_mg > 1 else "")
+    for symbol, n in parts:
+        text += symbol + (str(n) if n > 1 else "")
+        counts[symbol] = counts.get(symbol, 0) + n
+    if water:
+        text += f"{dot}{water}{space}H2O"
+        counts["H"] = counts.get("H", 0) + 2 * water
+        counts["O"] = counts.get("O", 0) + water
+    try:
+        found = load_forms().resolve(text)
+    except MgcalcError:
+        return  # a refusal is allowed (e.g. a table name that happens to match); a wrong number is not
+    tolerance = 0.01 if found.by != "computed" else 1e-9  # table rows carry two decimals
+    assert found.form.percent_elemental == pytest.approx(percent_mg(counts), abs=tolerance)
+
+
+@given(st.sampled_from(sorted({"Ac", "Gly", "Cit", "Asp", "Me", "Et", "Ph", "U", "Fe", "Cu", "Li"})),
+       st.integers(1, 4), st.sampled_from(["", ".2H2O", " 6 H2O"]))
+def test_abbreviations_and_foreign_elements_are_never_computed(symbol, n, water):
+    text = f"Mg({symbol}){n}{water}" if n > 1 else f"Mg{symbol}{water}"
+    with pytest.raises(MgcalcError, match=f"'{symbol}'"):
+        load_forms().resolve(text)
+
+
+def test_a_sesquihydrate_written_in_whole_units_is_exact():
+    assert dose("1g", "(MgCl2)2.3H2O").elemental_mg == pytest.approx(
+        10 * percent_mg({"Mg": 2, "Cl": 4, "H": 6, "O": 3}), rel=1e-6)

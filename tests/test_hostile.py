@@ -2,6 +2,9 @@
 
 Time is bounded the way hypothesis bounds it (a per-example deadline) and, for subprocesses,
 by a timeout that turns a hang into a failure; speed itself is measured under bench/.
+
+A cross-cutting suite (hostile input to every entry point, library and commands alike): it stays whole rather than
+split by module (docs/development.md).
 """
 
 import codecs

@@ -1,6 +1,5 @@
 """A warning's kind and a verdict's reason are fields of the note, not prefixes read back from its text."""
 
-import re
 
 from mgcalc.check import check_label
 from mgcalc.dose import dose
@@ -22,33 +21,9 @@ def test_a_label_that_cannot_be_checked_says_why_in_the_reasons_detail():
     assert result.as_dict()["reason"] == f"cannot be checked: {detail_of(result.reason or '')}"
 
 
-def test_the_check_screen_names_the_reason_once(runner):
-    from mgcalc.cli import app
-
-    shown = runner.invoke(app, ["check", "--label", "Magnesium lactate 500 mg (60 mg magnesium)"])
-    assert shown.exit_code == 4
-    verdict = [line for line in shown.stdout.splitlines() if line.startswith("Verdict")]
-    assert verdict == ["Verdict: cannot be checked: the label names 'magnesium lactate' without saying which of its "
-                       "forms (hydrate or salt); as magnesium lactate dihydrate (10.19 %) its 500 mg carries 51.0 mg "
-                       "magnesium, not 60 mg, but as magnesium lactate, anhydrous (12.01 %) it carries 60.0 mg"]
-
-
 def test_a_note_is_its_text_everywhere_text_goes():
     note = Note.cannot_check("the compound is not a form in the table")
     assert note == "cannot be checked: the compound is not a form in the table"
     assert (note.kind, note.detail) == (Kind.CANNOT_CHECK, "the compound is not a form in the table")
     assert "; ".join([note, "x"]) == "cannot be checked: the compound is not a form in the table; x"
     assert (kind_of("plain text"), detail_of("plain text")) == (Kind.PLAIN, "plain text")
-
-
-def test_the_dose_screen_marks_only_an_over_warning_as_an_alarm(runner, monkeypatch):
-    from mgcalc.cli import app
-
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("NO_COLOR", "1")
-    shown = runner.invoke(app, ["dose", "2000mg", "oxide"])
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown.stdout)
-    marked = [line.strip(" │") for line in plain.splitlines() if line.strip(" │").startswith(("!", "•"))]
-    assert any(line.startswith("! OVER THE UPPER LEVEL") for line in marked)
-    assert all(line.startswith("• ") for line in marked if "OVER" not in line.split(":")[0])

@@ -1,4 +1,7 @@
-"""Property tests (hypothesis) for the arithmetic and the parsers."""
+"""Property tests (hypothesis) for the arithmetic and the parsers.
+
+A cross-cutting suite (properties that hold across modules): it stays whole rather than
+split by module (docs/development.md)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ Three promises are held on every panel: no figure of another ingredient is ever 
 magnesium's or as its compound's; a verdict never contradicts the truth (a correct label is never
 found NOT CONSISTENT, a misprinted one never consistent); and the exit status is the truth's, except
 for the panels listed in ``REFUSED``, which mgcalc reads but will not judge, each with why.
+
+A cross-cutting suite (a data-driven suite over tests/data/real_panels): it stays whole rather than
+split by module (docs/development.md).
 """
 
 import csv

@@ -4,6 +4,8 @@ CPython 3.13's json decoder goes thousands of levels deeper than 3.11's and 3.12
 would tell the interpreters apart if the decoder decided; .ci/run runs them on each.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import json
@@ -14,31 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mgcalc.batch import run
-from mgcalc.cli import app
 from mgcalc.record_limits import DEPTH_MAX, FIELD_CHARS_MAX, json_depth, longest_string, too_deep
-from mgcalc.references import Profile
+from record_limits_helpers import FIELD_TOO_LONG, TOO_DEEP, A, as_jsonl, batch, nested
 
-TOO_DEEP = "nested more than 100 levels deep (mgcalc's limit)"
-FIELD_TOO_LONG = "a field longer than 131,072 characters (mgcalc's field limit)"
-A = '{"amount": "500mg", "form": "citrate"}'
 B = '{"amount": "250mg", "form": "oxide"}'
-
-
-def batch(text: str, input_format: str, output_format: str = "jsonl"):
-    out = io.StringIO()
-    summary = run(io.BytesIO(text.encode()), out, input_format=input_format, output_format=output_format,
-                  profile=Profile(), authority="us")
-    return summary, out.getvalue()
-
-
-def nested(depth: int, inner: str = "1") -> str:
-    """A record whose pass-through field ``x`` makes it ``depth`` levels deep (the object is one)."""
-    return '{"amount": "1g", "form": "oxide", "x": ' + "[" * (depth - 1) + inner + "]" * (depth - 1) + "}"
-
-
-def as_jsonl(*records: str) -> str:
-    return "".join(r + "\n" for r in records)
 
 
 def as_array(*records: str) -> str:
@@ -115,14 +96,6 @@ def test_brackets_inside_strings_are_not_nesting(shape):
     assert (summary.rows, summary.errors) == (1, 0)
 
 
-def test_the_command_line_names_the_limit_in_the_row_and_the_summary(runner):
-    result = runner.invoke(app, ["batch", "-", "--input-format", "jsonl", "--format", "jsonl"],
-                           input=as_jsonl(A, nested(500)))
-    assert result.exit_code == 1
-    assert json.loads(result.stdout.splitlines()[1])["error"] == TOO_DEEP
-    assert result.stderr == f"mgcalc: 1 of 2 rows had errors; first at line 2: {TOO_DEEP}\n"
-
-
 # --- field size -------------------------------------------------------------------------------------
 
 
@@ -140,21 +113,6 @@ def test_a_json_string_over_the_field_limit_is_an_error_row_and_one_at_it_is_rea
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     assert rows[1]["error"] == FIELD_TOO_LONG and summary.errors == 1
-
-
-@pytest.mark.parametrize("quote", ["", '"'])
-@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
-def test_a_csv_field_over_the_limit_is_the_same_error_row_quoted_or_not(quote, output_format):
-    """The unquoted field was split off without a limit, the quoted one refused by the csv module."""
-    def line(sku: str, size: int) -> str:
-        return f"{sku},500mg,oxide,{quote}{'y' * size}{quote}\n"
-
-    data = "sku,amount,form,note\n" + line("a", FIELD_CHARS_MAX) + line("b", FIELD_CHARS_MAX + 1) + "c,1g,oxide,z\n"
-    summary, out = batch(data, "csv", output_format)
-    rows = (json.loads(r) for r in out.splitlines()) if output_format == "jsonl" else csv.DictReader(io.StringIO(out))
-    assert [(r["status"], r["error"] or None) for r in rows] == [("ok", None), ("error", FIELD_TOO_LONG),
-                                                                ("ok", None)]
-    assert (summary.rows, summary.errors) == (3, 1)
 
 
 def test_the_csv_modules_default_field_limit_is_mgcalcs():
@@ -206,3 +164,18 @@ def test_json_depth_reads_a_slice_and_stops_counting_at_stop():
     assert json_depth(text, 10, stop=7) == 7
     assert too_deep("[" * (DEPTH_MAX + 1) + "]" * (DEPTH_MAX + 1))
     assert not too_deep(("[" * DEPTH_MAX + "]" * DEPTH_MAX) * 3)  # many brackets, never deeper than the limit
+
+
+@pytest.mark.parametrize("quote", ["", '"'])
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_a_csv_field_over_the_limit_is_the_same_error_row_quoted_or_not(quote, output_format):
+    """The unquoted field was split off without a limit, the quoted one refused by the csv module."""
+    def line(sku: str, size: int) -> str:
+        return f"{sku},500mg,oxide,{quote}{'y' * size}{quote}\n"
+
+    data = "sku,amount,form,note\n" + line("a", FIELD_CHARS_MAX) + line("b", FIELD_CHARS_MAX + 1) + "c,1g,oxide,z\n"
+    summary, out = batch(data, "csv", output_format)
+    rows = (json.loads(r) for r in out.splitlines()) if output_format == "jsonl" else csv.DictReader(io.StringIO(out))
+    assert [(r["status"], r["error"] or None) for r in rows] == [("ok", None), ("error", FIELD_TOO_LONG),
+                                                                ("ok", None)]
+    assert (summary.rows, summary.errors) == (3, 1)

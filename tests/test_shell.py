@@ -4,6 +4,9 @@ shell can hand it, and the messages that say what to write instead (issue 26).
 Each test runs the real ``mgcalc`` command in a subprocess (bash where the shell's own syntax is
 the point: pipes, process substitution, FIFOs, ``while read``, ``xargs``), with stdout, stderr and
 the exit status checked separately.
+
+A cross-cutting suite (scripting with every command from a shell): it stays whole rather than
+split by module (docs/development.md).
 """
 
 from __future__ import annotations

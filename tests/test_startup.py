@@ -5,16 +5,17 @@ stdout piped as scripts run it, and must not import the heavy modules it does no
 (its factors are pre-computed), rich (plain text when piped), molmass (formulas only), pydantic
 (typer 0.28+ imports it). The entry point freezes what start-up created (mgcalc.__main__), and
 a call naming a command builds only that command (cli.app_for).
+
+A cross-cutting suite (what every call imports and builds at start-up): it stays whole rather than
+split by module (docs/development.md).
 """
 
 import subprocess
 import sys
-from importlib import resources
 
 import pytest
 from typer.main import get_command
 
-from mgcalc import units
 from mgcalc.cli import app, app_for
 
 COMMANDS = [info.name for info in app.registered_commands]
@@ -110,22 +111,3 @@ def test_the_cli_format_choices_are_batchs():
 
 def test_a_formula_lookup_still_works_by_importing_molmass_then():
     assert "molmass" in modules_after(["dose", "1g", "MgSO4.7H2O", "-q"])
-
-
-def test_precomputed_factors_equal_pint():
-    """_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
-    from mgcalc._factors import FACTORS
-
-    assert set(FACTORS) == set(units.PRECOMPUTED)
-    for (unit, target), value in FACTORS.items():
-        assert value == units.pint_factor(unit, target), (unit, target)
-
-
-def test_every_unit_a_user_can_type_is_precomputed():
-    wanted = {(unit, "milligram") for unit in {*units.MASS_UNITS.values(), *units.MAGNESIUM_UNITS.values()}}
-    assert wanted <= set(units.PRECOMPUTED)
-
-
-def test_shipped_factors_file_is_the_generators_output():
-    shipped = (resources.files("mgcalc") / "_factors.py").read_text(encoding="utf-8")
-    assert shipped == units.generate_factors(), "regenerate _factors.py (see units.PRECOMPUTED)"

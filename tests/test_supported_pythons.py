@@ -1,4 +1,7 @@
-"""The supported Python versions are named the same way in pyproject.toml, the README and .ci/run."""
+"""The supported Python versions are named the same way in pyproject.toml, the README and .ci/run.
+
+A cross-cutting suite (the packaging and CI metadata): it stays whole rather than
+split by module (docs/development.md)."""
 
 import re
 import tomllib

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from importlib import resources
 from unittest import mock
 
 import pint
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from molmass import ELEMENTS
 
 from mgcalc import units
@@ -141,3 +146,88 @@ def test_every_volume_and_weight_a_user_can_type_is_precomputed():
     wanted = {(unit, "milliliter") for unit in units.VOLUME_UNITS.values()}
     wanted |= {(unit, "kilogram") for unit in units.WEIGHT_UNITS.values()}
     assert wanted <= set(units.PRECOMPUTED)
+
+
+def test_precomputed_factors_equal_pint():
+    """unit_factors.py is what pint computes from units.txt, pair for pair, to the last bit."""
+    from mgcalc.unit_factors import FACTORS
+
+    assert set(FACTORS) == set(units.PRECOMPUTED)
+    for (unit, target), value in FACTORS.items():
+        assert value == units.pint_factor(unit, target), (unit, target)
+
+
+def test_every_unit_a_user_can_type_is_precomputed():
+    wanted = {(unit, "milligram") for unit in {*units.MASS_UNITS.values(), *units.MAGNESIUM_UNITS.values()}}
+    assert wanted <= set(units.PRECOMPUTED)
+
+
+def test_shipped_factors_file_is_the_generators_output():
+    shipped = (resources.files("mgcalc") / "unit_factors.py").read_text(encoding="utf-8")
+    assert shipped == units.generate_factors(), "regenerate unit_factors.py (see units.PRECOMPUTED)"
+
+
+unit_spellings = st.sampled_from([("mg", 1), ("MG", 1), ("Milligrams", 1), ("g", 1000), ("G", 1000),
+                                  ("gm", 1000), ("Grams", 1000), ("mcg", Decimal("0.001")),
+                                  ("Mcg", Decimal("0.001")), ("µg", Decimal("0.001"))])
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("5 gr", "write 5 grains or 5 g"),
+        ("5gr", "write 5 grains or 5 g"),
+        ("5 GR", "write 5 grains or 5 g"),
+        ("1.250 mg", "write 1250 mg or 1.25 mg"),
+        ("12.500 mg", "write 12500 mg or 12.5 mg"),
+        ("1.250 mcg", "write 1250 mcg or 1.25 mcg"),
+        ("1.250.000 mcg", "write 1250000 mcg"),
+        ("1/2 g", "write 0.5 g"),
+        ("1/3 g", "write a decimal, e.g. 0.333 g"),
+        ("500 Mg", "'Mg' is ambiguous"),
+        ("1E140gr", "write 1e+140 grains or 1e+140 g"),  # found by hypothesis: a message stays short
+    ],
+)
+def test_ambiguous_amounts_are_refused_with_both_readings(text, fragment):
+    with pytest.raises(MgcalcError, match=re.escape(fragment)):
+        parse_mass(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "mg"),
+    [
+        ("0.500 g", 500), ("1.250 g", 1250), ("1.25 mg", 1.25), ("1,250 mg", 1250), ("1.2500 mg", 1.25),
+        ("5 grains", 5 * 64.79891), ("1 G", 1000), ("1 Gram", 1000), ("2 Grams", 2000), ("1 gm", 1000),
+        ("1 GM", 1000), ("500 Milligrams", 500), ("500 MILLIGRAMS", 500), ("500 Mcg", 0.5),
+        ("3 Grains", 3 * 64.79891), ("2 x 250 mg", 500), ("2x250mg", 500), ("3 × 0.5 g", 1500),
+    ],
+)
+def test_units_as_labels_print_them(text, mg):
+    assert parse_mass(text) == pytest.approx(mg, rel=1e-12)
+
+
+@pytest.mark.parametrize(("text", "mg"), [("4 mmol", 4 * 24.305), ("8 MEQ", 4 * 24.305), ("2 mval", 24.305),
+                                          ("0.5 Mmol", 0.5 * 24.305)])
+def test_magnesium_units_case_insensitive(text, mg):
+    assert parse_magnesium(text) == pytest.approx(mg, rel=1e-12)
+
+
+@given(st.integers(0, 999_999), st.integers(0, 999), st.integers(0, 3), st.booleans(), unit_spellings,
+       st.sampled_from(["", " "]))
+def test_any_accepted_amount_equals_the_number_read_digit_by_digit(whole, fraction, places, commas, unit, space):
+    """Thousands commas, decimals and unit spellings: accepted means exactly the typed value."""
+    spelling, per_unit = unit
+    digits = f"{whole:,}" if commas else str(whole)
+    decimals = str(fraction).zfill(3)[:places] if places else ""
+    text = digits + (f".{decimals}" if decimals else "") + space + spelling
+    expected = Decimal(str(whole) + (f".{decimals}" if decimals else "")) * Decimal(per_unit)
+    try:
+        value = parse_mass(text)
+    except MgcalcError as exc:
+        message = str(exc)
+        if "ambiguous" in message:  # only a point before exactly three digits after 1-3 digits
+            assert re.fullmatch(r"[1-9][0-9]{0,2}\.[0-9]{3}", f"{digits}.{decimals}"), message
+        else:
+            assert "zero" in message or "outside 1 µg to 1 kg" in message, message
+        return
+    assert Decimal(repr(value)) == pytest.approx(expected, rel=Decimal("1e-12"))

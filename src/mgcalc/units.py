@@ -94,9 +94,9 @@ _THOUSANDS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
 _DECIMAL_COMMA = r"[0-9]+,[0-9]+"
 
 
-#: (unit, target) pairs whose factors are pre-computed by pint into ``_factors.py``, so that
+#: (unit, target) pairs whose factors are pre-computed by pint into ``unit_factors.py``, so that
 #: the common path never imports pint (about 100 ms). Regenerate with
-#: ``python -c "from mgcalc.units import generate_factors as g; print(g(), end='')" > src/mgcalc/_factors.py``;
+#: ``python -c "from mgcalc.units import generate_factors as g; print(g(), end='')" > src/mgcalc/unit_factors.py``;
 #: tests/test_units.py proves the file equal to pint.
 PRECOMPUTED: tuple[tuple[str, str], ...] = (
     *((unit, "milligram") for unit in sorted(set(MASS_UNITS.values()) | set(MAGNESIUM_UNITS.values()))),
@@ -122,7 +122,7 @@ def registry() -> "pint.UnitRegistry[float]":
 @cache
 def factor(unit: str, target: str) -> float:
     """How many ``target`` one ``unit`` is, as pint computes it (pre-computed, or cached per pair)."""
-    from mgcalc._factors import FACTORS
+    from mgcalc.unit_factors import FACTORS
 
     found = FACTORS.get((unit, target))
     return found if found is not None else pint_factor(unit, target)
@@ -134,7 +134,7 @@ def pint_factor(unit: str, target: str) -> float:
 
 
 def generate_factors() -> str:
-    """The source of ``_factors.py``: every PRECOMPUTED pair, computed by pint."""
+    """The source of ``unit_factors.py``: every PRECOMPUTED pair, computed by pint."""
     lines = [
         '"""Unit factors computed by pint from units.txt by mgcalc.units.generate_factors(); do not edit."""',
         "",
