@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from datasets_helpers import DATA
+from helpers import DATASETS as DATA
 from mgcalc.forms import FormsTable, load_forms
 
 # A per-example deadline guards against hangs (a pathological regex, a runaway parse). It is

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from basis_helpers import ROW
+from helpers import ROW
 from mgcalc.check import check_label
 from mgcalc.errors import MgcalcError
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batch_helpers import GOOD, csv_text, parse_csv
+from helpers import GOOD, csv_text, parse_csv
 from mgcalc import dose
 from mgcalc.batch import RESULT_COLUMNS, Cache, run
 from mgcalc.check import check

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batch_files_helpers import batch, rows_of
+from helpers import batch, rows_of
 from mgcalc.batch import RESULT_COLUMNS, run
 from mgcalc.references import Profile
 

@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from datasets_helpers import DATA
+from helpers import DATASETS as DATA
 from mgcalc.audit import audit, check_record
 from mgcalc.datasets import Problem, Reader, Record, Skip, dsld, spl
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from molmass import Formula
 
-from formula_helpers import percent_mg
 from mgcalc import dose
 from mgcalc.errors import FormsTableError, MgcalcError
 from mgcalc.forms import COLUMNS, FORMULA_ELEMENTS, FormsTable, formula_composition, load_forms, parse_table
+from oracles import percent_mg
 
 REPO = Path(__file__).resolve().parents[1]
 ROWS = list(load_forms())

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interactions_helpers import AVOID, SPACING, STATUS
+from helpers import AVOID, SPACING, STATUS
 from mgcalc.dose import dose
 from mgcalc.errors import FormsTableError, MgcalcError
 from mgcalc.interactions import (

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from label_helpers import DATA
+from helpers import DATA
 from label_share import mismatches, rows, share
 from mgcalc.check import check_label
 from mgcalc.errors import MgcalcError

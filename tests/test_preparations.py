@@ -13,7 +13,9 @@ from mgcalc.errors import FormsTableError
 from mgcalc.forms import load_forms
 from mgcalc.preparations import load_preparations, parse_preparations, parse_strength, read_form
 from mgcalc.units import parse_weight
-from preparations_helpers import FL_OZ_ML, MG_PER_MMOL, ROWS, mg_fraction
+from oracles import FL_OZ_ML, MG_PER_MMOL, mg_fraction
+
+ROWS = list(load_preparations())
 
 # --- the table: every row recomputed from its printed strength and its formula ------------------
 

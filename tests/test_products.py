@@ -13,11 +13,13 @@ from mgcalc.products import (
     COLUMNS,
     count_for,
     declared_tolerance,
+    load_products,
     names_a_form,
     parse_products,
     read_product_amount,
 )
-from products_helpers import PRODUCTS
+
+PRODUCTS = load_products()
 
 HEADER = ",".join(COLUMNS) + "\n"
 MG = 24.305

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import FIELD_TOO_LONG, TOO_DEEP, A, as_jsonl, batch, nested
 from mgcalc.record_limits import DEPTH_MAX, FIELD_CHARS_MAX, json_depth, longest_string, too_deep
-from record_limits_helpers import FIELD_TOO_LONG, TOO_DEEP, A, as_jsonl, batch, nested
 
 B = '{"amount": "250mg", "form": "oxide"}'
 
@@ -46,7 +46,7 @@ def test_a_record_at_the_depth_limit_is_read_and_one_level_deeper_is_an_error_ro
 
 
 def test_the_pass_through_value_at_the_limit_is_copied_whole():
-    _, out = batch(as_jsonl(nested(DEPTH_MAX)), "jsonl")
+    _, out = batch(as_jsonl(nested(DEPTH_MAX)), "jsonl", "jsonl")
     assert json.loads(out)["x"] == json.loads(nested(DEPTH_MAX))["x"]
 
 
@@ -55,7 +55,7 @@ def test_the_pass_through_value_at_the_limit_is_copied_whole():
 def test_any_record_past_the_limit_is_the_same_error_row_whatever_the_decoder_would_do(shape, depth):
     """3,000 levels decode on 3.13 and not on 3.11/3.12; 20,000 and 200,000 on none: one answer for all."""
     fmt = "jsonl" if shape is as_jsonl else "json"
-    _, out = batch(shape(A, nested(depth), B), fmt)
+    _, out = batch(shape(A, nested(depth), B), fmt, "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     assert rows[1]["error"] == TOO_DEEP and "x" not in rows[1]  # nothing of it is copied out
@@ -67,7 +67,7 @@ def test_past_the_limit_the_depth_is_the_reason_whatever_else_is_wrong_deep_insi
     """A decoder that stops at its own depth never sees the NaN; one that goes deeper would report
     it: the reason given must not depend on which decoder runs."""
     fmt = "jsonl" if shape is as_jsonl else "json"
-    _, out = batch(shape(A, nested(3_000, inner), B), fmt)
+    _, out = batch(shape(A, nested(3_000, inner), B), fmt, "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows[1]["error"] == TOO_DEEP and rows[2]["status"] == "ok"
 
@@ -76,14 +76,14 @@ def test_past_the_limit_the_depth_is_the_reason_whatever_else_is_wrong_deep_insi
 def test_a_record_past_the_limit_over_many_lines_is_the_same_error_row(inner):
     """Read a line at a time: the decoder first meets the end of what was read, then the record's end."""
     deep = nested(3_000, inner).replace("[", "[\n")
-    summary, out = batch(as_array(A, deep, B), "json")
+    summary, out = batch(as_array(A, deep, B), "json", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(r["status"], r["error"] or None) for r in rows] == [("ok", None), ("error", TOO_DEEP), ("ok", None)]
     assert summary.first_error_line == 2
 
 
 def test_a_json_array_ending_inside_a_record_past_the_limit_says_so():
-    summary, out = batch("[" + A + ", " + nested(3_000)[:-1 - 2_999], "json")
+    summary, out = batch("[" + A + ", " + nested(3_000)[:-1 - 2_999], "json", "jsonl")
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["ok", "error"]
     assert summary.first_error == TOO_DEEP + "; the rest of the array cannot be read"
 
@@ -92,7 +92,7 @@ def test_a_json_array_ending_inside_a_record_past_the_limit_says_so():
 def test_brackets_inside_strings_are_not_nesting(shape):
     fmt = "jsonl" if shape is as_jsonl else "json"
     record = '{"amount": "1g", "form": "oxide", "note": "' + "[{" * 500 + '\\"]' + '"}'
-    summary, _ = batch(shape(record), fmt)
+    summary, _ = batch(shape(record), fmt, "jsonl")
     assert (summary.rows, summary.errors) == (1, 0)
 
 
@@ -109,7 +109,7 @@ def test_a_json_string_over_the_field_limit_is_an_error_row_and_one_at_it_is_rea
         field = {"value": f'"note": {text}', "key": f"{text}: 1", "deep": f'"x": [{{"y": [{text}]}}]'}[where]
         return '{"amount": "1g", "form": "oxide", ' + field + "}"
 
-    summary, out = batch(shape(record(FIELD_CHARS_MAX), record(FIELD_CHARS_MAX + 1), B), fmt)
+    summary, out = batch(shape(record(FIELD_CHARS_MAX), record(FIELD_CHARS_MAX + 1), B), fmt, "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["status"] for r in rows] == ["ok", "error", "ok"]
     assert rows[1]["error"] == FIELD_TOO_LONG and summary.errors == 1

@@ -15,13 +15,13 @@ import time
 
 import pytest
 
-from batch_files_helpers import MGCALC, POSIX, batch, rows_of
-from formula_helpers import CHLORIDE_6, SULFATE_7, percent_mg
+from helpers import MGCALC, POSIX, batch, rows_of
 from mgcalc import MgcalcError, Profile, compound, dose, load_forms
 from mgcalc.batch import run
 from mgcalc.check import check_label
 from mgcalc.cli import app
 from mgcalc.interactions import lookup
+from oracles import CHLORIDE_6, SULFATE_7, percent_mg
 
 _A = '{"amount": "500mg", "form": "citrate"}'
 _B = '{"amount": "250mg", "form": "oxide"}'

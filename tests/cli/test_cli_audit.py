@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from cli_helpers import assert_one_line_error, run
-from datasets_helpers import DATA
+from helpers import DATASETS as DATA
 from mgcalc import cli
 
 REPO = Path(__file__).resolve().parents[2]

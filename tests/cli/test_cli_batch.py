@@ -17,14 +17,12 @@ import time
 
 import pytest
 
-from batch_files_helpers import MGCALC, POSIX, rows_of
-from batch_helpers import GOOD, csv_text, parse_csv
 from cli_helpers import run
-from datasets_helpers import DATA
+from helpers import DATASETS as DATA
+from helpers import GOOD, MGCALC, POSIX, TOO_DEEP, A, as_jsonl, csv_text, nested, parse_csv, rows_of
 from mgcalc import dose
 from mgcalc.cli import app
 from mgcalc.references import Profile
-from record_limits_helpers import TOO_DEEP, A, as_jsonl, nested
 
 MEMORY_PROBE = """
 import resource, sys

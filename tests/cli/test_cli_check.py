@@ -8,11 +8,9 @@ import json
 
 import pytest
 
-from basis_helpers import ROW
 from cli_helpers import assert_one_line_error, run
 from contract import CHECK_KEYS
-from datasets_helpers import DATA as DATASETS
-from label_helpers import DATA
+from helpers import DATA, DATASETS, ROW
 from mgcalc.check import CHECK_SCHEMA_VERSION
 from mgcalc.cli import app
 

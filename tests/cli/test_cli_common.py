@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cli_helpers import assert_one_line_error, run
-from formula_helpers import CHLORIDE_6
 from mgcalc.cli import app
+from oracles import CHLORIDE_6
 
 
 @pytest.mark.parametrize(

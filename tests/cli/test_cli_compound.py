@@ -11,7 +11,7 @@ from cli_helpers import assert_one_line_error, run
 from contract import COMPOUND_KEYS, PRODUCT_COUNT_KEYS
 from mgcalc import compound
 from mgcalc.cli import app
-from preparations_helpers import MG_PER_MMOL, mg_fraction
+from oracles import MG_PER_MMOL, mg_fraction
 
 
 def test_compound_json_and_quiet(runner):

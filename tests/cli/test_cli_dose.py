@@ -20,7 +20,7 @@ from contract import (
 from mgcalc import cli, dose, load_forms
 from mgcalc.cli import app
 from mgcalc.units import parse_amount
-from preparations_helpers import DEFAULT, FL_OZ_ML, MG_PER_MMOL, mg_fraction
+from oracles import DEFAULT, FL_OZ_ML, MG_PER_MMOL, mg_fraction
 
 ANSI_COLOR = re.compile(r"\x1b\[(?:3\d|9\d|38;)")
 

@@ -15,7 +15,7 @@ from contract import (
     OTHER_SOURCE_KEYS,
     SOURCE_KEYS,
 )
-from interactions_helpers import SPACING, STATUS
+from helpers import SPACING, STATUS
 from mgcalc.interactions import (
     GRADES,
     NO_INTERVAL,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from cli_helpers import run
-from preparations_helpers import ROWS
+from mgcalc.preparations import load_preparations
+
+ROWS = list(load_preparations())
 
 
 def test_preparations_command_lists_and_filters(runner):

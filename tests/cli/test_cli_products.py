@@ -6,7 +6,9 @@ import json
 
 from cli_helpers import assert_one_line_error, run
 from contract import PRODUCT_ROW_KEYS
-from products_helpers import PRODUCTS
+from mgcalc.products import load_products
+
+PRODUCTS = load_products()
 
 
 def test_products_lists_the_table(runner):
