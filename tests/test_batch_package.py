@@ -131,10 +131,10 @@ def test_the_writers_memo_never_gives_one_results_text_to_an_equal_result_of_oth
     base = RowResult("ok", "oxide", 60.0, 0.0, 0.0, 0.0, False, None, 400.0, 350.0, 0.0, 0.0, 0.0, None, None, "", None)
     other = base._replace(rda_mg=400, elemental_mg=-0.0)
     assert base == other
-    head, tail = writer.entry(base)
-    assert writer.entry(base) == (head, tail)
+    head, tail, error = writer.entry(base)
+    assert writer.entry(base) == (head, tail, error) and error is None
     assert ",400.0," in head and ",0.0," in head
-    other_head, _ = writer.entry(other)
+    other_head, _, _ = writer.entry(other)
     assert ",400," in other_head and ",-0.0," in other_head
 
 

@@ -41,18 +41,18 @@ class _Dose:
     row), and its result with each verdict, made when first asked for. Requests differing only in
     declared_mg then cost a comparison, and get the same RowResult objects (the writer's memo)."""
 
-    __slots__ = ("_judged", "expected_mg", "result")
+    __slots__ = ("expected_mg", "result", "verdicts")
 
     def __init__(self, result: RowResult, expected: float | None) -> None:
         self.result = result
         self.expected_mg = expected
-        self._judged: dict[bool, RowResult] = {}
+        self.verdicts: dict[bool, RowResult] = {}  # the result with each verdict made so far
 
     def judged(self, consistent: bool) -> RowResult:
-        """The result with its ``consistent`` verdict."""
-        found = self._judged.get(consistent)
+        """The result with its ``consistent`` verdict (made once)."""
+        found = self.verdicts.get(consistent)
         if found is None:
-            found = self._judged[consistent] = self.result._replace(consistent=consistent)
+            found = self.verdicts[consistent] = self.result._replace(consistent=consistent)
         return found
 
 
@@ -122,7 +122,8 @@ class RowEvaluator:
         declared_mg = self._declared_mg(declared)
         if isinstance(declared_mg, str):
             return RowResult.failed(declared_mg)
-        return found.judged(agrees(declared_mg, found.expected_mg))
+        consistent = agrees(declared_mg, found.expected_mg)
+        return found.verdicts.get(consistent) or found.judged(consistent)
 
     def _share(self, text: str) -> str:
         """An equal string already kept, else ``text`` (kept from now on)."""

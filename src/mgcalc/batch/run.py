@@ -64,9 +64,9 @@ class Entries:
             if found is None:
                 found = cache.old.get(key)
         except TypeError:  # an unhashable JSON value (a list or object)
-            return self._entry(request(key))
+            return self.writer.entry(self.evaluator.result(request(key)))
         if found is None:
-            found = self._entry(request(key))
+            found = self.writer.entry(self.evaluator.result(request(key)))
         if type(key) is tuple:
             shared = self._shared
             if len(shared) >= _SHARED_MAX:
@@ -76,13 +76,9 @@ class Entries:
         cache.put(key, found)
         return found
 
-    def _entry(self, request: Request) -> Entry:
-        result = self.evaluator.result(request)
-        return (*self.writer.entry(result), result.error)
-
     def error(self, message: str) -> Entry:
         """An error row's entry: status and message, the computed fields empty."""
-        return (*self.writer.entry(RowResult.failed(message)), message)
+        return self.writer.entry(RowResult.failed(message))
 
 
 class _Tally:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from mgcalc.batch.columns import HEAD_COLUMNS, RESULT_COLUMNS, RowResult, remember
+from mgcalc.batch.columns import HEAD_COLUMNS, RESULT_COLUMNS, Entry, RowResult, remember
 
 _CSV_FLAGS: dict[bool | None, str] = {None: "", True: "true", False: "false"}
 #: How each type of result value is written in CSV: numbers unrounded (repr), flags true/false, None empty.
@@ -65,22 +65,23 @@ class Writer:
     def __init__(self, output_format: str, delimiter: str = ",") -> None:
         self.csv = output_format == "csv"
         self.delimiter = delimiter
-        self._written: dict[int, tuple[RowResult, str, str]] = {}  # id(result): (result, head, tail)
+        self._written: dict[int, tuple[RowResult, Entry]] = {}  # id(result): (result, its entry)
         self._tails: dict[tuple[Any, Any], str] = {}  # (warnings, error): the tail
 
-    def entry(self, result: RowResult) -> tuple[str, str]:
-        """A result's head and tail, written once for each result object."""
+    def entry(self, result: RowResult) -> Entry:
+        """A result's entry (head, tail, and its error message), written once for each result object."""
         found = self._written.get(id(result))
         if found is not None and found[0] is result:
-            return found[1], found[2]
+            return found[1]
         head, tail = self.serialised(result)
         tails = self._tails
         key = (result.warnings, result.error)
         shared = tails.get(key)
         if shared is None:
             shared = remember(tails, key, tail, _TAILS_MAX)
-        remember(self._written, id(result), (result, head, shared), _WRITTEN_MAX)
-        return head, shared
+        written = (head, shared, result.error)
+        remember(self._written, id(result), (result, written), _WRITTEN_MAX)
+        return written
 
     def cells(self, values: tuple[Any, ...]) -> list[str]:
         """Each result value as this output writes it (CSV cells quoted as csv.writer does, or JSON)."""
