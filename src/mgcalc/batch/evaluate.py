@@ -41,19 +41,23 @@ class _Dose:
     row), and its result with each verdict, made when first asked for. Requests differing only in
     declared_mg then cost a comparison, and get the same RowResult objects (the writer's memo)."""
 
-    __slots__ = ("expected_mg", "result", "verdicts")
+    __slots__ = ("agreeing", "disagreeing", "expected_mg", "result")
 
     def __init__(self, result: RowResult, expected: float | None) -> None:
         self.result = result
         self.expected_mg = expected
-        self.verdicts: dict[bool, RowResult] = {}  # the result with each verdict made so far
+        self.agreeing: RowResult | None = None  # the result with consistent true, once made
+        self.disagreeing: RowResult | None = None
 
     def judged(self, consistent: bool) -> RowResult:
         """The result with its ``consistent`` verdict (made once)."""
-        found = self.verdicts.get(consistent)
-        if found is None:
-            found = self.verdicts[consistent] = self.result._replace(consistent=consistent)
-        return found
+        if consistent:
+            if self.agreeing is None:
+                self.agreeing = self.result._replace(consistent=True)
+            return self.agreeing
+        if self.disagreeing is None:
+            self.disagreeing = self.result._replace(consistent=False)
+        return self.disagreeing
 
 
 def _one_line(message: str) -> str:
@@ -122,8 +126,7 @@ class RowEvaluator:
         declared_mg = self._declared_mg(declared)
         if isinstance(declared_mg, str):
             return RowResult.failed(declared_mg)
-        consistent = agrees(declared_mg, found.expected_mg)
-        return found.verdicts.get(consistent) or found.judged(consistent)
+        return found.judged(agrees(declared_mg, found.expected_mg))
 
     def _share(self, text: str) -> str:
         """An equal string already kept, else ``text`` (kept from now on)."""

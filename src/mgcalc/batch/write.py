@@ -65,22 +65,29 @@ class Writer:
     def __init__(self, output_format: str, delimiter: str = ",") -> None:
         self.csv = output_format == "csv"
         self.delimiter = delimiter
-        self._written: dict[int, tuple[RowResult, Entry]] = {}  # id(result): (result, its entry)
+        # id(result): the result, kept so that its id stays its own; and its entry (a tuple of strings, which
+        # the garbage collector stops tracking: the memo adds no container it must visit again and again)
+        self._results: dict[int, RowResult] = {}
+        self._entries: dict[int, Entry] = {}
         self._tails: dict[tuple[Any, Any], str] = {}  # (warnings, error): the tail
 
     def entry(self, result: RowResult) -> Entry:
         """A result's entry (head, tail, and its error message), written once for each result object."""
-        found = self._written.get(id(result))
-        if found is not None and found[0] is result:
-            return found[1]
+        key = id(result)
+        if self._results.get(key) is result:
+            return self._entries[key]
         head, tail = self.serialised(result)
         tails = self._tails
-        key = (result.warnings, result.error)
-        shared = tails.get(key)
+        said = (result.warnings, result.error)
+        shared = tails.get(said)
         if shared is None:
-            shared = remember(tails, key, tail, _TAILS_MAX)
+            shared = remember(tails, said, tail, _TAILS_MAX)
         written = (head, shared, result.error)
-        remember(self._written, id(result), (result, written), _WRITTEN_MAX)
+        if len(self._results) >= _WRITTEN_MAX:
+            self._results.clear()
+            self._entries.clear()
+        self._results[key] = result
+        self._entries[key] = written
         return written
 
     def cells(self, values: tuple[Any, ...]) -> list[str]:
