@@ -9,18 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import GOOD, csv_text, parse_csv
+from helpers import GOOD, batch, csv_text, parse_csv
 from mgcalc import dose
 from mgcalc.batch import RESULT_COLUMNS, Cache, run
 from mgcalc.check import check
 from mgcalc.references import Profile
-
-
-def batch(data: bytes, *args, output_format="csv", input_format="csv", profile=None):
-    out = io.StringIO()
-    summary = run(io.BytesIO(data), out, input_format=input_format, output_format=output_format,
-                  profile=profile or Profile(), authority="us")
-    return summary, out.getvalue()
 
 
 def test_every_row_in_order_with_pass_through_columns_and_the_dose_logic():
@@ -156,10 +149,18 @@ def test_the_profile_applies_to_the_whole_run():
 
 def test_the_cache_keeps_hot_keys_and_stays_bounded():
     cache = Cache(size=3)
+    computed = []
+
+    def upper(key):
+        computed.append(key)
+        return key.upper()
+
     for key in "abcdefg":
-        cache.miss(key, lambda key=key: key.upper())
-        assert cache.current.get("a") or cache.miss("a", lambda: "A") == "A"
-    assert len(cache.current) <= 3
+        cache.miss(key, lambda key=key: upper(key))
+        found = cache.current.get("a")
+        assert (found if found is not None else cache.miss("a", lambda: upper("a"))) == "A"
+        assert len(cache.current) <= 3 and len(cache.old) <= 3
+    assert computed.count("a") == 1  # promoted from the old generation each time, never computed again
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -249,6 +250,27 @@ def test_every_cached_path_gives_what_the_row_computed_alone_gives(requests, out
         got = evaluator.result(Request(amount, form, per_day, declared))
         assert got == expected
         assert writer.entry(got) == (*Writer(output_format, delimiter).serialised(expected), expected.error)
+
+
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_memos_emptied_and_refilled_again_and_again_write_the_same_bytes(monkeypatch, output_format):
+    """Every memo of the evaluator, the writer and the request cache at a size of 2 or 3 (each empties
+    or turns over every few rows): the output must be byte for byte the one with the usual sizes."""
+    import importlib
+    import itertools
+
+    amounts = ["500mg", "500 mg", "0.5 g", "1,250 mg", "2000 mg", "5 grains", "15 mL", "500", "abc", "600mg"]
+    forms = ["citrate", "Magnesium Citrate", "oxide", "carbonate", "MgSO4·7H2O", "milk of magnesia", "citrat"]
+    rows = [(f"r{i}", a, f, d, p) for i, (a, f, d, p) in enumerate(itertools.product(
+        amounts, forms, ["80", "64 mg", "", "500"], ["", "2"]))]
+    data = csv_text(rows * 2, header=("sku", "amount", "form", "declared_mg", "per_day")).encode()
+    _, usual = batch(data, output_format=output_format)
+    evaluate, write = importlib.import_module("mgcalc.batch.evaluate"), importlib.import_module("mgcalc.batch.write")
+    for module, name in ((evaluate, "_DOSES_MAX"), (evaluate, "_MASSES_MAX"), (write, "_WRITTEN_MAX"),
+                         (write, "_TAILS_MAX"), (importlib.import_module("mgcalc.batch.run"), "CACHE_MAX")):
+        monkeypatch.setattr(module, name, 2)
+    _, small = batch(data, output_format=output_format)
+    assert small == usual and len(parse_csv(usual) if output_format == "csv" else usual.splitlines()) == len(rows) * 2
 
 
 def test_json_values_equal_in_python_are_not_one_cache_key():

@@ -10,7 +10,7 @@ from mgcalc import figures
     (figures.small, 49.62, "49.62"), (figures.small, 0.081, "0.0810"),
     (figures.hundredths, 4.931, "4.93"), (figures.hundredths, 1000.0, "1,000"),
     (figures.plain, 1.745, "1.745"), (figures.plain, 400.0, "400"), (figures.plain, 0.000603, "0.000603"),
-    (figures.plain, 1e140, "1e+140"),
+    (figures.plain, 12345678.9, "12345678.9"), (figures.plain, 1e140, "1e+140"),
     (figures.bare, 0.000603, "0.000603"), (figures.bare, 241.3, "241.3"), (figures.bare, 0.0, "0"),
     (figures.piped, 241.34, "241.3"), (figures.piped, 0.0123, "0.0123"),
     (figures.ul_share, 100.04, "100.04"), (figures.ul_share, 99.6, "100"),

@@ -19,7 +19,7 @@ def test_every_row_has_a_known_kind_a_language_and_a_source():
 
 def test_dose_units_are_one_table_read_alike_by_the_basis_and_the_token_readers():
     units = {r["word"]: r["means"] for r in _rows() if r["kind"] == "unit"}
-    assert units["tablets"] == "tablet" and units["gélules"] == "capsule" and units["vial"] == "ampoule"
+    assert units["tablets"] == "tablet" and units["gélules"] == "capsule" and units["vial"] == "vial"
     for word, unit in units.items():
         assert basis.UNIT_WORDS[word] == unit
         if " " not in word:
@@ -38,3 +38,19 @@ def test_counts_frequencies_verbs_and_headings_come_from_the_table():
     assert set(basis.BASIS_VERBS) == {r["word"] for r in rows if r["kind"] == "verb"}
     assert dict(panel.HEADINGS) == {r["word"]: r["means"] for r in rows if r["kind"] == "heading"}
     assert set(dict(panel.HEADINGS).values()) <= {"active", "other", "facts", "directions", "skip"}
+
+
+def test_the_words_labels_print_are_read_as_they_mean():
+    """Pinned by hand, apart from the table: what each reader makes of words real labels print."""
+    assert [basis.UNIT_WORDS[w] for w in ("caps", "vegcaps", "softgels", "tsp", "tbsp", "fl oz", "ml", "stick pack")] \
+        == ["capsule", "capsule", "softgel", "teaspoon", "tablespoon", "fl oz", "mL", "stick"]
+    assert basis.MEASURES == {"mL", "L", "g", "fl oz"}
+    assert (basis.NUMBER_WORDS["two"], basis.NUMBER_WORDS["twelve"]) == (2, 12)
+    assert [basis.FREQUENCY_WORDS[w] for w in ("once", "thrice", "3x", "einmal", "viermal")] == [1, 3, 3, 1, 4]
+    assert {"provide", "contains", "contient", "enthalten"} <= set(basis.BASIS_VERBS)
+    headings = dict(panel.HEADINGS)
+    assert [headings[h] for h in ("supplement facts", "directions", "inactive ingredients", "posologie",
+                                  "medicinal ingredients", "other information")] == [
+        "facts", "directions", "skip", "directions", "active", "other"]
+    assert [label.BASIS_WORDS[w] for w in ("tablets", "comprimés", "kapseln", "servings")] == [
+        "tablet", "tablet", "capsule", "serving"]

@@ -323,3 +323,35 @@ def test_a_percent_with_decimals_is_read_and_checked():  # was unreadable: the %
 def test_mixed_bases_and_blends_without_a_plain_total_cannot_be_checked(text):
     result = check_label(text)
     assert result.consistent is None and result.reason
+
+
+# --- label words as one table (issue 21): found by a fresh-eyes review of the change ---------------
+# Constructed wordings (marked so), each of a kind real labels print: a figure per a dose unit after a
+# slash, a magnesium figure before the product's dose unit, a vial.
+
+
+@pytest.mark.parametrize(("text", "mg", "per"), [
+    ("Magnesium (as citrate) 500 mg/chewable", 500.0, "tablet"),  # constructed
+    ("Ionic magnesium 5 mg/drop", 5.0, "drop"),  # constructed
+    ("Magnesium (as citrate) 200 mg/tablets", 200.0, "tablet"),  # constructed
+    ("Magnesium 100 mg tablets", 100.0, "tablet"),  # constructed
+    ("Magnesium 100 mg drops", 100.0, None),  # constructed: the drops the 100 mg is in are not said
+])
+def test_a_figure_before_or_after_a_dose_unit_of_the_table_keeps_its_magnesium(text, mg, per):
+    """The merged dose-unit table made 'chewable' and 'drop' dose units; a figure next to them was then
+    dropped ('prints no amount'), and a batch row over the upper level lost its flag."""
+    reading = check_label(text)
+    assert (reading.declared_mg, reading.per) == (mg, per)
+
+
+def test_a_label_row_per_chewable_over_the_upper_level_is_flagged_in_batch():
+    summary, out = batch(b'label,per_day\n"Magnesium (as citrate) 500 mg/chewable",1\n')
+    [row] = rows_of(out, "csv")
+    assert summary.errors == 0
+    assert (row["status"], row["elemental_mg"], row["over_ul"]) == ("ok", "500.0", "true")
+
+
+def test_a_vial_is_called_a_vial():
+    reading = check_label("Each vial contains magnesium sulfate heptahydrate 5 g")  # constructed
+    assert reading.per == "vial" and reading.basis is not None and reading.basis.unit == "vial"
+    assert reading.compound_mg == 5000.0

@@ -9,7 +9,8 @@ told (two that disagree, a count of zero or past 100). ``read_directions`` reads
 often from the directions ("take 2 tablets twice daily", "1-3 capsules daily", "up to 4 tablets a
 day", "do not take more than 2 tablets in a 24 hour period") and names what it cannot read.
 
-The words are data (the tables below): a new wording is a new row, not a new rule.
+The words are data (rows of ``data/label_words.csv``, read into the tables below): a new wording is
+a new row, not a new rule.
 """
 
 import re
@@ -29,7 +30,7 @@ _WORDS = _vocabulary()
 #: (kinds unit and measure).
 UNIT_WORDS: dict[str, str] = {**_WORDS.get("unit", {}), **_WORDS.get("measure", {})}
 #: Units that are measures, not counted pieces: a serving of 15 mL is one serving, not 15 units.
-MEASURES = frozenset({"mL", "L", "g", "fl oz"})
+MEASURES = frozenset(_WORDS.get("measure", {}).values())
 #: Number words labels print for a count (kind number).
 NUMBER_WORDS: dict[str, float] = {w: int(n) for w, n in _WORDS.get("number", {}).items()}
 #: How often a day, as directions print it (kind times): "twice", "3x", "zweimal".

@@ -18,9 +18,9 @@ def small(value: float) -> str:
 
 
 def plain(value: float) -> str:
-    """A number as a label or a message writes it: up to six decimals, no trailing zeros, no exponent
-    below a million (1.745, 400, 0.000603; 1e+140 when huge)."""
-    return f"{value:.6f}".rstrip("0").rstrip(".") if value < 1e6 else f"{value:g}"
+    """A number as a label or a message writes it: up to six decimals, no trailing zeros, every digit
+    of a figure a label could print (1.745, 400, 0.000603, 12345678.9; 1e+140 when absurdly large)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value < 1e15 else f"{value:g}"
 
 
 def hundredths(value: float) -> str:

@@ -163,18 +163,28 @@ _NUM = r"(?<![\w.,])(?:\d+,\d{1,2}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?
 _UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligramm(?:es?)?|mikrogramm|milligrams?|micrograms?|milliequivalents?"
             r"|millimoles?|gramm|grams?|mcg|µg|μg|ug|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz"
             r"|i\.u\.|iu|kcal|kj|cfu")
-_SCANNER = re.compile(
-    rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![^\W\d_]))"
-    rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?!\w)(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>ml|tablet|capsule|caplet|sachet|dose)\b)?)"
-    rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
-    r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
-    rf"|(?P<bare>{_NUM})"
-    r"|(?P<water>[.·•*]\s*(?P<wcount>\d*)\s*H2O\b)"
-    r"|(?P<word>[^\W\d_][\w'’+\-]*(?:\.(?!\d))?)"
-    r"|(?P<leader>\.{3,}|…+|\s-\s|\s–\s|\|+|\t+)"
-    r"|(?P<punct>[()\[\],;:•■=])",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> re.Pattern[str]:
+    """The token scanner. "500 mg/tablet", "5 mg/drop", "250 mg/chewable": after a slash, any one-word dose
+    unit of label_words.csv (and mL, dose) says what the figure is for."""
+    words()
+    units = sorted((w for w, u in BASIS_WORDS.items() if u != "serving"), key=len, reverse=True)
+    per_unit = "|".join(["ml", "dose", *(re.escape(w) for w in units)])
+    return re.compile(
+        rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![^\W\d_]))"
+        rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?!\w)"
+        rf"(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>{per_unit})\b)?)"
+        rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
+        r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
+        rf"|(?P<bare>{_NUM})"
+        r"|(?P<water>[.·•*]\s*(?P<wcount>\d*)\s*H2O\b)"
+        r"|(?P<word>[^\W\d_][\w'’+\-]*(?:\.(?!\d))?)"
+        r"|(?P<leader>\.{3,}|…+|\s-\s|\s–\s|\|+|\t+)"
+        r"|(?P<punct>[()\[\],;:•■=])",
+        re.IGNORECASE,
+    )
 
 
 class TokenKind(enum.StrEnum):
@@ -408,7 +418,7 @@ def tokenize(text: str) -> list[Token]:
     """Typed tokens of a label text (see ``Token``); words are grouped into phrases afterwards."""
     cleaned = _clean(text)
     raw: list[Token] = []
-    for m in _SCANNER.finditer(cleaned):
+    for m in _scanner().finditer(cleaned):
         kind = m.lastgroup or ""
         piece = m.group(0)
         if kind == "amount":
@@ -450,7 +460,8 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     kind = UNITS.get(unit) or UNITS.get(unit + ".") or "mass"
     per = ""
     if m["slash"]:
-        name = "mL" if m["slash"].lower() == "ml" else m["slash"].lower()
+        said = m["slash"].lower()
+        name = "mL" if said == "ml" else BASIS_WORDS.get(said, said)  # "chewable": a tablet
         per = f"{_number(m['slashn']):g} {name}" if m["slashn"] else f"/{name}"
     if kind in ("volume", "other"):
         return Token(TokenKind.AMOUNT, piece, m.start(), value=_number(m["num"]), measure=kind, per=per)
@@ -760,6 +771,11 @@ def _role(tokens: list[Token], i: int) -> tuple[Figure, int | None]:
             if left is not None and left.kind == TokenKind.FORM:  # Magnesium oxide 400 mg capsules
                 return Figure(tok.value, tok.text, "compound", form=left.form, per=per or right.unit,
                               rule="strength"), None
+            if left is not None and left.kind == TokenKind.MG and tok.measure == "mass":
+                # "Magnesium 100 mg tablets": one tablet's magnesium; "Magnesium 100 mg drops": magnesium,
+                # for an amount of drops the line does not say
+                unit = right.unit if right.unit in SOLID_UNITS else ""
+                return Figure(tok.value, tok.text, "magnesium", per=per or unit, rule="strength"), None
             return Figure(tok.value, tok.text, "basis", rule="right"), None
         if right.kind == TokenKind.FORM and _element_between(tokens, i, right):
             return Figure(tok.value, tok.text, "magnesium", form=right.form, per=per, rule="right"), None

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from mgcalc.errors import FormsTableError
+from mgcalc.figures import hundredths
 from mgcalc.preparations import COUNTRIES
 from mgcalc.route import ROUTES
 from mgcalc.tables import optional_number, read_table, table_rows
@@ -66,7 +67,7 @@ class Limit(NamedTuple):
     def printed(self, value: float) -> str:
         """``value`` (in the kind's own measure) in the label's unit: '60 mL', '10 fl oz', '2 g/h'."""
         shown = value / self.scale
-        number = f"{shown:,.2f}".rstrip("0").rstrip(".") if shown >= 0.1 else f"{shown:.3g}"
+        number = hundredths(shown) if shown >= 0.1 else f"{shown:.3g}"
         return f"{number} %" if self.unit == "% w/v" else f"{number} {self.unit}"
 
     def as_dict(self) -> dict[str, object]:

@@ -131,6 +131,36 @@ class Cache:
         self.current[key] = value
 
 
+#: Most distinct strings a Strings keeps.
+SHARED_MAX = 50_000
+
+
+class Strings:
+    """Equal strings stored once, bounded: the many cached keys that hold "citrate" share one string."""
+
+    def __init__(self, limit: int = SHARED_MAX) -> None:
+        self.limit = limit
+        self._kept: dict[str, str] = {}
+
+    def share(self, text: str) -> str:
+        """An equal string already kept, else ``text`` (kept from now on)."""
+        kept = self._kept
+        found = kept.get(text)
+        if found is None:
+            if len(kept) >= self.limit:
+                kept.clear()
+            found = kept[text] = text
+        return found
+
+    def key(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A key with each of its strings shared."""
+        kept = self._kept
+        if len(kept) >= self.limit:
+            kept.clear()
+        share = kept.setdefault
+        return tuple([share(k, k) if type(k) is str else k for k in key])
+
+
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 

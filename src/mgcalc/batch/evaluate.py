@@ -1,7 +1,7 @@
 """Requests to results: a row's Request becomes its typed RowResult by the functions ``mgcalc dose``
 and ``mgcalc check`` use, through the memos that save real work: each amount read once, one ``Plan``
-per form and per_day, doses by their amount as read, declared figures read once. Writes no text:
-``write.Writer`` turns a RowResult into the output's text (and imports neither csv nor json).
+per form and per_day, doses by their amount as read, declared figures read once. Writes no text and
+imports neither csv nor json: ``write.Writer`` turns a RowResult into the output's text.
 
 A compound's mass goes through ``dose.Plan`` (the form read once, then ``dose``'s own arithmetic),
 any other amount, and labels, through ``RowEvaluator.compute`` (``dose.dose``, ``check.check_label``);
@@ -16,6 +16,7 @@ from mgcalc.batch.columns import (
     Cache,
     Request,
     RowResult,
+    Strings,
     read_declared,
     read_per_day,
     read_text,
@@ -27,8 +28,6 @@ from mgcalc.errors import MgcalcError
 from mgcalc.references import Profile
 from mgcalc.units import magnesium_mg, parse_amount
 
-#: Most distinct form texts kept for sharing among the dose keys.
-_SHARED_MAX = 50_000
 #: Most amount texts whose reading is remembered.
 _MASSES_MAX = 16_384
 #: Distinct doses (amount as read, form, per_day) remembered per generation, below the request cache.
@@ -95,7 +94,7 @@ class RowEvaluator:
         self.profile = profile
         self.authority = authority
         self._doses = Cache(_DOSES_MAX)  # (amount as read, form, per_day): its _Dose
-        self._shared: dict[str, str] = {}  # equal form texts stored once
+        self._strings = Strings()  # equal form texts stored once
         self._masses: dict[str, float | str] = {}  # amount text: its mg, if a mass
         self._plans: dict[tuple[str, int], Plan | str | None] = {}  # (form text, per_day): its plan
         self._declared: dict[str, float | str] = {}  # declared_mg text: its mg, or why it cannot be read
@@ -120,19 +119,13 @@ class RowEvaluator:
         doses = self._doses
         found: _Dose | None = doses.current.get((mg, form, days))
         if found is None:  # from the old generation (promoted), or computed now
-            found = doses.miss((mg, self._share(form), days), partial(self._dose_of, amount, mg, form, days))
+            found = doses.miss((mg, self._strings.share(form), days), partial(self._dose_of, amount, mg, form, days))
         if declared is None or declared == "" or found.expected_mg is None:
             return found.result
         declared_mg = self._declared_mg(declared)
         if isinstance(declared_mg, str):
             return RowResult.failed(declared_mg)
         return found.judged(agrees(declared_mg, found.expected_mg))
-
-    def _share(self, text: str) -> str:
-        """An equal string already kept, else ``text`` (kept from now on)."""
-        shared = self._shared
-        found = shared.get(text)
-        return remember(shared, text, text, _SHARED_MAX) if found is None else found
 
     def _declared_mg(self, text: str) -> float | str:
         """declared_mg's magnesium in mg, read once per distinct text; or why it cannot be read."""

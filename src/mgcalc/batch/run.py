@@ -20,6 +20,7 @@ from mgcalc.batch.columns import (
     Entry,
     Request,
     RowResult,
+    Strings,
     Summary,
     header_name,
 )
@@ -39,9 +40,6 @@ from mgcalc.batch.write import Sink, Writer, cell, csv_line, json_string
 from mgcalc.forms import load_forms
 from mgcalc.references import Profile, load_intakes
 
-#: Most distinct strings (the text fields of cached keys) kept for sharing.
-_SHARED_MAX = 50_000
-
 
 class Entries:
     """The request cache: a row's key (the fields its result depends on) to its entry, the result
@@ -54,7 +52,7 @@ class Entries:
         self.evaluator = evaluator
         self.writer = writer
         self.cache = Cache(CACHE_MAX)
-        self._shared: dict[str, str] = {}
+        self._strings = Strings()  # the text fields of cached keys, stored once
 
     def entry(self, key: Any, request: Callable[[Any], Request] = Request._make) -> Entry:
         """The entry of a row's key; ``request(key)`` makes its Request (None where a column is absent)."""
@@ -68,11 +66,7 @@ class Entries:
         if found is None:
             found = self.writer.entry(self.evaluator.result(request(key)))
         if type(key) is tuple:
-            shared = self._shared
-            if len(shared) >= _SHARED_MAX:
-                shared.clear()
-            share = shared.setdefault
-            key = tuple([share(k, k) if type(k) is str else k for k in key])
+            key = self._strings.key(key)
         cache.put(key, found)
         return found
 
