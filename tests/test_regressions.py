@@ -355,3 +355,11 @@ def test_a_vial_is_called_a_vial():
     reading = check_label("Each vial contains magnesium sulfate heptahydrate 5 g")  # constructed
     assert reading.per == "vial" and reading.basis is not None and reading.basis.unit == "vial"
     assert reading.compound_mg == 5000.0
+
+
+def test_a_basis_verb_of_another_language_ends_a_leading_phrase_as_an_english_one_does():
+    """Before the words were one table, only English verbs did: the German line was refused ('names no
+    magnesium') where 'Directions: 2 tablets daily. 2 tablets provide magnesium 300 mg' was read."""
+    reading = check_label("Dosierung: 2 Tabletten täglich. 2 Tabletten enthalten Magnesium 300 mg")  # constructed
+    assert (reading.declared_mg, reading.basis.units, reading.basis.unit) == (300.0, 2.0, "tablet")
+    assert reading.per_day is not None and reading.per_day.mg_high == 300.0
