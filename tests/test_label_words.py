@@ -54,3 +54,17 @@ def test_the_words_labels_print_are_read_as_they_mean():
         "facts", "directions", "skip", "directions", "active", "other"]
     assert [label.BASIS_WORDS[w] for w in ("tablets", "comprimés", "kapseln", "servings")] == [
         "tablet", "tablet", "capsule", "serving"]
+
+
+def test_a_figures_unit_is_read_from_the_table_in_every_spelling():
+    from mgcalc.check import check_label
+
+    rows = {r["word"]: r["means"] for r in _rows() if r["kind"] == "amount-unit"}
+    assert rows["milligramm"] == "mg" and rows["mval"] == "mval" and rows["iu"] == "other"
+    assert set(label.UNITS) == set(rows)
+    assert check_label("Magnesium 200 Milligramm").declared_mg == 200.0
+    assert check_label("Magnesium 200 mgs.").declared_mg == 200.0
+    assert abs(check_label("Magnesium 2 mval").declared_mg - 24.305) < 1e-9
+    assert abs(check_label("Magnesium 5 millimoles").declared_mg - 5 * 24.305) < 1e-9
+    # a figure in international units is never the magnesium: the 800 is vitamin D's
+    assert check_label("Vitamin D 800 IU Magnesium 100 mg").declared_mg == 100.0

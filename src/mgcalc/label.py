@@ -70,10 +70,11 @@ HYDRATES: dict[str, int] = {
 }
 #: Kinds of ``label_words.csv``: magnesium and other nutrients' names, cue words, NRV markers, salt and
 #: hydrate names, the basis and directions words ``basis.py`` reads (unit, measure, number, times, each,
-#: verb, daily) and the panel headings ``panel.py`` reads (heading, ``means`` the section's role).
+#: verb, daily), the panel headings ``panel.py`` reads (heading, ``means`` the section's role) and the
+#: spellings of a figure's unit (amount-unit, ``means`` the unit units.py reads, or volume, other).
 WORD_KINDS = ("magnesium", "other", "link", "source", "element", "filler", "hydrate-of", "as-magnesium", "per",
               "plus", "and", "nrv", "salt", "hydrate", "unit", "measure", "number", "times", "each", "verb", "daily",
-              "heading")
+              "heading", "amount-unit")
 #: What a heading's section holds (kind heading, its ``means``): see panel.HEADINGS.
 HEADING_ROLES = ("active", "other", "facts", "directions", "skip")
 #: The kinds whose ``means`` is a whole number (a count, times a day).
@@ -92,6 +93,17 @@ class Words(NamedTuple):
     #: the basis, directions and heading words by kind: word -> what it means ("comprimé" -> "tablet",
     #: "twice" -> "2", "directions" -> "directions"), in the table's order
     basis: dict[str, dict[str, str]]
+
+
+def _amount_measure(means: str) -> str | None:
+    """What an amount-unit row's unit measures: mass or magnesium (a unit units.py reads), volume, other."""
+    from mgcalc.units import MAGNESIUM_UNITS, MASS_UNITS
+
+    if means in MASS_UNITS:
+        return "mass"
+    if means in MAGNESIUM_UNITS:
+        return "magnesium"
+    return means if means in ("volume", "other") else None
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +136,14 @@ def words() -> Words:
             nrv.add(word)
         elif kind in ("salt", "hydrate"):
             english[word] = means.lower()
+        elif kind == "amount-unit":
+            measure = _amount_measure(means)
+            if measure is None:
+                raise FormsTableError(f"{origin}:{line}: amount-unit {word!r} means {means!r}; it must mean a mass "
+                                      "or magnesium unit units.py reads (mg, g, mcg, mmol, meq ...), volume or other")
+            UNITS[word] = measure
+            if measure in ("mass", "magnesium"):
+                _SPELLED[word.rstrip(".")] = means
         else:
             basis_words.setdefault(kind, {})[word] = means
             if kind == "unit" and " " not in word:  # "capsules", "gélules", "Kapseln": dose units in a row
@@ -134,19 +154,11 @@ def words() -> Words:
 #: Units of a dose: "each tablet", "per capsule", "Serving Size 2 Capsules": the one-word dose units of
 #: ``label_words.csv`` (kind unit, every language; ``words()`` adds them), and a serving.
 BASIS_WORDS: dict[str, str] = dict.fromkeys(("serving", "servings"), "serving")
-#: Units a figure on a label can carry, lower case, and what they measure.
-UNITS: dict[str, str] = {
-    **dict.fromkeys(("mg", "mg.", "mgs", "milligram", "milligrams", "g", "gm", "gram", "grams", "mcg", "µg", "μg", "ug",
-                     "microgram", "micrograms", "milligramm", "milligramme", "milligrammes", "gramm",
-                     "mikrogramm"), "mass"),
-    # units of other figures: a figure in them is never magnesium ("800 IU of vitamin D", "21 kcal/L",
-    # a body weight "(about 30 kg)")
-    **dict.fromkeys(("iu", "i.u.", "ie", "i.e.", "kcal", "kj", "cfu", "kg"), "other"),
-    **dict.fromkeys(("mmol", "millimole", "millimoles", "meq", "meq.", "mval", "milliequivalent",
-                     "milliequivalents"), "magnesium"),
-    **dict.fromkeys(("ml", "ml.", "l", "fl oz", "fl. oz", "fl.oz", "floz", "fluid ounce", "fluid ounces", "oz"),
-                    "volume"),
-}
+#: Units a figure on a label can carry, lower case, and what they measure (mass, magnesium, volume,
+#: other): the amount-unit rows of label_words.csv, which ``words()`` adds.
+UNITS: dict[str, str] = {}
+#: Label spellings of a mass or magnesium unit and the spelling units.py reads ("milligramm": "mg").
+_SPELLED: dict[str, str] = {}
 #: A solid dose unit holding more salt than this is not plausible (a heuristic: the largest
 #: common tablets and capsules weigh 1 to 1.5 g in all).
 PLAUSIBLE_UNIT_MG = 1500.0
@@ -160,9 +172,6 @@ _AGREE = 0.02
 # A comma before one or two digits can only be a decimal comma ("2,5 µg", "56,3 mg"); before three it
 # is a thousands comma ("1,250 mg"), which a text that writes decimal commas makes ambiguous (panel.py).
 _NUM = r"(?<![\w.,])(?:\d+,\d{1,2}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|(?<![\w.])\.\d+"
-_UNIT_RE = (r"fl\.?\s?oz|fluid\s+ounces?|milligramm(?:es?)?|mikrogramm|milligrams?|micrograms?|milliequivalents?"
-            r"|millimoles?|gramm|grams?|mcg|µg|μg|ug|mmol|meq\.?|mval|mgs\.?|mg\.?|gm|kg|ml\.?|g|l|oz"
-            r"|i\.u\.|iu|kcal|kj|cfu")
 
 
 @lru_cache(maxsize=1)
@@ -172,9 +181,11 @@ def _scanner() -> re.Pattern[str]:
     words()
     units = sorted((w for w, u in BASIS_WORDS.items() if u != "serving"), key=len, reverse=True)
     per_unit = "|".join(["ml", "dose", *(re.escape(w) for w in units)])
+    # a figure's unit: every amount-unit spelling, the longest first ("mgs." before "mg")
+    unit = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(UNITS, key=len, reverse=True))
     return re.compile(
-        rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{_UNIT_RE}|%)(?![^\W\d_]))"
-        rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{_UNIT_RE})(?!\w)"
+        rf"(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})\s*(?:{unit}|%)(?![^\W\d_]))"
+        rf"|(?P<amount>(?P<num>{_NUM})\s*(?P<unit>{unit})(?!\w)"
         rf"(?:\s*/\s*(?P<slashn>\d+(?:\.\d+)?)?\s*(?P<slash>{per_unit})\b)?)"
         rf"|(?P<pct>(?P<pnum>{_NUM})\s*%)"
         r"|(?P<ion>\bMg\s*(?:2\s*\+|\+\+))"
@@ -473,10 +484,6 @@ def _amount(m: re.Match[str], piece: str) -> Token:
     return Token(TokenKind.AMOUNT, piece, m.start(), value=value, measure=kind, per=per, note=note)
 
 
-#: Label spellings of a mass unit and the one units.py reads.
-_SPELLED = {**dict.fromkeys(("mg", "mgs", "milligram", "milligrams", "milligramm", "milligramme", "milligrammes"),
-                            "mg"),
-            "gramm": "g", "mikrogramm": "mcg"}
 
 
 @lru_cache(maxsize=1)
