@@ -17,15 +17,10 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from mgcalc.label import words
 
-def _vocabulary() -> dict[str, dict[str, str]]:
-    """The basis and directions words of ``label_words.csv`` (every language, English included), by kind."""
-    from mgcalc.label import words
-
-    return words().basis
-
-
-_WORDS = _vocabulary()
+#: The basis and directions words of ``label_words.csv`` (every language, English included), by kind.
+_WORDS = words().basis
 #: Dose units and measures as labels print them (lower case, singular and plural) and the unit they name
 #: (kinds unit and measure).
 UNIT_WORDS: dict[str, str] = {**_WORDS.get("unit", {}), **_WORDS.get("measure", {})}

@@ -76,13 +76,12 @@ class Writer:
         key = id(result)
         if self._results.get(key) is result:
             return self._entries[key]
-        head, tail = self.serialised(result)
-        tails = self._tails
+        cells = self.cells(result)
         said = (result.warnings, result.error)
-        shared = tails.get(said)
-        if shared is None:
-            shared = remember(tails, said, tail, _TAILS_MAX)
-        written = (head, shared, result.error)
+        tail = self._tails.get(said)
+        if tail is None:
+            tail = remember(self._tails, said, self._tail(cells[HEAD_COLUMNS:]), _TAILS_MAX)
+        written = (self._head(cells[:HEAD_COLUMNS]), tail, result.error)
         if len(self._results) >= _WRITTEN_MAX:
             self._results.clear()
             self._entries.clear()
@@ -100,10 +99,18 @@ class Writer:
     def serialised(self, values: tuple[Any, ...]) -> tuple[str, str]:
         """RESULT_COLUMNS values as an entry's two parts, head and tail (no memo)."""
         cells = self.cells(values)
+        return self._head(cells[:HEAD_COLUMNS]), self._tail(cells[HEAD_COLUMNS:])
+
+    def _head(self, cells: list[str]) -> str:
+        """The head's cells (up to per_unit_mg) as the text after a row's own fields."""
         if not self.csv:
-            return _JSON_HEAD % tuple(cells[:HEAD_COLUMNS]), _JSON_TAIL % tuple(cells[HEAD_COLUMNS:])
+            return _JSON_HEAD % tuple(cells)
         d = self.delimiter
-        return d + d.join(cells[:HEAD_COLUMNS]) + d, d.join(cells[HEAD_COLUMNS:]) + "\n"
+        return d + d.join(cells) + d
+
+    def _tail(self, cells: list[str]) -> str:
+        """The warnings and error cells as the end of the row."""
+        return _JSON_TAIL % tuple(cells) if not self.csv else self.delimiter.join(cells) + "\n"
 
     def quoted(self, cell: str) -> str:
         """A cell quoted as csv.writer's QUOTE_MINIMAL does: when it holds the delimiter, a quote or a line break."""
